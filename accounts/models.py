@@ -1,0 +1,23 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from members.validators import validate_mobile
+
+
+class User(AbstractUser):
+    """A login. Roles live in branches.Role; the party record in members.Member."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    phone = models.CharField(
+        "手机号", max_length=11, unique=True, null=True, blank=True, validators=[validate_mobile]
+    )
+
+    class Meta:
+        verbose_name = "用户账号"
+        verbose_name_plural = "用户账号"
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    def get_full_name(self):
+        return self.full_name or self.username

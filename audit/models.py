@@ -1,0 +1,34 @@
+from django.conf import settings
+from django.db import models
+
+
+class Action(models.TextChoices):
+    PERSONAL_DATA_VIEWED = "PERSONAL_DATA_VIEWED", "查看个人敏感信息"
+    MEMBER_CREATED = "MEMBER_CREATED", "新增党员"
+    MEMBER_UPDATED = "MEMBER_UPDATED", "修改党员信息"
+    ORGANISATION_UPDATED = "ORGANISATION_UPDATED", "修改党组织信息"
+    ACCOUNT_CREATED = "ACCOUNT_CREATED", "创建账号"
+
+
+class ActionLog(models.Model):
+    """Business events and reads of personal data: who did what to whom, when.
+    Field-level history of every model is kept separately by django-simple-history."""
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.SET_NULL,
+                              null=True, related_name="+")
+    action = models.CharField("操作", max_length=40, choices=Action.choices, db_index=True)
+    member = models.ForeignKey("members.Member", verbose_name="涉及党员", on_delete=models.SET_NULL, null=True,
+                               blank=True, related_name="+")
+    organisation = models.ForeignKey("branches.Organisation", verbose_name="涉及党组织", on_delete=models.SET_NULL,
+                                     null=True, blank=True, related_name="+")
+    detail = models.CharField("说明", max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField("IP 地址", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "操作日志"
+        verbose_name_plural = "操作日志"
+        ordering = ["-at"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()}"

@@ -1,0 +1,151 @@
+"""Who may see and change what. The one place that decides it.
+
+Roles sit on the organisation tree: an admin sees everything; a secretary sees
+and changes their organisation(s) and everything below them; a member sees
+their own record and the public page of their own organisation. Views never
+filter by hand: they ask here. An object outside the user's reach is a 404
+(its existence is not leaked); one inside it that the user may only read is a
+403 when they try to change it.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from members.models import Member
+
+from .choices import RoleKind
+from .models import Organisation, Role
+
+_CACHE_ATTR = "_access_cache"
+
+
+def _cache(user) -> dict:
+    cache = getattr(user, _CACHE_ATTR, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _CACHE_ATTR, cache)
+    return cache
+
+
+def _roles(user) -> list[tuple[str, int | None, str | None]]:
+    cache = _cache(user)
+    if "roles" not in cache:
+        cache["roles"] = list(
+            Role.objects.filter(user=user).values_list("kind", "organisation_id", "organisation__path")
+        )
+    return cache["roles"]
+
+
+def is_admin(user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or any(kind == RoleKind.ADMIN for kind, _, _ in _roles(user))
+
+
+def managed_paths(user) -> list[str]:
+    """Tree paths of the organisations this user runs as secretary."""
+    if not user.is_authenticated:
+        return []
+    return [path for kind, _, path in _roles(user) if kind == RoleKind.SECRETARY and path]
+
+
+def is_secretary(user) -> bool:
+    return bool(managed_paths(user))
+
+
+def own_member(user) -> Member | None:
+    if not user.is_authenticated:
+        return None
+    cache = _cache(user)
+    if "member" not in cache:
+        cache["member"] = Member.objects.filter(user=user).select_related("organisation").first()
+    return cache["member"]
+
+
+def _path_condition(paths: list[str], field: str = "path") -> Q:
+    condition = Q(pk__in=[])
+    for path in paths:
+        condition |= Q(**{f"{field}__startswith": path})
+    return condition
+
+
+# --- organisations -------------------------------------------------------
+
+def organisations_managed_by(user) -> QuerySet[Organisation]:
+    """Organisations the user may change."""
+    if is_admin(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(_path_condition(managed_paths(user)))
+
+
+def organisations_visible_to(user) -> QuerySet[Organisation]:
+    """Organisations the user may open (a member: only their own public page)."""
+    if is_admin(user):
+        return Organisation.objects.all()
+    condition = _path_condition(managed_paths(user))
+    member = own_member(user)
+    if member is not None:
+        condition |= Q(pk=member.organisation_id)
+    return Organisation.objects.filter(condition)
+
+
+def can_manage_organisation(user, organisation: Organisation) -> bool:
+    if is_admin(user):
+        return True
+    return any(organisation.path.startswith(path) for path in managed_paths(user))
+
+
+def get_organisation_for(user, pk, *, write: bool = False) -> Organisation:
+    try:
+        organisation = organisations_visible_to(user).select_related("unit", "parent").get(pk=pk)
+    except (Organisation.DoesNotExist, ValueError):
+        raise Http404("没有找到该党组织。")
+    if write and not can_manage_organisation(user, organisation):
+        raise PermissionDenied("您没有修改该党组织的权限。")
+    return organisation
+
+
+# --- members ----------------------------------------------------------------
+
+def members_visible_to(user) -> QuerySet[Member]:
+    if is_admin(user):
+        return Member.objects.all()
+    condition = _path_condition(managed_paths(user), "organisation__path")
+    member = own_member(user)
+    if member is not None:
+        condition |= Q(pk=member.pk)
+    return Member.objects.filter(condition)
+
+
+def can_manage_member(user, member: Member) -> bool:
+    return can_manage_organisation(user, member.organisation)
+
+
+def can_list_members(user) -> bool:
+    return is_admin(user) or is_secretary(user)
+
+
+def get_member_for(user, pk, *, write: bool = False) -> Member:
+    try:
+        member = (
+            members_visible_to(user)
+            .select_related("organisation", "organisation__unit", "party_group", "user")
+            .get(pk=pk)
+        )
+    except (Member.DoesNotExist, ValueError):
+        raise Http404("没有找到该党员。")
+    if write and not can_manage_member(user, member):
+        raise PermissionDenied("您没有修改该党员信息的权限。")
+    return member
+
+
+def can_see_personal_data(user) -> bool:
+    """Unmasked ID numbers and phones: admins only, and each view is logged."""
+    return is_admin(user)
+
+
+def require(condition: bool) -> None:
+    """For pages a role may not open at all (e.g. a member and the member list)."""
+    if not condition:
+        raise PermissionDenied("您没有访问该页面的权限。")

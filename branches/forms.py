@@ -1,0 +1,24 @@
+from django import forms
+
+from .choices import OrganisationKind
+from .models import Organisation
+
+
+class OrganisationFilterForm(forms.Form):
+    q = forms.CharField(label="名称", required=False)
+    kind = forms.ChoiceField(label="组织类型", required=False, choices=[("", "全部类型"), *OrganisationKind.choices])
+    unit = forms.TypedChoiceField(label="所在单位", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", "全部单位"), *[(u.pk, u.name) for u in units]]
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "address", "established_on", "description", "sort_order"]
+        widgets = {
+            "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }

@@ -1,0 +1,123 @@
+"""Reads for organisations: each function costs a fixed number of queries."""
+
+import datetime as dt
+
+from django.db.models import Count, Q
+
+from members.choices import MembershipStatus, Stage
+from members.models import Member
+
+from . import access
+from .choices import OrganisationKind, OrganisationStatus
+from .models import CommitteePosition, Organisation, PartyGroup, Term, Unit
+
+ACTIVE_MEMBER = Q(members__status=MembershipStatus.ACTIVE)
+
+
+def organisation_tree(*, user, kind: str = "", unit_id: int | None = None, query: str = "") -> list[dict]:
+    """Visible organisations in tree order (parents before children, siblings by
+    sort order), each with its depth below the user's top and its member count."""
+    qs = access.organisations_visible_to(user).filter(status=OrganisationStatus.ACTIVE)
+    rows = list(
+        qs.annotate(
+            member_count=Count("members", filter=ACTIVE_MEMBER & Q(members__stage__in=[Stage.FULL, Stage.PROBATIONARY]))
+        ).values("pk", "name", "short_name", "kind", "parent_id", "path", "depth", "sort_order", "unit__name",
+                 "unit_id", "member_count")
+    )
+    by_parent: dict[int | None, list[dict]] = {}
+    ids = {row["pk"] for row in rows}
+    for row in rows:
+        parent = row["parent_id"] if row["parent_id"] in ids else None
+        by_parent.setdefault(parent, []).append(row)
+    ordered: list[dict] = []
+
+    def walk(parent, level):
+        for row in sorted(by_parent.get(parent, []), key=lambda r: (r["sort_order"], r["name"])):
+            row["level"] = level
+            row["kind_label"] = OrganisationKind(row["kind"]).label
+            ordered.append(row)
+            walk(row["pk"], level + 1)
+
+    walk(None, 0)
+    if kind or unit_id or query:
+        ordered = [
+            row for row in ordered
+            if (not kind or row["kind"] == kind)
+            and (not unit_id or row["unit_id"] == unit_id)
+            and (not query or query in row["name"] or query in (row["short_name"] or ""))
+        ]
+    return ordered
+
+
+def units_for_filter(*, user) -> list[Unit]:
+    return list(Unit.objects.filter(organisations__in=access.organisations_visible_to(user)).distinct())
+
+
+def stage_counts(members) -> dict[str, int]:
+    counts = dict(members.active().values_list("stage").annotate(n=Count("pk")).order_by())
+    return {stage: counts.get(stage, 0) for stage in Stage.values}
+
+
+def organisation_summary(organisation: Organisation) -> dict:
+    today = dt.date.today()
+    subtree = Member.objects.filter(organisation__path__startswith=organisation.path)
+    counts = stage_counts(Member.objects.filter(organisation=organisation))
+    term = Term.objects.filter(organisation=organisation).order_by("-starts_on").first()
+    positions = list(
+        CommitteePosition.objects.current(today).filter(organisation=organisation)
+        .select_related("member").order_by("position", "starts_on")
+    )
+    groups = list(
+        PartyGroup.objects.filter(organisation=organisation).select_related("leader")
+        .annotate(member_count=Count("members", filter=Q(members__status=MembershipStatus.ACTIVE)))
+    )
+    children = list(
+        organisation.children.filter(status=OrganisationStatus.ACTIVE)
+        .annotate(member_count=Count("members", filter=ACTIVE_MEMBER))
+        .order_by("sort_order", "name")
+    )
+    return {
+        "stage_counts": [(Stage(stage).label, n) for stage, n in counts.items()],
+        "direct_member_total": sum(counts.values()),
+        "subtree_member_total": subtree.active().count() if children else None,
+        "term": term,
+        "term_overdue": term is not None and term.ends_on < today,
+        "term_due_soon": term is not None and today <= term.ends_on <= today + dt.timedelta(days=183),
+        "positions": positions,
+        "secretary": next((p for p in positions if p.position == "SECRETARY"), None),
+        "party_groups": groups,
+        "children": children,
+    }
+
+
+def home_summary(user) -> dict:
+    context: dict = {"today": dt.date.today()}
+    if access.is_admin(user) or access.is_secretary(user):
+        organisations = access.organisations_managed_by(user).filter(status=OrganisationStatus.ACTIVE)
+        members = access.members_visible_to(user)
+        context["organisation_counts"] = [
+            (OrganisationKind(kind).label, n)
+            for kind, n in organisations.values_list("kind").annotate(n=Count("pk")).order_by("kind")
+        ]
+        context["organisation_total"] = organisations.count()
+        context["member_stage_counts"] = [(Stage(s).label, n) for s, n in stage_counts(members).items()]
+        context["managed"] = list(
+            access.organisations_managed_by(user).filter(
+                pk__in=user.roles.filter(organisation__isnull=False).values("organisation")
+            ).select_related("unit")
+        )
+        overdue = Term.objects.filter(organisation__in=organisations).order_by("organisation", "-starts_on")
+        context["terms_checked"] = True
+        context["overdue_terms"] = _overdue_current_terms(overdue)
+    return context
+
+
+def _overdue_current_terms(terms) -> list[Term]:
+    """Current terms (latest per organisation) that have run out, in two queries."""
+    from django.db.models import OuterRef, Subquery
+
+    latest = Term.objects.filter(organisation=OuterRef("organisation")).order_by("-starts_on").values("pk")[:1]
+    return list(
+        terms.filter(pk=Subquery(latest), ends_on__lt=dt.date.today())
+        .select_related("organisation").order_by("ends_on")[:20]
+    )

@@ -1,0 +1,47 @@
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from audit.models import Action
+from audit.services import action_log
+
+from . import access
+from .forms import OrganisationFilterForm, OrganisationForm
+from .selectors import organisation_summary, organisation_tree, units_for_filter
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    access.require(access.can_list_members(request.user))
+    form = OrganisationFilterForm(request.GET or None, units=units_for_filter(user=request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = organisation_tree(
+        user=request.user,
+        kind=filters.get("kind") or "",
+        unit_id=filters.get("unit"),
+        query=(filters.get("q") or "").strip(),
+    )
+    return render(request, "branches/organisation_list.html", {"form": form, "rows": rows,
+                                                                "filtered": bool(filters and any(filters.values()))})
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access.get_organisation_for(request.user, pk)
+    can_manage = access.can_manage_organisation(request.user, organisation)
+    context = {"organisation": organisation, "can_manage": can_manage}
+    if can_manage:
+        context.update(organisation_summary(organisation))
+    return render(request, "branches/organisation_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access.get_organisation_for(request.user, pk, write=True)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        action_log(request=request, action=Action.ORGANISATION_UPDATED, organisation=organisation,
+                   detail="、".join(str(form.fields[f].label) for f in form.changed_data))
+        messages.success(request, "党组织信息已保存。")
+        return redirect(organisation)
+    return render(request, "branches/organisation_form.html", {"form": form, "organisation": organisation})

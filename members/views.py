@@ -1,0 +1,98 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from audit.services import personal_data_viewed
+from branches import access
+from branches.models import CommitteePosition
+
+from .forms import AccountForm, MemberFilterForm, MemberForm
+from .selectors import member_list as select_members
+from .services import member_account_create, member_create, member_update
+
+
+def member_list(request: HttpRequest) -> HttpResponse:
+    access.require(access.can_list_members(request.user))
+    organisations = access.organisations_managed_by(request.user).active().order_by("path")
+    form = MemberFilterForm(request.GET or None, organisations=organisations)
+    filters = form.cleaned_data if form.is_valid() else {}
+    members = select_members(
+        user=request.user,
+        q=(filters.get("q") or "").strip(),
+        organisation=filters.get("organisation"),
+        stage=filters.get("stage") or "",
+        employment_status=filters.get("employment_status") or "",
+        sort=filters.get("sort") or "",
+    )
+    page = Paginator(members, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "members/member_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for(request.user, pk)
+    positions = CommitteePosition.objects.filter(member=member).select_related("organisation").order_by("-starts_on")
+    return render(request, "members/member_detail.html", {
+        "member": member,
+        "positions": positions,
+        "can_manage": access.can_manage_member(request.user, member),
+        "can_reveal": access.can_see_personal_data(request.user),
+    })
+
+
+@require_GET
+def member_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for(request.user, pk)
+    access.require(access.can_see_personal_data(request.user))
+    personal_data_viewed(request=request, member=member, fields="公民身份号码、手机号码")
+    return render(request, "members/_personal_data.html", {"member": member})
+
+
+@require_http_methods(["GET", "POST"])
+def member_create(request: HttpRequest) -> HttpResponse:
+    access.require(access.can_list_members(request.user))
+    organisations = access.organisations_managed_by(request.user).active().order_by("path")
+    initial = {}
+    if request.GET.get("organisation"):
+        initial["organisation"] = organisations.filter(pk=request.GET["organisation"]).first()
+    form = MemberForm(request.POST or None, initial=initial, organisations=organisations,
+                      reveal_personal_data=True)
+    if request.method == "POST" and form.is_valid():
+        member = member_create(by=request.user, request=request, **form.cleaned_data)
+        messages.success(request, f"已添加党员 {member.name}。")
+        return redirect(member)
+    return render(request, "members/member_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for(request.user, pk, write=True)
+    organisations = access.organisations_managed_by(request.user).active().order_by("path")
+    form = MemberForm(request.POST or None, instance=member, organisations=organisations,
+                      reveal_personal_data=access.can_see_personal_data(request.user))
+    if request.method == "GET" and not form.keeps_masked:
+        personal_data_viewed(request=request, member=member, fields="编辑表单中的公民身份号码、手机号码")
+    if request.method == "POST" and form.is_valid():
+        member = member_update(member=form.save(commit=False), by=request.user, request=request,
+                               changed=[str(form.fields[f].label) for f in form.changed_data])
+        messages.success(request, "党员信息已保存。")
+        return redirect(member)
+    return render(request, "members/member_form.html", {"form": form, "member": member})
+
+
+@require_http_methods(["GET", "POST"])
+def member_account_create(request: HttpRequest, pk: int) -> HttpResponse:
+    member = access.get_member_for(request.user, pk, write=True)
+    if member.user_id:
+        messages.info(request, "该党员已有登录账号。")
+        return redirect(member)
+    form = AccountForm(request.POST or None, initial={"username": member.phone or ""})
+    if request.method == "POST" and form.is_valid():
+        member_account_create(member=member, by=request.user, request=request, **form.cleaned_data)
+        messages.success(request, f"已为 {member.name} 创建登录账号。")
+        return redirect(member)
+    return render(request, "members/account_form.html", {"form": form, "member": member})
