@@ -11,6 +11,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    # The admin signs in through allauth, which rate-limits attempts and asks for the second factor.
+    path("admin/login/", views.admin_login, name="admin_login_redirect"),
     path("admin/", admin.site.urls),
     path("organisations/", include("branches.urls")),
     path("members/", include("members.urls")),

@@ -1,6 +1,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -18,3 +20,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", home_summary(request.user))
+
+
+@login_not_required
+def admin_login(request: HttpRequest) -> HttpResponse:
+    next_url = request.GET.get("next") or reverse("admin:index")
+    return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")

@@ -11,7 +11,7 @@ from branches.models import CommitteePosition
 
 from .forms import AccountForm, MemberFilterForm, MemberForm
 from .selectors import member_list as select_members
-from .services import member_account_create, member_create, member_update
+from . import services
 
 
 def member_list(request: HttpRequest) -> HttpResponse:
@@ -62,7 +62,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
     form = MemberForm(request.POST or None, initial=initial, organisations=organisations,
                       reveal_personal_data=True)
     if request.method == "POST" and form.is_valid():
-        member = member_create(by=request.user, request=request, **form.cleaned_data)
+        member = services.member_create(by=request.user, request=request, **form.cleaned_data)
         messages.success(request, f"已添加党员 {member.name}。")
         return redirect(member)
     return render(request, "members/member_form.html", {"form": form})
@@ -77,7 +77,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET" and not form.keeps_masked:
         personal_data_viewed(request=request, member=member, fields="编辑表单中的公民身份号码、手机号码")
     if request.method == "POST" and form.is_valid():
-        member = member_update(member=form.save(commit=False), by=request.user, request=request,
+        member = services.member_update(member=form.save(commit=False), by=request.user, request=request,
                                changed=[str(form.fields[f].label) for f in form.changed_data])
         messages.success(request, "党员信息已保存。")
         return redirect(member)
@@ -92,7 +92,7 @@ def member_account_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(member)
     form = AccountForm(request.POST or None, initial={"username": member.phone or ""})
     if request.method == "POST" and form.is_valid():
-        member_account_create(member=member, by=request.user, request=request, **form.cleaned_data)
+        services.member_account_create(member=member, by=request.user, request=request, **form.cleaned_data)
         messages.success(request, f"已为 {member.name} 创建登录账号。")
         return redirect(member)
     return render(request, "members/account_form.html", {"form": form, "member": member})

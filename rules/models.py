@@ -18,7 +18,13 @@ from branches.choices import OrganisationKind
 
 class RuleQuerySet(models.QuerySet):
     def in_force(self, on: dt.date | None = None):
+        """Rows in force on a date, newest first. For a date before the first
+        recorded rule, the first rule is taken to have applied (older records
+        are judged by the oldest rule we know, not by none)."""
         on = on or dt.date.today()
+        earliest = self.aggregate(first=models.Min("effective_from"))["first"]
+        if earliest is not None and on < earliest:
+            on = earliest
         return self.filter(effective_from__lte=on).order_by("-effective_from", "-pk")
 
 

@@ -1,0 +1,116 @@
+"""Every URL the project defines, for every persona.
+
+Two guards: a walk over the URL resolver fails on any view that is public but
+not on the list of deliberately public views; and every URL of our own apps
+must appear in the matrix below, so a new URL without an access rule fails the
+suite until someone decides who may open it."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+PUBLIC_VIEWS = {
+    "healthz",
+    "admin_login_redirect",
+    "admin:login",
+    "account_login",
+    "account_logout",
+    "account_inactive",
+    "account_signup",
+    "account_email_verification_sent",
+    "account_reset_password",
+    "account_confirm_login_code",
+    "account_confirm_email",
+    "account_reset_password_from_key_done",
+    "account_reset_password_from_key",
+    "account_reset_password_done",
+    "mfa_authenticate",
+}
+OWN_NAMESPACES = {"branches", "members", "activities"}
+OWN_TOP_LEVEL = {"home", "healthz", "admin_login_redirect"}
+
+# URL name → (how to build its kwargs from the city, {persona: expected status on GET}).
+# Personas: anonymous, outsider (login, no role), member, secretary (of org A), other_secretary (of org B), admin.
+OK, REDIRECT, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404
+LOGIN = "login"  # anonymous users are sent to the login page
+
+
+def everyone(status):
+    return {"outsider": status, "member": status, "secretary": status, "other_secretary": status, "admin": status}
+
+
+MATRIX = {
+    "home": (lambda c: {}, {"anonymous": LOGIN, **everyone(OK)}),
+    "healthz": (lambda c: {}, {"anonymous": OK, **everyone(OK)}),
+    "admin_login_redirect": (lambda c: {}, {"anonymous": REDIRECT}),
+    "branches:organisation_list": (lambda c: {}, {
+        "anonymous": LOGIN, "outsider": FORBIDDEN, "member": FORBIDDEN, "secretary": OK, "other_secretary": OK,
+        "admin": OK}),
+    # Organisation A's branch: its members see its public page; A's secretary manages it; B's does not see it.
+    "branches:organisation_detail": (lambda c: {"pk": c.branch_a.pk}, {
+        "anonymous": LOGIN, "outsider": NOT_FOUND, "member": OK, "secretary": OK, "other_secretary": NOT_FOUND,
+        "admin": OK}),
+    "branches:organisation_edit": (lambda c: {"pk": c.branch_a.pk}, {
+        "anonymous": LOGIN, "outsider": NOT_FOUND, "member": FORBIDDEN, "secretary": OK,
+        "other_secretary": NOT_FOUND, "admin": OK}),
+    "members:member_list": (lambda c: {}, {
+        "anonymous": LOGIN, "outsider": FORBIDDEN, "member": FORBIDDEN, "secretary": OK, "other_secretary": OK,
+        "admin": OK}),
+    "members:member_create": (lambda c: {}, {
+        "anonymous": LOGIN, "outsider": FORBIDDEN, "member": FORBIDDEN, "secretary": OK, "other_secretary": OK,
+        "admin": OK}),
+    "members:member_detail": (lambda c: {"pk": c.member.pk}, {
+        "anonymous": LOGIN, "outsider": NOT_FOUND, "member": OK, "secretary": OK, "other_secretary": NOT_FOUND,
+        "admin": OK}),
+    "members:member_edit": (lambda c: {"pk": c.member.pk}, {
+        "anonymous": LOGIN, "outsider": NOT_FOUND, "member": FORBIDDEN, "secretary": OK,
+        "other_secretary": NOT_FOUND, "admin": OK}),
+    "members:member_personal_data": (lambda c: {"pk": c.member.pk}, {
+        "anonymous": LOGIN, "outsider": NOT_FOUND, "member": FORBIDDEN, "secretary": FORBIDDEN,
+        "other_secretary": NOT_FOUND, "admin": OK}),
+    "members:member_account_create": (lambda c: {"pk": c.other_member.pk}, {
+        "anonymous": LOGIN, "outsider": NOT_FOUND, "member": NOT_FOUND, "secretary": NOT_FOUND,
+        "other_secretary": OK, "admin": OK}),
+}
+
+
+def _walk(patterns, namespace=""):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}{pattern.name or ''}", pattern
+
+
+def test_it_has_no_public_view_that_is_not_meant_to_be():
+    public = {name for name, pattern in _walk(get_resolver().url_patterns)
+              if getattr(pattern.callback, "login_required", True) is False}
+    assert public - PUBLIC_VIEWS == set(), "views reachable without login; protect them or list them as public"
+
+
+def test_it_has_an_access_rule_for_every_url_of_our_own_apps():
+    own = {name for name, _ in _walk(get_resolver().url_patterns)
+           if name.split(":")[0] in OWN_NAMESPACES or name in OWN_TOP_LEVEL}
+    assert own - MATRIX.keys() == set(), "URLs without an entry in the access matrix"
+    assert MATRIX.keys() - own == set(), "matrix entries for URLs that no longer exist"
+
+
+CASES = [(name, persona) for name, (_, expected) in MATRIX.items() for persona in expected]
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
+def test_each_persona_gets_exactly_what_it_should(city, client, name, persona):
+    from django.urls import reverse
+
+    kwargs_for, statuses = MATRIX[name]
+    expected = statuses[persona]
+    user = {"anonymous": None, "outsider": city.outsider, "member": city.member_user,
+            "secretary": city.secretary, "other_secretary": city.other_secretary, "admin": city.admin}[persona]
+    if user is not None:
+        client.force_login(user)
+    response = client.get(reverse(name, kwargs=kwargs_for(city)))
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    else:
+        assert response.status_code == expected
