@@ -149,3 +149,47 @@ def require(condition: bool) -> None:
     """For pages a role may not open at all (e.g. a member and the member list)."""
     if not condition:
         raise PermissionDenied("您没有访问该页面的权限。")
+
+
+# --- activities ---------------------------------------------------------------
+
+def activities_visible_to(user):
+    """Activities the user may open: an admin all; a secretary those of their
+    organisations (hosted or joint); everyone their own organisation's, the ones
+    they are expected at, and open or city-wide events."""
+    from activities.models import Activity
+
+    if is_admin(user):
+        return Activity.objects.all()
+    condition = Q(is_open=True) | Q(is_city_wide=True)
+    paths = managed_paths(user)
+    if paths:
+        managed = Organisation.objects.filter(_path_condition(paths)).values("pk")
+        condition |= Q(organisation__in=managed) | Q(joint_organisations__in=managed)
+    member = own_member(user)
+    if member is not None:
+        condition |= (Q(organisation_id=member.organisation_id) | Q(joint_organisations=member.organisation_id)
+                      | Q(attendances__member=member))
+    # The joins above can repeat a row; filtering by pk keeps the queryset plain for callers.
+    return Activity.objects.filter(pk__in=Activity.objects.filter(condition).values("pk"))
+
+
+def can_manage_activity(user, activity) -> bool:
+    """Only the host organisation's secretaries (and admins) change an activity."""
+    return can_manage_organisation(user, activity.organisation)
+
+
+def get_activity_for(user, pk, *, write: bool = False):
+    from activities.models import Activity
+
+    try:
+        activity = activities_visible_to(user).select_related("organisation", "party_group").get(pk=pk)
+    except (Activity.DoesNotExist, ValueError):
+        raise Http404("没有找到该活动。")
+    if write and not can_manage_activity(user, activity):
+        raise PermissionDenied("您没有修改该活动的权限。")
+    return activity
+
+
+def can_plan_activities(user) -> bool:
+    return is_admin(user) or is_secretary(user)

@@ -102,3 +102,27 @@ class RoleFactory(DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     kind = RoleKind.SECRETARY
     organisation = factory.SubFactory(OrganisationFactory)
+
+
+class ActivityFactory(DjangoModelFactory):
+    """A planned themed day of branch A-like organisation, next week by default."""
+
+    class Meta:
+        model = "activities.Activity"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = "THEMED_DAY"
+    theme = "OATH_RENEWAL"
+    title = factory.Sequence(lambda n: f"主题党日活动{n}")
+    planned_start = factory.LazyFunction(
+        lambda: (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=7)).replace(microsecond=0))
+    planned_end = factory.LazyAttribute(lambda a: a.planned_start + dt.timedelta(hours=2))
+    place = "机关三楼党员活动室"
+
+
+class AttendanceFactory(DjangoModelFactory):
+    class Meta:
+        model = "activities.Attendance"
+
+    activity = factory.SubFactory(ActivityFactory)
+    member = factory.SubFactory(MemberFactory, organisation=factory.SelfAttribute("..activity.organisation"))

@@ -73,6 +73,27 @@ MATRIX = {
 }
 
 
+def _feature_matrices() -> dict:
+    """Each feature keeps its rows in tests/<app>/access_<feature>.py as MATRIX = {...}."""
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    merged = {}
+    tests_dir = Path(__file__).parent
+    for package in ("activities", "branches", "members"):
+        for info in pkgutil.iter_modules([str(tests_dir / package)]):
+            if info.name.startswith("access_"):
+                module = importlib.import_module(f"tests.{package}.{info.name}")
+                overlap = merged.keys() & module.MATRIX.keys() | MATRIX.keys() & module.MATRIX.keys()
+                assert not overlap, f"URL names with two access rules: {overlap}"
+                merged.update(module.MATRIX)
+    return merged
+
+
+MATRIX.update(_feature_matrices())
+
+
 def _walk(patterns, namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):

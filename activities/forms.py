@@ -1,0 +1,122 @@
+from django import forms
+
+from branches.models import Organisation, PartyGroup
+
+from .choices import ActivityKind, ActivityStatus, AttendanceStatus, Theme
+from .models import Activity
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ActivityForm(forms.ModelForm):
+    change_reason = forms.CharField(label="修改原因", required=False, max_length=200,
+                                    help_text="该活动已开展，修改记录须写明原因，将记入修改历史。")
+
+    class Meta:
+        model = Activity
+        fields = ["organisation", "kind", "theme", "title", "planned_start", "planned_end", "place", "host",
+                  "lecturer", "agenda", "party_group", "joint_organisations", "is_open", "is_city_wide", "capacity",
+                  "participant_count"]
+        widgets = {"planned_start": DATETIME, "planned_end": DATETIME, "agenda": forms.Textarea(attrs={"rows": 4}),
+                   "joint_organisations": forms.SelectMultiple(attrs={"size": 5})}
+
+    def __init__(self, *args, organisations, all_organisations, is_admin: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["joint_organisations"].queryset = all_organisations
+        self.fields["joint_organisations"].help_text = "与其他党组织联合开展时选择（按住 Ctrl 可多选）。"
+        self.fields["party_group"].queryset = PartyGroup.objects.filter(organisation__in=organisations)
+        self.fields["theme"].help_text = "主题党日请选择主题类别；其他主题可写在标题中。"
+        if not is_admin:
+            del self.fields["is_city_wide"]
+        if not (self.instance.pk and self.instance.is_locked):
+            del self.fields["change_reason"]
+        else:
+            self.fields["change_reason"].required = True
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("planned_start"), data.get("planned_end")
+        if start and end and end <= start:
+            self.add_error("planned_end", "结束时间须晚于开始时间。")
+        group, organisation = data.get("party_group"), data.get("organisation")
+        if group and organisation and group.organisation_id != organisation.pk:
+            self.add_error("party_group", "所选党小组不属于主办党组织。")
+        if data.get("kind") == ActivityKind.GROUP_MEETING and not group:
+            self.add_error("party_group", "党小组会请选择党小组。")
+        if data.get("theme") and data.get("kind") != ActivityKind.THEMED_DAY:
+            data["theme"] = ""
+        if data.get("capacity") and not data.get("is_open"):
+            self.add_error("capacity", "只有公开活动（如开放式党课）需要报名名额。")
+        return data
+
+
+class ActivityFilterForm(forms.Form):
+    organisation = forms.ModelChoiceField(label="党组织", required=False, queryset=Organisation.objects.none(),
+                                          empty_label="全部")
+    kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部类型"), *ActivityKind.choices])
+    status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *ActivityStatus.choices])
+    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+
+
+class RecordForm(forms.ModelForm):
+    """After the activity: when it really took place, who chaired and took minutes, what was decided."""
+
+    class Meta:
+        model = Activity
+        fields = ["actual_start", "actual_end", "host", "lecturer", "recorder", "minutes", "resolutions",
+                  "participant_count"]
+        widgets = {"actual_start": DATETIME, "actual_end": DATETIME, "minutes": forms.Textarea(attrs={"rows": 8}),
+                   "resolutions": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actual_start"].required = True
+        self.fields["actual_end"].required = True
+        if not self.instance.actual_start:
+            self.initial.setdefault("actual_start", self.instance.planned_start)
+            self.initial.setdefault("actual_end", self.instance.planned_end)
+        if not self.instance.is_open:
+            del self.fields["participant_count"]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("actual_start"), data.get("actual_end")
+        if start and end and end <= start:
+            self.add_error("actual_end", "结束时间须晚于开始时间。")
+        return data
+
+
+ATTENDANCE_CHOICES = [(s, label) for s, label in AttendanceStatus.choices if s != AttendanceStatus.EXPECTED]
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label="取消原因", max_length=200, widget=forms.TextInput(attrs={"placeholder": "如：与上级会议冲突，改期举行"}))
+
+
+class ObserverForm(forms.Form):
+    name = forms.CharField(label="列席人员姓名", max_length=50)
+    unit = forms.CharField(label="单位/身份", max_length=100, required=False)
+
+
+class ActivityPlanForm(forms.Form):
+    organisation = forms.ModelChoiceField(label="党组织", queryset=Organisation.objects.none())
+    kind = forms.ChoiceField(label="活动类型", choices=ActivityKind.choices, initial=ActivityKind.THEMED_DAY)
+    theme = forms.ChoiceField(label="主题类别", choices=[("", "—"), *Theme.choices], required=False)
+    title = forms.CharField(label="标题", max_length=80, initial="主题党日")
+    day_of_month = forms.IntegerField(label="每月几号", min_value=1, max_value=31, initial=15,
+                                      help_text="当月没有这一天时（如 31 日）安排在当月最后一天。")
+    start_time = forms.TimeField(label="开始时间", initial="15:00", widget=forms.TimeInput(attrs={"type": "time"}))
+    duration_minutes = forms.IntegerField(label="时长（分钟）", min_value=15, max_value=600, initial=90)
+    place = forms.CharField(label="地点", max_length=100, required=False)
+    first_month = forms.DateField(label="从哪个月开始", widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+                                  input_formats=["%Y-%m", "%Y-%m-%d"])
+    months = forms.IntegerField(label="共几个月", min_value=1, max_value=24, initial=12)
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations

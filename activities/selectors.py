@@ -1,0 +1,53 @@
+"""Reads for activities, each at a fixed number of queries."""
+
+from django.db.models import Count, Q
+
+from branches import access
+
+from .choices import AttendanceStatus
+from .models import Activity, Attendance
+
+
+def activity_list(*, user, organisation=None, kind: str = "", status: str = "", year: int | None = None):
+    activities = access.activities_visible_to(user)
+    if organisation is not None:
+        activities = activities.filter(Q(organisation__path__startswith=organisation.path)
+                                       | Q(joint_organisations=organisation)).distinct()
+    if kind:
+        activities = activities.filter(kind=kind)
+    if status:
+        activities = activities.filter(status=status)
+    if year:
+        activities = activities.filter(planned_start__year=year)
+    return (activities.select_related("organisation")
+            .annotate(expected=Count("attendances", filter=Q(attendances__member__isnull=False)),
+                      present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)))
+            .order_by("-planned_start"))
+
+
+def attendance_counts(activity: Activity) -> dict[str, int]:
+    counts = dict(activity.attendances.values_list("status").annotate(n=Count("pk")).order_by())
+    return {status: counts.get(status, 0) for status in AttendanceStatus.values}
+
+
+def attendance_rows(activity: Activity):
+    return list(activity.attendances.select_related("member", "member__organisation", "recorded_by")
+                .order_by("role", "member__organisation__path", "member__name", "guest_name", "pk"))
+
+
+def member_attendance_summary(member) -> list[dict]:
+    """Per year: expected, present, on leave, absent — one aggregate query."""
+    rows = (Attendance.objects.filter(member=member).exclude(activity__status="CANCELLED")
+            .values("activity__planned_start__year")
+            .annotate(expected=Count("pk"),
+                      present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)),
+                      leave=Count("pk", filter=Q(status=AttendanceStatus.LEAVE)),
+                      absent=Count("pk", filter=Q(status=AttendanceStatus.ABSENT)),
+                      pending=Count("pk", filter=Q(status=AttendanceStatus.EXPECTED)))
+            .order_by("-activity__planned_start__year"))
+    return [{"year": r.pop("activity__planned_start__year"), **r} for r in rows]
+
+
+def member_recent_attendances(member, limit: int = 20):
+    return list(Attendance.objects.filter(member=member).select_related("activity", "activity__organisation")
+                .order_by("-activity__planned_start")[:limit])
