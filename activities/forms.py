@@ -5,6 +5,15 @@ from branches.models import Organisation, PartyGroup
 from .choices import ActivityKind, ActivityStatus, AttendanceStatus, Theme
 from .models import Activity
 
+def add_service_error(form, error) -> None:
+    """Put a service's ValidationError on the form: on its field when the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 

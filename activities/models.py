@@ -26,7 +26,7 @@ class ActivityPlan(models.Model):
     first_month = models.DateField("起始月份")
     months = models.PositiveSmallIntegerField("共几个月", default=12)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.SET_NULL,
-                                   null=True, related_name="+")
+                                   null=True, blank=True, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
     class Meta:
@@ -86,7 +86,7 @@ class Activity(models.Model):
     uid = models.UUIDField("日历标识", default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField("日历版本号", default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.SET_NULL,
-                                   null=True, related_name="+")
+                                   null=True, blank=True, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
@@ -197,7 +197,7 @@ class Photo(models.Model):
     height = models.PositiveIntegerField("高", default=0)
     caption = models.CharField("说明", max_length=100, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.SET_NULL,
-                                    null=True, related_name="+")
+                                    null=True, blank=True, related_name="+")
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:
@@ -229,7 +229,7 @@ class MicroWish(models.Model):
     fulfilment_note = models.TextField("实现情况", blank=True)
     fulfilment_photo = models.ImageField("实现照片", upload_to="wish-photos/", blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.SET_NULL,
-                                   null=True, related_name="+")
+                                   null=True, blank=True, related_name="+")
     created_at = models.DateTimeField("发布时间", auto_now_add=True)
 
     history = HistoricalRecords()

@@ -19,7 +19,7 @@ from branches.models import Organisation
 from .. import services
 from ..choices import AttendanceRole, AttendanceStatus, RecordedBy
 from ..forms import (
-    ATTENDANCE_CHOICES, ActivityFilterForm, ActivityForm, ActivityPlanForm, CancelForm, ObserverForm, RecordForm,
+    ATTENDANCE_CHOICES, ActivityFilterForm, add_service_error, ActivityForm, ActivityPlanForm, CancelForm, ObserverForm, RecordForm,
 )
 from ..models import Attendance
 from ..planning import year_plan_proposal
@@ -102,7 +102,7 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
                                          reason=form.cleaned_data.get("change_reason", ""))
                 form.save_m2m()
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "活动信息已保存。")
             return redirect(activity)
@@ -159,7 +159,7 @@ def activity_record(request: HttpRequest, pk: int) -> HttpResponse:
                             status=AttendanceStatus.PRESENT, recorded_via=RecordedBy.SECRETARY,
                             recorded_by=request.user, recorded_at=timezone.now())
             except ValidationError as error:
-                record_form.add_error(None, error)
+                record_add_service_error(form, error)
             else:
                 messages.success(request, "活动记录与出勤情况已保存。")
                 return redirect(activity)
@@ -178,7 +178,7 @@ def activity_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.activity_cancel(activity=activity, by=request.user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            form.add_error(None, error)
+            add_service_error(form, error)
         else:
             messages.success(request, "活动已取消，应到人员的日历将同步更新。")
             return redirect(activity)

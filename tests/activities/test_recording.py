@@ -1,0 +1,115 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from activities.choices import ActivityStatus, AttendanceRole, AttendanceStatus, RecordedBy
+from activities.services import activity_cancel, activity_update
+from tests.factories import ActivityFactory, MemberFactory
+
+PAST = dt.datetime(2025, 3, 15, 7, 0, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture
+def meeting(city):
+    activity = ActivityFactory(organisation=city.branch_a, kind="GENERAL_MEETING", theme="", title="支部党员大会",
+                               planned_start=PAST, planned_end=PAST + dt.timedelta(hours=2))
+    others = MemberFactory.create_batch(2, organisation=city.branch_a)
+    for member in [city.member, *others]:
+        activity.attendances.create(member=member)
+    return activity
+
+
+def record_data(meeting, statuses, **extra):
+    data = {"record-actual_start": "2025-03-15T15:10", "record-actual_end": "2025-03-15T17:00",
+            "record-host": "甲书记", "record-recorder": "组织委员", "record-minutes": "传达学习了上级会议精神。",
+            "record-resolutions": "同意接收预备党员。"}
+    for row, (status, reason) in zip(meeting.attendances.order_by("member__name", "pk"), statuses):
+        data[f"att-status_{row.pk}"] = status
+        data[f"att-reason_{row.pk}"] = reason
+    data.update(extra)
+    return data
+
+
+def test_the_secretary_records_the_meeting_and_everyones_attendance(city, login, meeting):
+    client = login(city.secretary)
+    statuses = [("PRESENT", ""), ("LEAVE", "出差"), ("ABSENT", "")]
+    response = client.post(reverse("activities:activity_record", args=[meeting.pk]),
+                           record_data(meeting, statuses, **{"obs-name": "王群众", "obs-unit": "市档案馆"}))
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == ActivityStatus.HELD and meeting.minutes.startswith("传达")
+    assert meeting.actual_start == dt.datetime(2025, 3, 15, 7, 10, tzinfo=dt.timezone.utc)
+    assert meeting.planned_start == PAST, "the planned date is kept beside the actual one"
+    rows = {a.status: a for a in meeting.attendances.filter(member__isnull=False)}
+    assert rows["LEAVE"].leave_reason == "出差" and rows["LEAVE"].recorded_by == city.secretary
+    assert rows["PRESENT"].recorded_via == RecordedBy.SECRETARY
+    observer = meeting.attendances.get(member__isnull=True)
+    assert (observer.guest_name, observer.role) == ("王群众", AttendanceRole.OBSERVER)
+    page = client.get(meeting.get_absolute_url()).content.decode()
+    assert "出席 2 · 请假 1 · 缺席 1" in page
+
+
+def test_leave_without_a_reason_is_refused_and_nothing_is_lost(city, login, meeting):
+    client = login(city.secretary)
+    response = client.post(reverse("activities:activity_record", args=[meeting.pk]),
+                           record_data(meeting, [("PRESENT", ""), ("LEAVE", ""), ("ABSENT", "")]))
+    assert response.status_code == 200
+    assert "请假须填写事由" in response.content.decode()
+    assert "传达学习了上级会议精神。" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == ActivityStatus.PLANNED
+    assert not meeting.attendances.exclude(status=AttendanceStatus.EXPECTED).exists()
+
+
+def test_a_held_activity_is_locked_against_silent_edits(city, meeting):
+    meeting.status, meeting.actual_start, meeting.actual_end = ActivityStatus.HELD, PAST, PAST + dt.timedelta(hours=1)
+    meeting.save()
+    meeting.place = "改了地点"
+    with pytest.raises(ValidationError):
+        activity_update(activity=meeting, by=city.secretary, changed=["place"])
+    activity_update(activity=meeting, by=city.secretary, changed=["place"], reason="记录有误，更正地点")
+    latest = meeting.history.latest()
+    assert latest.place == "改了地点" and latest.history_change_reason == "记录有误，更正地点"
+
+
+def test_editing_a_held_activity_in_the_browser_asks_for_a_reason(city, login, meeting):
+    meeting.status, meeting.actual_start, meeting.actual_end = ActivityStatus.HELD, PAST, PAST + dt.timedelta(hours=1)
+    meeting.save()
+    client = login(city.secretary)
+    data = {"organisation": city.branch_a.pk, "kind": "GENERAL_MEETING", "title": "支部党员大会（更正）",
+            "planned_start": "2025-03-15T15:00", "planned_end": "2025-03-15T17:00"}
+    response = client.post(reverse("activities:activity_edit", args=[meeting.pk]), data)
+    assert "change_reason" in response.context["form"].errors
+    response = client.post(reverse("activities:activity_edit", args=[meeting.pk]), {**data, "change_reason": "更正标题"})
+    assert response.status_code == 302
+    assert meeting.history.latest().history_user == city.secretary
+
+
+def test_cancelling_needs_a_reason_and_bumps_the_calendar_sequence(city, login, meeting):
+    client = login(city.secretary)
+    url = reverse("activities:activity_cancel", args=[meeting.pk])
+    assert "reason" in client.post(url, {"reason": ""}).context["form"].errors
+    assert client.post(url, {"reason": "与上级会议冲突"}).status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == ActivityStatus.CANCELLED and meeting.sequence == 1
+
+
+def test_a_held_activity_cannot_be_cancelled(city, meeting):
+    meeting.status, meeting.actual_start, meeting.actual_end = ActivityStatus.HELD, PAST, PAST + dt.timedelta(hours=1)
+    meeting.save()
+    with pytest.raises(ValidationError):
+        activity_cancel(activity=meeting, by=city.secretary, reason="晚了")
+
+
+def test_the_member_page_shows_the_attendance_record_by_year(city, login, meeting):
+    client = login(city.secretary)
+    client.post(reverse("activities:activity_record", args=[meeting.pk]),
+                record_data(meeting, [("PRESENT", "")] * 3))
+    cancelled = ActivityFactory(organisation=city.branch_a, planned_start=PAST, planned_end=PAST + dt.timedelta(hours=1))
+    cancelled.attendances.create(member=city.member)
+    activity_cancel(activity=cancelled, by=city.secretary, reason="取消")
+    page = login(city.member_user).get(city.member.get_absolute_url())
+    summary = page.context["attendance_summary"]
+    assert summary == [{"year": 2025, "expected": 1, "present": 1, "leave": 0, "absent": 0, "pending": 0}]
