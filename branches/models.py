@@ -2,6 +2,7 @@ import datetime as dt
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -117,7 +118,7 @@ class Term(models.Model):
     number = models.PositiveSmallIntegerField("届次", null=True, blank=True)
     elected_on = models.DateField("选举日期")
     starts_on = models.DateField("任期开始")
-    ends_on = models.DateField("任期届满", help_text="留空则按任期规则自动计算")
+    ends_on = models.DateField("任期届满", blank=True, help_text="留空则按任期规则自动计算")
 
     history = HistoricalRecords()
 
@@ -133,6 +134,12 @@ class Term(models.Model):
     def __str__(self):
         number = f"第{self.number}届" if self.number else "届"
         return f"{self.organisation} {number}（{self.starts_on:%Y.%m}—{self.ends_on:%Y.%m}）"
+
+    def clean(self):
+        if self.ends_on is None and self.starts_on and self.organisation_id:
+            self.ends_on = self.default_end(self.organisation.kind, self.starts_on)
+            if self.ends_on is None:
+                raise ValidationError({"ends_on": "该类型党组织没有任期规则，请填写任期届满日期。"})
 
     @staticmethod
     def default_end(kind: str, starts_on: dt.date) -> dt.date | None:
