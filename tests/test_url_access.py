@@ -24,6 +24,7 @@ PUBLIC_VIEWS = {
     "account_reset_password_from_key",
     "account_reset_password_done",
     "mfa_authenticate",
+    "activities:calendar_feed",
 }
 OWN_NAMESPACES = {"branches", "members", "activities"}
 OWN_TOP_LEVEL = {"home", "healthz", "admin_login_redirect"}

@@ -1,8 +1,188 @@
-"""(placeholder: filled in by the calendar feature)"""
+"""Calendars: the month/week/list page and its JSON events, the personal iCalendar feed and
+single-activity .ics downloads."""
 
-urlpatterns = []
+import datetime as dt
+import re
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.http import http_date
+from django.views.decorators.http import require_GET, require_POST, require_safe
+
+from branches import access
+
+from .. import ical
+from ..calendar_selectors import (
+    CALENDAR_TZ, CANCELLED_COLOUR, calendar_events, feed_activities, feed_fingerprint, kind_legend,
+)
+from ..choices import ActivityKind
+from ..models import CalendarFeed
+
+MAX_RANGE = dt.timedelta(days=400)  # a year view at most: the endpoint never dumps everything
+ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+class BadRange(ValueError):
+    pass
+
+
+def _parse_moment(value: str, name: str) -> dt.datetime:
+    # A "+08:00" typed into an address bar arrives as " 08:00".
+    value = re.sub(r" (\d{2}:?\d{2})$", r"+\1", value.strip())
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            moment = dt.datetime.combine(day, dt.time()) if day else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise BadRange(f"参数 {name} 不是有效的日期时间（应为 ISO 8601 格式，例如 2025-07-01T00:00:00+08:00）。")
+    if timezone.is_naive(moment):
+        moment = moment.replace(tzinfo=CALENDAR_TZ)
+    return moment
+
+
+def _requested_range(params) -> tuple[dt.datetime, dt.datetime]:
+    """FullCalendar's start/end; without both, the current month."""
+    raw_start, raw_end = params.get("start", ""), params.get("end", "")
+    if not raw_start and not raw_end:
+        today = timezone.localdate(timezone=CALENDAR_TZ)
+        first = dt.datetime.combine(today.replace(day=1), dt.time(), tzinfo=CALENDAR_TZ)
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        return first, following
+    if not raw_start or not raw_end:
+        raise BadRange("请同时提供开始时间 start 和结束时间 end。")
+    start, end = _parse_moment(raw_start, "start"), _parse_moment(raw_end, "end")
+    if end <= start:
+        raise BadRange("结束时间必须晚于开始时间。")
+    if end - start > MAX_RANGE:
+        raise BadRange("查询的时间范围过长，请不要超过一年。")
+    return start, end
+
+
+class CalendarFilterForm(forms.Form):
+    organisation = forms.IntegerField(required=False, min_value=1)
+    kind = forms.ChoiceField(required=False, choices=[("", "全部类型"), *ActivityKind.choices])
+
+
+def _filter_organisations(user) -> list[tuple[int, str]] | None:
+    """(pk, indented name) of the organisations a secretary or admin may filter by; None for others."""
+    if not access.can_plan_activities(user):
+        return None
+    rows = list(access.organisations_managed_by(user).active().order_by("path")
+                .values_list("pk", "name", "short_name", "depth"))
+    top = min((depth for *_, depth in rows), default=0)
+    return [(pk, "\u3000" * (depth - top) + (short_name or name)) for pk, name, short_name, depth in rows]
+
+
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    organisations = _filter_organisations(request.user)
+    return render(request, "activities/calendar.html", {
+        "legend": kind_legend(),
+        "cancelled_colour": CANCELLED_COLOUR,
+        "kinds": ActivityKind.choices,
+        "organisations": organisations,
+        "calendar_options": {
+            "eventsUrl": reverse("activities:calendar_events"),
+        },
+    })
+
+
+@require_GET
+def calendar_events_json(request: HttpRequest) -> JsonResponse:
+    try:
+        start, end = _requested_range(request.GET)
+    except BadRange as error:
+        return JsonResponse({"error": str(error)}, status=400)
+    form = CalendarFilterForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"error": "筛选条件无效：请从列表中选择党组织和活动类型。"}, status=400)
+    organisation = None
+    if form.cleaned_data["organisation"]:
+        # Only organisations the user runs; anything else is as if it did not exist.
+        organisation = access.organisations_managed_by(request.user).filter(
+            pk=form.cleaned_data["organisation"]).only("pk", "path").first()
+        if organisation is None:
+            raise Http404("没有找到该党组织。")
+    events = calendar_events(user=request.user, start=start, end=end, organisation=organisation,
+                             kind=form.cleaned_data["kind"])
+    return JsonResponse(events, safe=False)
+
+
+def calendar_subscribe(request: HttpRequest) -> HttpResponse:
+    feed = ical.calendar_feed_for(user=request.user)
+    feed_url = request.build_absolute_uri(reverse("activities:calendar_feed", args=[feed.token]))
+    return render(request, "activities/calendar_subscribe.html", {
+        "feed_url": feed_url,
+        "webcal_url": re.sub(r"^https?://", "webcal://", feed_url),
+    })
+
+
+@require_POST
+def calendar_feed_reset(request: HttpRequest) -> HttpResponse:
+    ical.calendar_feed_reset(user=request.user)
+    messages.success(request, "订阅地址已重置，原地址立即失效。请在手机日历中删除旧的订阅，再用新地址重新订阅。")
+    return redirect("activities:calendar_subscribe")
+
+
+def _base_url(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+@login_not_required
+@require_safe
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """The personal feed a phone polls. Public, but only for a valid token, and it shows exactly
+    what the token's user may see. Unchanged since the phone's last poll: one cheap query and a 304."""
+    feed = CalendarFeed.objects.select_related("user").filter(token=token, user__is_active=True).first()
+    if feed is None:
+        raise Http404("没有找到该日历订阅。")
+    now = timezone.now()
+    latest, count = feed_fingerprint(user=feed.user, now=now)
+    etag = ical.feed_etag(feed=feed, latest=latest, count=count, now=now)
+    last_modified = (latest or feed.created_at).timestamp()
+    response = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
+    if response is None:
+        calendar = ical.feed_calendar(feed=feed, activities=feed_activities(user=feed.user, now=now),
+                                      base_url=_base_url(request), now=now)
+        response = HttpResponse(calendar.to_ical(), content_type=ICS_CONTENT_TYPE)
+        response["Content-Disposition"] = 'inline; filename="jiguan-dangjian.ics"'
+    response["ETag"] = etag
+    response["Last-Modified"] = http_date(last_modified)
+    # The URL is a secret: shared caches must not keep it.
+    patch_cache_control(response, private=True, max_age=300)
+    return response
+
+
+def activity_ics(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access.get_activity_for(request.user, pk)
+    calendar = ical.activity_calendar(activity, base_url=_base_url(request))
+    response = HttpResponse(calendar.to_ical(), content_type=ICS_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="activity-{activity.pk}.ics"'
+    return response
+
+
+urlpatterns = [
+    path("calendar/", calendar_page, name="calendar"),
+    path("calendar/events/", calendar_events_json, name="calendar_events"),
+    path("calendar/subscribe/", calendar_subscribe, name="calendar_subscribe"),
+    path("calendar/subscribe/reset/", calendar_feed_reset, name="calendar_feed_reset"),
+    path("calendar/feed/<str:token>.ics", calendar_feed, name="calendar_feed"),
+    path("<int:pk>/event.ics", activity_ics, name="activity_ics"),
+]
 
 
 def detail_context(request, activity) -> dict:
     """Extra context for the activity page's panel templates/activities/_calendar_panel.html (constant queries)."""
-    return {}
+    return {
+        "calendar_ics_url": reverse("activities:activity_ics", args=[activity.pk]),
+        "calendar_subscribe_url": reverse("activities:calendar_subscribe"),
+    }
