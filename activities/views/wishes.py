@@ -1,8 +1,283 @@
-"""(placeholder: filled in by the wishes feature)"""
+"""微心愿: the board, entering wishes, claiming, fulfilling, releasing, and the fulfilment photo.
 
-urlpatterns = []
+Who may do what, composed only from the access module:
+- see a wish: its organisation or its themed day is visible to the user (else 404);
+- enter a wish, release a claim: a secretary of the wish's organisation (else 403);
+- claim: any member who sees the wish; fulfil: the claimer or a secretary of the organisation.
+"""
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods
+
+from branches import access
+from branches.models import Organisation
+
+from .. import wishes as services
+from ..choices import ActivityKind, ActivityStatus, WishStatus
+from ..forms import add_service_error
+from ..models import Activity, MicroWish
+from ..photos import ACCEPT, CONTENT_TYPES
+
+WISHES_PER_PAGE = 20
+
+
+# --- forms ------------------------------------------------------------------------------
+
+class ThemedDayChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, activity):
+        local = timezone.localtime(activity.planned_start)
+        return f"{local:%Y-%m-%d} {activity.title}（{activity.organisation.display_name}）"
+
+
+class WishForm(forms.ModelForm):
+    class Meta:
+        model = MicroWish
+        fields = ["organisation", "activity", "title", "description", "wisher_name", "wisher_contact"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "wisher_name": "党员或群众（居民）的姓名。",
+            "wisher_contact": "选填。仅书记和认领的党员可见。",
+        }
+
+    def __init__(self, *args, organisations, activity: Activity | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if activity is not None:
+            # Entered from the themed day's page: organisation and day are given.
+            del self.fields["organisation"], self.fields["activity"]
+            return
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].label_from_instance = lambda o: o.display_name
+        now = timezone.now()
+        themed_days = (Activity.objects.filter(organisation__in=organisations, kind=ActivityKind.THEMED_DAY,
+                                               planned_start__gte=now - dt.timedelta(days=366),
+                                               planned_start__lte=now + dt.timedelta(days=120))
+                       .exclude(status=ActivityStatus.CANCELLED).select_related("organisation")
+                       .order_by("-planned_start"))
+        self.fields["activity"] = ThemedDayChoiceField(
+            themed_days, required=False, label="发布的主题党日", empty_label="（不关联主题党日）",
+            help_text="选填。须是所选党组织的主题党日。")
+
+    def clean(self):
+        data = super().clean()
+        activity, organisation = data.get("activity"), data.get("organisation")
+        if activity and organisation and activity.organisation_id != organisation.pk:
+            self.add_error("activity", "所选主题党日不是该党组织的活动。")
+        return data
+
+
+class FulfilForm(forms.Form):
+    note = forms.CharField(label="实现情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=1000,
+                           help_text="例如：何时、如何帮助许愿人实现了心愿。")
+    photo = forms.FileField(label="照片", required=False, widget=forms.FileInput(attrs={"accept": ACCEPT}),
+                            help_text="选填。JPEG、PNG 或 WebP；拍摄位置等信息会被自动去除。")
+
+
+class BoardFilterForm(forms.Form):
+    organisation = forms.ModelChoiceField(Organisation.objects.none(), required=False, label="党组织",
+                                          empty_label="全部")
+    status = forms.ChoiceField(choices=[("", "全部"), *WishStatus.choices], required=False, label="状态")
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].label_from_instance = lambda o: o.display_name
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+def _can_manage(user, wish: MicroWish) -> bool:
+    return access.can_manage_organisation(user, wish.organisation)
+
+
+def _decorate(user, wishes) -> list[MicroWish]:
+    """Per-wish permissions for the templates (no queries: roles and member are cached on the user)."""
+    member = access.own_member(user)
+    rows = list(wishes)
+    for wish in rows:
+        wish.can_manage = _can_manage(user, wish)
+        wish.is_mine = member is not None and wish.claimed_by_id == member.pk
+        wish.can_claim = member is not None and wish.status == WishStatus.OPEN
+        wish.can_fulfil = wish.status == WishStatus.CLAIMED and (wish.is_mine or wish.can_manage)
+    return rows
+
+
+def _back(request: HttpRequest, wish: MicroWish) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return reverse("activities:wish_board")
+
+
+# --- views ------------------------------------------------------------------------------
+
+@require_GET
+def wish_board(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    access.require(access.is_admin(user) or access.is_secretary(user) or access.own_member(user) is not None)
+    organisations = access.organisations_visible_to(user).active().order_by("path")
+    form = BoardFilterForm(request.GET or None, organisations=organisations)
+    filters = form.cleaned_data if form.is_valid() else {}
+    wishes, counts = services.wish_board(user=user, organisation=filters.get("organisation"),
+                                         status=filters.get("status") or "")
+    page = Paginator(wishes, WISHES_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = _decorate(user, page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    status_query = query.copy()
+    status_query.pop("status", None)
+    return render(request, "activities/wish_board.html", {
+        "form": form,
+        "page": page,
+        "counts": counts,
+        "status": filters.get("status") or "",
+        "statuses": WishStatus.choices,
+        "query": query.urlencode(),
+        "status_query": status_query.urlencode(),
+        "show_organisation_filter": access.is_admin(user) or access.is_secretary(user),
+        "can_create": access.can_plan_activities(user),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def wish_create(request: HttpRequest) -> HttpResponse:
+    activity = None
+    if request.GET.get("activity"):
+        activity = access.get_activity_for(request.user, request.GET["activity"], write=True)
+        if activity.kind != ActivityKind.THEMED_DAY:
+            messages.error(request, "只有主题党日可以发布微心愿。")
+            return redirect(activity)
+    else:
+        access.require(access.can_plan_activities(request.user))
+    organisations = access.organisations_managed_by(request.user).active().order_by("path")
+    form = WishForm(request.POST or None, organisations=organisations, activity=activity)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            wish = services.wish_create(
+                organisation=activity.organisation if activity else data["organisation"],
+                activity=activity or data.get("activity"), by=request.user, title=data["title"],
+                description=data["description"], wisher_name=data["wisher_name"],
+                wisher_contact=data["wisher_contact"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"已发布微心愿“{wish.title}”。")
+            if activity is not None:
+                return redirect(reverse("activities:activity_detail", args=[activity.pk]) + "#wishes")
+            return redirect("activities:wish_board")
+    return render(request, "activities/wishes/wish_form.html", {"form": form, "activity": activity})
+
+
+def wish_claim(request: HttpRequest, pk: int) -> HttpResponse:
+    wish = services.get_wish_for(request.user, pk)
+    member = access.own_member(request.user)
+    if member is None:
+        raise PermissionDenied("只有党员可以认领心愿。")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.wish_claim(wish=wish, member=member)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"您已认领心愿“{wish.title}”。实现后请回来标记并说明情况。")
+    return redirect(_back(request, wish))
+
+
+def wish_release(request: HttpRequest, pk: int) -> HttpResponse:
+    wish = services.get_wish_for(request.user, pk)
+    if not _can_manage(request.user, wish):
+        raise PermissionDenied("只有本党组织的书记可以退回认领。")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    try:
+        services.wish_release(wish=wish)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"心愿“{wish.title}”已退回待认领。")
+    return redirect(_back(request, wish))
+
+
+@transaction.non_atomic_requests  # wish_fulfil runs its own transaction and removes its file if that fails
+@require_http_methods(["GET", "POST"])
+def wish_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
+    wish = services.get_wish_for(request.user, pk)
+    member = access.own_member(request.user)
+    is_claimer = member is not None and wish.claimed_by_id == member.pk
+    if not (is_claimer or _can_manage(request.user, wish)):
+        raise PermissionDenied("只有认领的党员或本党组织的书记可以标记心愿已实现。")
+    if wish.status != WishStatus.CLAIMED:
+        messages.error(request, f"该心愿当前为“{wish.get_status_display()}”，不能标记为已实现。")
+        return redirect(_back(request, wish))
+    form = FulfilForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.wish_fulfil(wish=wish, note=form.cleaned_data["note"], photo=form.cleaned_data["photo"])
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                add_service_error(form, error)
+            else:
+                form.add_error("photo" if form.cleaned_data.get("photo") else None, error)
+        else:
+            messages.success(request, f"心愿“{wish.title}”已标记为已实现。")
+            return redirect(_back(request, wish))
+    return render(request, "activities/wishes/wish_fulfil.html", {
+        "form": form, "wish": wish, "next": _back(request, wish)})
+
+
+@require_GET
+def wish_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    wish = services.get_wish_for(request.user, pk)
+    if not wish.fulfilment_photo:
+        raise Http404("该心愿没有照片。")
+    name = wish.fulfilment_photo.name
+    extension = name.rsplit(".", 1)[-1].lower()
+    try:
+        handle = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404("照片文件不存在。")
+    response = FileResponse(handle, content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
+                            filename=f"wish-{wish.pk}.{extension}")
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
 
 
 def detail_context(request, activity) -> dict:
-    """Extra context for the activity page's panel templates/activities/_wishes_panel.html (constant queries)."""
-    return {}
+    """Extra context for the activity page's panel templates/activities/_wishes_panel.html (one query).
+
+    Only themed days carry wishes; for other activities the panel renders nothing."""
+    if activity.kind != ActivityKind.THEMED_DAY:
+        return {"wish_panel": False}
+    can_manage = access.can_manage_activity(request.user, activity)
+    wishes = (MicroWish.objects.filter(activity=activity)
+              .select_related("organisation", "claimed_by").order_by("created_at", "pk"))
+    return {
+        "wish_panel": True,
+        "wishes": _decorate(request.user, wishes),
+        "can_manage_wishes": can_manage,
+        "wish_form": WishForm(organisations=Organisation.objects.none(), activity=activity) if can_manage else None,
+    }
+
+
+urlpatterns = [
+    path("wishes/", wish_board, name="wish_board"),
+    path("wishes/new/", wish_create, name="wish_create"),
+    path("wishes/<int:pk>/claim/", wish_claim, name="wish_claim"),
+    path("wishes/<int:pk>/fulfil/", wish_fulfil, name="wish_fulfil"),
+    path("wishes/<int:pk>/release/", wish_release, name="wish_release"),
+    path("wishes/<int:pk>/photo/", wish_photo, name="wish_photo"),
+]

@@ -1,0 +1,139 @@
+"""微心愿: entering wishes, claiming, fulfilling, releasing — every status change goes through `_move`.
+
+Who may do what is decided by the views with the access module; this module
+decides which status changes exist and keeps them consistent (one claimer,
+fulfilment only of a claimed wish, photos validated like activity photos)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from branches import access
+from branches.models import Organisation
+
+from .choices import ActivityKind, WishStatus
+from .models import Activity, MicroWish
+from .photos import image_store, photo_prepare, removed_on_failure
+
+WISH_PHOTO_MAX_SIDE = 1600
+
+# The legal status changes and the Chinese name of each. Anything else is refused.
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (WishStatus.OPEN, WishStatus.CLAIMED): "认领",
+    (WishStatus.CLAIMED, WishStatus.FULFILLED): "标记为已实现",
+    (WishStatus.CLAIMED, WishStatus.OPEN): "退回待认领",
+}
+
+
+def _move(wish: MicroWish, to: str) -> None:
+    if (wish.status, to) in TRANSITIONS:
+        wish.status = to
+        return
+    if wish.status == WishStatus.CLAIMED and to == WishStatus.CLAIMED:
+        raise ValidationError(f"该心愿已由 {wish.claimed_by} 认领，不能重复认领。", code="already_claimed")
+    if wish.status == WishStatus.FULFILLED:
+        raise ValidationError("该心愿已经实现，不能再更改。", code="already_fulfilled")
+    if wish.status == WishStatus.OPEN and to == WishStatus.FULFILLED:
+        raise ValidationError("该心愿还没有党员认领，认领后才能标记为已实现。", code="not_claimed")
+    raise ValidationError(f"该心愿当前为“{wish.get_status_display()}”，不能改为“{WishStatus(to).label}”。",
+                          code="illegal_transition")
+
+
+def _locked(wish: MicroWish) -> MicroWish:
+    """Re-read the wish under a row lock: two members tapping 认领 at once get one winner."""
+    return MicroWish.objects.select_for_update().select_related("claimed_by").get(pk=wish.pk)
+
+
+# --- writes -----------------------------------------------------------------------------
+
+@transaction.atomic
+def wish_create(*, organisation: Organisation, by, title: str, wisher_name: str, description: str = "",
+                wisher_contact: str = "", activity: Activity | None = None) -> MicroWish:
+    if activity is not None:
+        if activity.kind != ActivityKind.THEMED_DAY:
+            raise ValidationError({"activity": "只有主题党日可以发布微心愿。"})
+        if activity.organisation_id != organisation.pk:
+            raise ValidationError({"activity": "所选主题党日不是该党组织的活动。"})
+    wish = MicroWish(organisation=organisation, activity=activity, title=title, description=description,
+                     wisher_name=wisher_name, wisher_contact=wisher_contact, created_by=by)
+    wish.full_clean()
+    wish.save()
+    return wish
+
+
+@transaction.atomic
+def wish_claim(*, wish: MicroWish, member) -> MicroWish:
+    wish = _locked(wish)
+    _move(wish, WishStatus.CLAIMED)
+    wish.claimed_by, wish.claimed_at = member, timezone.now()
+    wish.full_clean()
+    wish.save()
+    return wish
+
+
+@transaction.atomic
+def wish_release(*, wish: MicroWish) -> MicroWish:
+    """A secretary gives a claimed wish back to the board (the claimer could not fulfil it)."""
+    wish = _locked(wish)
+    _move(wish, WishStatus.OPEN)
+    wish.claimed_by, wish.claimed_at = None, None
+    wish.full_clean()
+    wish.save()
+    return wish
+
+
+def wish_fulfil(*, wish: MicroWish, note: str, photo=None) -> MicroWish:
+    """Mark a claimed wish fulfilled. The photo is checked and re-encoded like an activity photo
+    before anything is written; if saving fails, the stored file is removed again."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "请填写心愿实现情况。"})
+    prepared = photo_prepare(photo, max_side=WISH_PHOTO_MAX_SIDE, thumbnail=False) if photo else None
+    with removed_on_failure() as written, transaction.atomic():
+        wish = _locked(wish)
+        _move(wish, WishStatus.FULFILLED)
+        wish.fulfilled_at, wish.fulfilment_note = timezone.now(), note
+        if prepared is not None:
+            image_store(prepared, wish.fulfilment_photo, written)
+        wish.full_clean()
+        wish.save()
+    return wish
+
+
+# --- reads --------------------------------------------------------------------------------
+
+def wishes_visible_to(user) -> QuerySet[MicroWish]:
+    """Wishes of the organisations the user may open (admin: all; secretary: theirs and below; member: own),
+    and those published on an activity the user may open (so the activity page and the board agree)."""
+    if access.is_admin(user):
+        return MicroWish.objects.all()
+    return MicroWish.objects.filter(Q(organisation__in=access.organisations_visible_to(user).values("pk"))
+                                    | Q(activity__in=access.activities_visible_to(user).values("pk")))
+
+
+def get_wish_for(user, pk) -> MicroWish:
+    """A wish the user may see, or 404 (its existence is not leaked)."""
+    try:
+        return wishes_visible_to(user).select_related("organisation", "claimed_by", "activity").get(pk=pk)
+    except (MicroWish.DoesNotExist, ValueError):
+        raise Http404("没有找到该心愿。")
+
+
+def wish_board(*, user, organisation: Organisation | None = None, status: str = "") -> tuple[QuerySet, dict]:
+    """The board's wishes (open first, newest first) and the counts per status, counted in the database."""
+    wishes = wishes_visible_to(user)
+    if organisation is not None:
+        wishes = wishes.filter(organisation__path__startswith=organisation.path)
+    counts = wishes.aggregate(
+        total=Count("pk"),
+        **{value.lower(): Count("pk", filter=Q(status=value)) for value in WishStatus.values},
+    )
+    if status:
+        wishes = wishes.filter(status=status)
+    order = Case(*(When(status=value, then=Value(i)) for i, value in enumerate(WishStatus.values)),
+                 output_field=IntegerField())
+    wishes = (wishes.select_related("organisation", "claimed_by", "activity")
+              .order_by(order, "-created_at", "-pk"))
+    return wishes, counts
