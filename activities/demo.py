@@ -1,0 +1,241 @@
+"""Three years of realistic activities for the demo city (called by `seed_demo`).
+
+Most required meetings are held, some are missed, a few are cancelled;
+attendance has some leave and absence; open lectures count their participants;
+themed days with the 微心愿 theme publish wishes. Deterministic for a given
+random generator, and bulk-inserted (no per-row save)."""
+
+import datetime as dt
+import random
+import uuid
+from collections import defaultdict
+
+from django.db.models import Count
+from django.utils import timezone
+
+from branches.choices import OrganisationKind, OrganisationStatus
+from branches.models import CommitteePosition, Organisation, PartyGroup
+from members.choices import MembershipStatus, Stage
+from members.models import Member
+
+from .choices import ActivityKind, ActivityStatus, AttendanceStatus, RecordedBy, Theme, WishStatus
+from .models import Activity, Attendance, MicroWish
+from .services import month_day
+
+BATCH = 5000
+THEMES = [Theme.OATH_RENEWAL, Theme.MICRO_LESSON, Theme.MICRO_REFLECTION, Theme.MICRO_WISH]
+THEMED_TITLES = {
+    Theme.OATH_RENEWAL: "重温入党誓词",
+    Theme.MICRO_LESSON: "“微党课”主题党日",
+    Theme.MICRO_REFLECTION: "“微感言”交流",
+    Theme.MICRO_WISH: "“微心愿”认领",
+}
+LESSON_TOPICS = ["学习贯彻党的二十大精神", "弘扬伟大建党精神", "加强机关作风建设", "做让党放心让人民满意的模范机关",
+                 "牢记初心使命 勇于担当作为", "深入学习党章党规", "推动机关党建与业务深度融合", "传承红色基因"]
+LEAVE_REASONS = ["出差", "病假", "参加上级会议", "外出培训", "事假：家中有事"]
+CANCEL_REASONS = ["与上级重要会议冲突，改期举行", "防汛值班，活动顺延", "疫情防控要求，暂停集中活动"]
+WISHES = [("为社区困难老人购买棉被", "居民"), ("辅导留守儿童功课", "居民"), ("为独居老人修理水管", "居民"),
+          ("捐赠一批儿童读物", "居民"), ("陪同残疾居民就医", "居民"), ("为社区活动室添置书柜", "社区"),
+          ("帮助孤寡老人打扫卫生", "居民"), ("为环卫工人送去防暑用品", "社区")]
+LECTURE_PLACES = ["市委党校报告厅", "市直机关工委党员教育中心", "市图书馆报告厅", "市政务中心会议室"]
+LECTURERS = ["市委常委、组织部部长", "市直机关工委书记", "市委党校教授", "市社科联专家", "全国优秀共产党员代表"]
+
+TZ_HOURS = dt.timedelta(hours=8)
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    # Asia/Shanghai has no daylight saving: a fixed offset is exact and cheap for half a million rows.
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=dt.timezone.utc) - TZ_HOURS
+
+
+def _months(start: dt.date, end: dt.date):
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        yield year, month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+class _Builder:
+    def __init__(self, rng: random.Random, now: dt.datetime):
+        self.rng = rng
+        self.now = now
+        self.activities: list[Activity] = []
+        self.expected: list[list[int]] = []  # member ids expected, parallel to self.activities
+        self.wish_counts: list[int] = []
+
+    def add(self, *, expected, **fields):
+        start = fields["planned_start"]
+        past = start < self.now
+        status = ActivityStatus.PLANNED
+        if past:
+            roll = self.rng.random()
+            status = (ActivityStatus.HELD if roll < 0.93 else
+                      ActivityStatus.CANCELLED if roll < 0.96 else ActivityStatus.PLANNED)
+        activity = Activity(uid=uuid.UUID(int=self.rng.getrandbits(128), version=4), status=status, **fields)
+        if status == ActivityStatus.HELD:
+            shift = dt.timedelta(minutes=self.rng.choice([0, 0, 0, 10, -30, 30]))
+            activity.actual_start = start + shift
+            activity.actual_end = fields["planned_end"] + shift
+            activity.recorder = fields.get("recorder", "")
+            activity.minutes = fields.get("minutes") or (
+                f"会议由{activity.host or '支部书记'}主持。{activity.title}。与会同志结合工作实际交流发言，"
+                "会议对下一阶段工作作出安排。")
+        elif status == ActivityStatus.CANCELLED:
+            activity.cancel_reason = self.rng.choice(CANCEL_REASONS)
+        self.activities.append(activity)
+        self.expected.append(expected)
+        self.wish_counts.append(self.rng.randint(2, 4) if fields.get("theme") == Theme.MICRO_WISH else 0)
+
+
+def seed_activities(*, rng: random.Random, years: int = 3, today: dt.date | None = None, stdout=None) -> dict:
+    today = today or timezone.localdate()
+    now = timezone.now()
+    first = dt.date(today.year - years, today.month, 1)
+    last = (today.replace(day=1) + dt.timedelta(days=62)).replace(day=1)  # two months ahead
+
+    members_by_org: dict[int, list[int]] = defaultdict(list)
+    names: dict[int, str] = {}
+    for pk, org_id, name in (Member.objects.filter(status=MembershipStatus.ACTIVE,
+                                                   stage__in=[Stage.FULL, Stage.PROBATIONARY])
+                             .order_by("pk").values_list("pk", "organisation_id", "name")):
+        members_by_org[org_id].append(pk)
+        names[pk] = name
+    group_members: dict[int, list[int]] = defaultdict(list)
+    for pk, group_id in Member.objects.filter(party_group__isnull=False).order_by("pk").values_list(
+            "pk", "party_group_id"):
+        group_members[group_id].append(pk)
+    groups_by_org: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for pk, org_id, name in PartyGroup.objects.order_by("pk").values_list("pk", "organisation_id", "name"):
+        groups_by_org[org_id].append((pk, name))
+    committee: dict[int, list[int]] = defaultdict(list)
+    secretary: dict[int, int] = {}
+    for org_id, member_id, position in CommitteePosition.objects.filter(ends_on__isnull=True).order_by("pk") \
+            .values_list("organisation_id", "member_id", "position"):
+        committee[org_id].append(member_id)
+        if position == "SECRETARY":
+            secretary[org_id] = member_id
+
+    organisations = list(Organisation.objects.filter(status=OrganisationStatus.ACTIVE).order_by("path")
+                         .values("pk", "kind", "short_name", "name", "address", "established_on"))
+    root = next(o for o in organisations if o["kind"] == OrganisationKind.WORKING_COMMITTEE)
+    builder = _Builder(rng, now)
+
+    for org in organisations:
+        if org["kind"] not in (OrganisationKind.BRANCH, OrganisationKind.TEMPORARY_BRANCH):
+            continue
+        pk = org["pk"]
+        everyone = members_by_org.get(pk, [])
+        if not everyone:
+            continue
+        place = org["address"] or "机关党员活动室"
+        host = names.get(secretary.get(pk), "")
+        themed_day = rng.randint(10, 20)
+        has_committee = len(committee.get(pk, [])) >= 3
+        common = {"organisation_id": pk, "place": place, "host": host}
+        for year, month in _months(first, last):
+            day = month_day(year, month, themed_day)
+            theme = THEMES[(year * 12 + month) % len(THEMES)]
+            builder.add(expected=everyone, kind=ActivityKind.THEMED_DAY, theme=theme,
+                        title=f"{month}月主题党日：{THEMED_TITLES[theme]}", planned_start=_at(day, 15),
+                        planned_end=_at(day, 17), **common)
+            if has_committee:
+                day = month_day(year, month, 5)
+                builder.add(expected=committee[pk], kind=ActivityKind.COMMITTEE_MEETING,
+                            title=f"{month}月支委会", planned_start=_at(day, 9), planned_end=_at(day, 10, 30),
+                            **common)
+            for group_id, group_name in groups_by_org.get(pk, []):
+                day = month_day(year, month, 8)
+                builder.add(expected=group_members.get(group_id, []), kind=ActivityKind.GROUP_MEETING,
+                            party_group_id=group_id, title=f"{month}月党小组会（{group_name}）",
+                            planned_start=_at(day, 16), planned_end=_at(day, 17), **common)
+            if month % 3 == 0:
+                day = month_day(year, month, 22)
+                builder.add(expected=everyone, kind=ActivityKind.GENERAL_MEETING, title=f"第{month // 3}季度支部党员大会",
+                            planned_start=_at(day, 15), planned_end=_at(day, 17), **common)
+            if month % 3 == 2:
+                day = month_day(year, month, 25)
+                topic = rng.choice(LESSON_TOPICS)
+                builder.add(expected=everyone, kind=ActivityKind.PARTY_LESSON, title=f"党课：{topic}",
+                            lecturer=host, planned_start=_at(day, 15), planned_end=_at(day, 16, 30), **common)
+            if month == 12:
+                builder.add(expected=everyone, kind=ActivityKind.ORG_LIFE_MEETING, title=f"{year}年度组织生活会",
+                            planned_start=_at(dt.date(year, 12, 10), 9), planned_end=_at(dt.date(year, 12, 10), 12),
+                            **common)
+                builder.add(expected=everyone, kind=ActivityKind.APPRAISAL_MEETING, title=f"{year}年度民主评议党员",
+                            planned_start=_at(dt.date(year, 12, 12), 9), planned_end=_at(dt.date(year, 12, 12), 11),
+                            **common)
+
+    # City-wide: open lectures (开放式党课, about 70 a year), the party-affairs cadre class and the secretaries' classes.
+    hosts = [o["pk"] for o in organisations if o["kind"] in (OrganisationKind.PARTY_COMMITTEE,
+                                                             OrganisationKind.GENERAL_BRANCH)] or [root["pk"]]
+    for year, month in _months(first, last):
+        for _ in range(rng.randint(5, 7)):
+            day = month_day(year, month, rng.randint(3, 27))
+            builder.add(expected=[], organisation_id=rng.choice(hosts), kind=ActivityKind.OPEN_LECTURE,
+                        title=f"开放式党课：{rng.choice(LESSON_TOPICS)}", lecturer=rng.choice(LECTURERS),
+                        place=rng.choice(LECTURE_PLACES), is_open=True, is_city_wide=True,
+                        participant_count=rng.randint(300, 700), planned_start=_at(day, 14, 30),
+                        planned_end=_at(day, 16, 30))
+        if month in (4, 10):
+            day = month_day(year, month, 16)
+            builder.add(expected=[], organisation_id=root["pk"], kind=ActivityKind.TRAINING, is_city_wide=True,
+                        title=f"{year}年市直机关党支部书记培训班（{'春' if month == 4 else '秋'}季）",
+                        place="市委党校", planned_start=_at(day, 9), planned_end=_at(day + dt.timedelta(days=2), 17))
+        if month == 6:
+            day = month_day(year, month, 12)
+            builder.add(expected=[], organisation_id=root["pk"], kind=ActivityKind.TRAINING, is_city_wide=True,
+                        title=f"{year}年市直机关党务干部培训班", place="市委党校", planned_start=_at(day, 9),
+                        planned_end=_at(day + dt.timedelta(days=2), 17))
+        if month in (3, 9):
+            day = month_day(year, month, 18)
+            builder.add(expected=[], organisation_id=root["pk"], kind=ActivityKind.OTHER, is_city_wide=True,
+                        title="“市直机关大讲堂”专题讲座", lecturer=rng.choice(LECTURERS), place="市委党校报告厅",
+                        planned_start=_at(day, 14, 30), planned_end=_at(day, 17))
+
+    Activity.objects.bulk_create(builder.activities, batch_size=BATCH)
+    if stdout:
+        stdout.write(f"  活动 {len(builder.activities)} 项")
+
+    rows: list[Attendance] = []
+    attendance_total = 0
+    for activity, expected in zip(builder.activities, builder.expected):
+        for member_id in expected:
+            row = Attendance(activity_id=activity.pk, member_id=member_id)
+            if activity.status == ActivityStatus.HELD:
+                roll = rng.random()
+                if roll < 0.88:
+                    row.status = AttendanceStatus.PRESENT
+                    row.recorded_via = RecordedBy.QR if rng.random() < 0.4 else RecordedBy.SECRETARY
+                elif roll < 0.96:
+                    row.status, row.leave_reason = AttendanceStatus.LEAVE, rng.choice(LEAVE_REASONS)
+                    row.recorded_via = RecordedBy.SECRETARY
+                else:
+                    row.status, row.recorded_via = AttendanceStatus.ABSENT, RecordedBy.SECRETARY
+                row.recorded_at = activity.actual_end
+            rows.append(row)
+        if len(rows) >= BATCH:
+            Attendance.objects.bulk_create(rows)
+            attendance_total += len(rows)
+            rows = []
+    Attendance.objects.bulk_create(rows)
+    attendance_total += len(rows)
+
+    wishes = []
+    for activity, count, expected in zip(builder.activities, builder.wish_counts, builder.expected):
+        for _ in range(count):
+            title, who = rng.choice(WISHES)
+            wish = MicroWish(organisation_id=activity.organisation_id, activity_id=activity.pk, title=title,
+                             wisher_name=f"{rng.choice('王李张刘陈杨赵黄周吴')}{'大爷' if who == '居民' else '社区'}")
+            if activity.status == ActivityStatus.HELD and expected:
+                wish.status = WishStatus.FULFILLED if activity.planned_start < now - dt.timedelta(days=30) \
+                    else WishStatus.CLAIMED
+                wish.claimed_by_id = rng.choice(expected)
+                wish.claimed_at = activity.actual_end
+                if wish.status == WishStatus.FULFILLED:
+                    wish.fulfilled_at = activity.actual_end + dt.timedelta(days=rng.randint(3, 20))
+                    wish.fulfilment_note = "已按心愿送达，受助群众表示感谢。"
+            wishes.append(wish)
+    MicroWish.objects.bulk_create(wishes, batch_size=BATCH)
+    counts = dict(Activity.objects.values_list("status").annotate(n=Count("pk")).order_by())
+    return {"activities": len(builder.activities), "attendances": attendance_total, "wishes": len(wishes),
+            "by_status": counts}

@@ -1,0 +1,56 @@
+import datetime as dt
+import random
+
+from activities.choices import ActivityKind, ActivityStatus, AttendanceStatus
+from activities.demo import seed_activities
+from activities.models import Activity, Attendance
+from branches.choices import OrganisationKind, Position
+from tests.factories import CommitteePositionFactory, MemberFactory, OrganisationFactory, PartyGroupFactory
+
+
+def small_city():
+    root = OrganisationFactory(kind=OrganisationKind.WORKING_COMMITTEE, name="市直机关工委", unit=None)
+    committee = OrganisationFactory(kind=OrganisationKind.PARTY_COMMITTEE, parent=root)
+    branch = OrganisationFactory(parent=committee)
+    group = PartyGroupFactory(organisation=branch)
+    MemberFactory.create_batch(6, organisation=branch, party_group=group)
+    for position in (Position.SECRETARY, Position.ORGANISATION, Position.PUBLICITY):
+        CommitteePositionFactory(organisation=branch, position=position)
+    return branch
+
+
+def snapshot():
+    return list(Activity.objects.order_by("planned_start", "organisation_id", "kind", "title")
+                .values_list("title", "status", "planned_start"))
+
+
+def test_three_years_of_required_meetings_mostly_held_with_realistic_attendance(db):
+    branch = small_city()
+    today = dt.date(2026, 11, 24)
+    result = seed_activities(rng=random.Random(7), years=3, today=today)
+    assert result["activities"] == Activity.objects.count() > 0
+    held = Activity.objects.filter(organisation=branch)
+    months = 3 * 12 + 3  # three years back to this month, plus two months ahead
+    assert held.filter(kind=ActivityKind.THEMED_DAY).count() == months
+    assert held.filter(kind=ActivityKind.COMMITTEE_MEETING).count() == months
+    assert held.filter(kind=ActivityKind.GROUP_MEETING).count() == months
+    assert held.filter(kind=ActivityKind.ORG_LIFE_MEETING).count() == 4  # December 2023, 2024, 2025, 2026
+    past = held.filter(planned_start__date__lt=today)
+    statuses = {s: past.filter(status=s).count() for s in ActivityStatus.values}
+    assert statuses["HELD"] / past.count() > 0.85
+    assert not held.filter(planned_start__date__gt=today + dt.timedelta(days=1)).exclude(status="PLANNED").exists()
+    assert not Activity.objects.filter(status=ActivityStatus.CANCELLED, cancel_reason="").exists()
+    attendance = Attendance.objects.filter(activity__status=ActivityStatus.HELD)
+    assert attendance.filter(status=AttendanceStatus.LEAVE).exclude(leave_reason="").exists()
+    assert attendance.filter(status=AttendanceStatus.ABSENT).exists()
+    assert not attendance.filter(status=AttendanceStatus.EXPECTED).exists()
+    assert Activity.objects.filter(kind=ActivityKind.OPEN_LECTURE, is_open=True, participant_count__gt=0).exists()
+
+
+def test_the_same_seed_gives_the_same_activities(db):
+    small_city()
+    seed_activities(rng=random.Random(3), years=1, today=dt.date(2026, 11, 24))
+    first = snapshot()
+    Activity.objects.all().delete()
+    seed_activities(rng=random.Random(3), years=1, today=dt.date(2026, 11, 24))
+    assert snapshot() == first
