@@ -193,3 +193,20 @@ def get_activity_for(user, pk, *, write: bool = False):
 
 def can_plan_activities(user) -> bool:
     return is_admin(user) or is_secretary(user)
+
+
+# --- anything that belongs to an organisation (reviews, duties, exemptions …) --------
+
+def scoped_to_managed(user, queryset, field: str = "organisation"):
+    """Rows whose organisation the user manages (admin: all)."""
+    if is_admin(user):
+        return queryset
+    return queryset.filter(_path_condition(managed_paths(user), f"{field}__path"))
+
+
+def get_managed_object(user, queryset, pk, *, field: str = "organisation"):
+    """A row of an organisation the user manages, or 404 (existence is not leaked)."""
+    try:
+        return scoped_to_managed(user, queryset, field).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404("没有找到该记录。")

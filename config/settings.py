@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "branches",
     "members",
     "activities",
+    "oversight",
 ]
 
 MIDDLEWARE = [

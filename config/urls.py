@@ -17,4 +17,5 @@ urlpatterns = [
     path("organisations/", include("branches.urls")),
     path("members/", include("members.urls")),
     path("activities/", include("activities.urls")),
+    path("oversight/", include("oversight.urls")),
 ]

@@ -26,7 +26,7 @@ PUBLIC_VIEWS = {
     "mfa_authenticate",
     "activities:calendar_feed",
 }
-OWN_NAMESPACES = {"branches", "members", "activities"}
+OWN_NAMESPACES = {"branches", "members", "activities", "oversight"}
 OWN_TOP_LEVEL = {"home", "healthz", "admin_login_redirect"}
 
 # URL name → (how to build its kwargs from the city, {persona: expected status on GET}).
@@ -82,7 +82,7 @@ def _feature_matrices() -> dict:
 
     merged = {}
     tests_dir = Path(__file__).parent
-    for package in ("activities", "branches", "members"):
+    for package in ("activities", "branches", "members", "oversight"):
         for info in pkgutil.iter_modules([str(tests_dir / package)]):
             if info.name.startswith("access_"):
                 module = importlib.import_module(f"tests.{package}.{info.name}")
