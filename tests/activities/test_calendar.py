@@ -1,0 +1,318 @@
+"""The browser calendar: its page, its JSON events, the subscription page and .ics downloads."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from icalendar import Calendar
+
+from activities import services
+from activities.calendar_selectors import CANCELLED_COLOUR, KIND_COLOURS
+from activities.choices import ActivityKind
+from activities.models import CalendarFeed
+from tests.factories import ActivityFactory, AttendanceFactory, MemberFactory, OrganisationFactory
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+EVENTS = reverse("activities:calendar_events")
+JUNE = {"start": "2025-06-01T00:00:00+08:00", "end": "2025-07-01T00:00:00+08:00"}
+
+
+def at(day: int, hour: int = 14, month: int = 6) -> dt.datetime:
+    return dt.datetime(2025, month, day, hour, tzinfo=SHANGHAI)
+
+
+def activity(organisation, start: dt.datetime, hours: int = 2, **fields):
+    return ActivityFactory(organisation=organisation, planned_start=start,
+                           planned_end=start + dt.timedelta(hours=hours), **fields)
+
+
+def events(client, **params) -> dict[str, dict]:
+    response = client.get(EVENTS, {**JUNE, **params})
+    assert response.status_code == 200, response.content.decode()
+    return {event["title"]: event for event in response.json()}
+
+
+# --- the JSON events ------------------------------------------------------------------
+
+def test_it_returns_the_activities_overlapping_the_visible_range(city, login):
+    activity(city.branch_a, at(15), title="六月主题党日")
+    activity(city.branch_a, at(31, month=5, hour=23), hours=3, title="跨月的夜间学习")
+    activity(city.branch_a, at(31, month=5, hour=9), title="五月的会")
+    activity(city.branch_a, at(1, month=7, hour=9), title="七月的会")
+
+    shown = events(login(city.member_user))
+
+    assert set(shown) == {"六月主题党日", "跨月的夜间学习"}
+
+
+def test_each_event_carries_what_fullcalendar_needs(city, login):
+    lesson = activity(city.branch_a, at(15), kind=ActivityKind.PARTY_LESSON, title="专题党课", place="三楼会议室")
+
+    event = events(login(city.member_user))["专题党课"]
+
+    assert event["id"] == str(lesson.pk)
+    assert event["start"] == "2025-06-15T14:00:00+08:00"
+    assert event["end"] == "2025-06-15T16:00:00+08:00"
+    assert event["url"] == reverse("activities:activity_detail", args=[lesson.pk])
+    assert event["color"] == KIND_COLOURS[ActivityKind.PARTY_LESSON]
+    assert event["extendedProps"] == {"kind": "党课", "status": "计划中", "organisation": city.branch_a.name,
+                                      "place": "三楼会议室", "cancelled": False}
+
+
+def test_a_held_activity_is_placed_at_its_actual_time(city, login):
+    meeting = activity(city.branch_a, at(10), title="推迟开的会")
+    services.activity_mark_held(activity=meeting, by=city.secretary, actual_start=at(11, hour=9),
+                                actual_end=at(11, hour=11))
+
+    event = events(login(city.member_user))["推迟开的会"]
+
+    assert (event["start"], event["end"]) == ("2025-06-11T09:00:00+08:00", "2025-06-11T11:00:00+08:00")
+    assert event["extendedProps"]["status"] == "已开展"
+
+
+def test_a_cancelled_activity_is_greyed_and_struck_through(city, login):
+    meeting = activity(city.branch_a, at(20), title="取消的会")
+    services.activity_cancel(activity=meeting, by=city.secretary, reason="与上级会议冲突")
+
+    event = events(login(city.member_user))["取消的会"]
+
+    assert event["color"] == CANCELLED_COLOUR
+    assert event["classNames"] == ["event-cancelled"]
+    assert event["extendedProps"]["status"] == "已取消"
+
+
+def test_a_member_sees_their_branch_what_they_are_expected_at_and_open_events_only(city, login):
+    activity(city.branch_a, at(2), title="本支部的会")
+    activity(city.org_b, at(3), title="乙局内部会议")
+    activity(city.org_b, at(4), title="乙局开放式党课", is_open=True, kind=ActivityKind.OPEN_LECTURE)
+    activity(city.root, at(5), title="市直机关大讲堂", is_city_wide=True)
+    invited = activity(city.org_b, at(6), title="受邀列席的会")
+    AttendanceFactory(activity=invited, member=city.member)
+
+    shown = events(login(city.member_user))
+
+    assert set(shown) == {"本支部的会", "乙局开放式党课", "市直机关大讲堂", "受邀列席的会"}
+
+
+def test_a_secretary_filters_by_one_of_their_organisations_and_what_is_below_it(city, login):
+    activity(city.org_a, at(2), title="总支的会")
+    activity(city.branch_a, at(3), title="一支部的会")
+    activity(city.org_b, at(4), title="乙局开放式党课", is_open=True)
+    client = login(city.secretary)
+
+    assert set(events(client)) == {"总支的会", "一支部的会", "乙局开放式党课"}
+    assert set(events(client, organisation=city.org_a.pk)) == {"总支的会", "一支部的会"}
+    assert set(events(client, organisation=city.branch_a.pk)) == {"一支部的会"}
+
+
+def test_a_joint_activity_shows_under_each_organisation_that_takes_part(city, login):
+    joint = activity(city.org_b, at(8), title="联合主题党日")
+    joint.joint_organisations.add(city.branch_a)
+
+    assert set(events(login(city.secretary), organisation=city.branch_a.pk)) == {"联合主题党日"}
+
+
+def test_a_secretary_cannot_see_another_organisation_by_passing_its_id(city, login):
+    activity(city.org_b, at(3), title="乙局内部会议")
+    activity(city.org_b, at(4), title="乙局开放式党课", is_open=True)
+
+    response = login(city.secretary).get(EVENTS, {**JUNE, "organisation": city.org_b.pk})
+
+    assert response.status_code == 404
+    assert "乙局" not in response.content.decode()
+
+
+def test_a_member_cannot_use_the_organisation_filter(city, login):
+    activity(city.branch_a, at(2), title="本支部的会")
+
+    response = login(city.member_user).get(EVENTS, {**JUNE, "organisation": city.branch_a.pk})
+
+    assert response.status_code == 404
+
+
+def test_it_filters_by_kind(city, login):
+    activity(city.branch_a, at(2), title="党课", kind=ActivityKind.PARTY_LESSON)
+    activity(city.branch_a, at(3), title="支委会", kind=ActivityKind.COMMITTEE_MEETING)
+
+    assert set(events(login(city.member_user), kind=ActivityKind.PARTY_LESSON)) == {"党课"}
+
+
+def test_an_admin_sees_everything_and_filters_by_any_organisation(city, login):
+    activity(city.branch_a, at(2), title="甲局的会")
+    activity(city.org_b, at(3), title="乙局内部会议")
+    client = login(city.admin)
+
+    assert set(events(client)) == {"甲局的会", "乙局内部会议"}
+    assert set(events(client, organisation=city.org_b.pk)) == {"乙局内部会议"}
+
+
+def test_dates_without_an_offset_are_read_as_shanghai_time(city, login):
+    activity(city.branch_a, at(1, hour=1), title="凌晨的会")
+
+    shown = events(login(city.member_user), start="2025-06-01", end="2025-06-02")
+
+    assert set(shown) == {"凌晨的会"}
+
+
+def test_without_a_range_it_answers_the_current_month(city, login):
+    activity(city.branch_a, dt.datetime.now(SHANGHAI).replace(hour=10, minute=0, second=0, microsecond=0),
+             title="本月的会")
+
+    response = login(city.member_user).get(EVENTS)
+
+    assert response.status_code == 200
+    assert [event["title"] for event in response.json()] == ["本月的会"]
+
+
+@pytest.mark.parametrize("params", [
+    {"start": "2025-06-01"},
+    {"end": "2025-06-01"},
+    {"start": "yesterday", "end": "2025-06-01"},
+    {"start": "2025-06-01", "end": "2025-13-01"},
+    {"start": "2025-06-10", "end": "2025-06-01"},
+    {"start": "2020-01-01", "end": "2025-06-01"},
+    {**JUNE, "kind": "PICNIC"},
+    {**JUNE, "organisation": "甲局"},
+])
+def test_bad_parameters_are_refused_with_a_chinese_message(city, login, params):
+    response = login(city.member_user).get(EVENTS, params)
+
+    assert response.status_code == 400
+    message = response.json()["error"]
+    assert any("\u4e00" <= char <= "\u9fff" for char in message)
+
+
+def test_a_plus_sign_typed_into_the_address_bar_still_works(city, login):
+    activity(city.branch_a, at(15), title="六月主题党日")
+
+    response = login(city.member_user).get(EVENTS + "?start=2025-06-01T00:00:00+08:00&end=2025-07-01T00:00:00+08:00")
+
+    assert response.status_code == 200
+    assert [event["title"] for event in response.json()] == ["六月主题党日"]
+
+
+def _grow(city, n):
+    """n activities of branch A in June, each with a few expected members, one joint, some cancelled."""
+    members = MemberFactory.create_batch(3, organisation=city.branch_a)
+    for i in range(n):
+        meeting = activity(city.branch_a, at(1 + i % 28, hour=8 + i % 10), kind=list(KIND_COLOURS)[i % 11])
+        for member in members:
+            AttendanceFactory(activity=meeting, member=member)
+        if i % 5 == 0:
+            meeting.joint_organisations.add(OrganisationFactory(parent=city.org_a))
+        if i % 7 == 0:
+            services.activity_cancel(activity=meeting, by=city.secretary, reason="改期")
+
+
+@pytest.mark.parametrize("persona", ["member_user", "secretary", "admin"])
+def test_the_events_endpoint_costs_the_same_queries_for_3_and_30_activities(city, client, persona,
+                                                                              django_assert_max_num_queries):
+    client.force_login(getattr(city, persona))
+    params = {**JUNE, "organisation": city.org_a.pk} if persona != "member_user" else JUNE
+    _grow(city, 3)
+    with CaptureQueriesContext(connection) as small:
+        assert len(client.get(EVENTS, params).json()) == 3
+    _grow(city, 27)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert len(client.get(EVENTS, params).json()) == 30
+
+
+# --- the calendar page ---------------------------------------------------------------
+
+def test_the_page_loads_fullcalendar_from_our_own_static_files_with_a_legend(city, login):
+    response = login(city.member_user).get(reverse("activities:calendar"))
+
+    html = response.content.decode()
+    assert "vendor/fullcalendar/fullcalendar.min.js" in html
+    assert "vendor/fullcalendar/zh-cn.min.js" in html
+    assert "js/calendar.js" in html
+    assert "//cdn" not in html and "https://" not in html
+    for label in ("支部党员大会", "党课", "主题党日", "已取消"):
+        assert label in html
+    assert reverse("activities:calendar_events") in html
+
+
+def test_only_secretaries_and_admins_get_the_organisation_filter(city, login):
+    member_page = login(city.member_user).get(reverse("activities:calendar")).content.decode()
+    assert 'id="filter-organisation"' not in member_page
+
+    secretary_page = login(city.secretary).get(reverse("activities:calendar")).content.decode()
+    assert 'id="filter-organisation"' in secretary_page
+    assert city.branch_a.name in secretary_page
+    assert city.org_b.name not in secretary_page
+
+
+# --- subscribing ------------------------------------------------------------------------
+
+def test_the_subscribe_page_creates_one_secret_feed_and_explains_ios_and_android(city, login):
+    client = login(city.member_user)
+
+    first = client.get(reverse("activities:calendar_subscribe")).content.decode()
+    again = client.get(reverse("activities:calendar_subscribe")).content.decode()
+
+    feed = CalendarFeed.objects.get(user=city.member_user)
+    assert len(feed.token) >= 43
+    url = "http://testserver" + reverse("activities:calendar_feed", args=[feed.token])
+    assert url in first and url in again
+    assert "webcal://testserver" in first
+    assert "添加已订阅的日历" in first
+    assert "安卓" in first
+
+
+def test_resetting_the_token_revokes_the_old_url(city, login):
+    client = login(city.member_user)
+    client.get(reverse("activities:calendar_subscribe"))
+    old = CalendarFeed.objects.get(user=city.member_user).token
+
+    response = client.post(reverse("activities:calendar_feed_reset"))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("activities:calendar_subscribe")
+    new = CalendarFeed.objects.get(user=city.member_user).token
+    assert new != old
+    assert client.get(reverse("activities:calendar_feed", args=[old])).status_code == 404
+    assert client.get(reverse("activities:calendar_feed", args=[new])).status_code == 200
+
+
+def test_a_get_never_resets_the_token(city, login):
+    client = login(city.member_user)
+    client.get(reverse("activities:calendar_subscribe"))
+    token = CalendarFeed.objects.get(user=city.member_user).token
+
+    assert client.get(reverse("activities:calendar_feed_reset")).status_code == 405
+    assert CalendarFeed.objects.get(user=city.member_user).token == token
+
+
+# --- one activity as .ics ------------------------------------------------------------------
+
+def test_one_activity_downloads_as_an_ics_file(city, login):
+    lesson = activity(city.branch_a, at(15), title="专题党课", place="三楼会议室")
+
+    response = login(city.member_user).get(reverse("activities:activity_ics", args=[lesson.pk]))
+
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="activity-{lesson.pk}.ics"'
+    calendar = Calendar.from_ical(response.content)
+    [event] = calendar.events
+    assert str(event["UID"]) == f"{lesson.uid}@jiguan-dangjian"
+    assert event.start == at(15)
+    assert str(event["LOCATION"]) == "三楼会议室"
+    assert [tz.tz_name for tz in calendar.timezones] == ["Asia/Shanghai"]
+
+
+def test_another_organisations_private_activity_cannot_be_downloaded(city, login):
+    private = activity(city.org_b, at(15), title="乙局内部会议")
+
+    assert login(city.member_user).get(reverse("activities:activity_ics", args=[private.pk])).status_code == 404
+
+
+def test_the_activity_page_links_to_its_ics_file(city, login):
+    lesson = activity(city.branch_a, at(15))
+
+    html = login(city.member_user).get(reverse("activities:activity_detail", args=[lesson.pk])).content.decode()
+
+    assert reverse("activities:activity_ics", args=[lesson.pk]) in html
+    assert reverse("activities:calendar_subscribe") in html
