@@ -6,8 +6,8 @@ fulfilment only of a claimed wish, photos validated like activity photos)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.http import Http404
 from django.utils import timezone
 
 from branches import access

@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET
 from branches import access
 
 from ..models import Photo
-from ..photos import ACCEPT, CONTENT_TYPES, photo_delete as delete_photo, photos_add
+from ..photos import ACCEPT, CONTENT_TYPES, photos_add
+from ..photos import photo_delete as delete_photo
 
 # Upload errors survive the redirect back to the activity page in the session, keyed by activity.
 _ERRORS_KEY = "photo-upload-errors-{}"

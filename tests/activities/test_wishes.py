@@ -127,7 +127,7 @@ def test_a_member_claims_an_open_wish_and_fulfils_it_with_a_note_and_photo(city,
     assert response.status_code == 302
     wish.refresh_from_db()
     assert (wish.status, wish.claimed_by, wish.claimed_at) == (
-        WishStatus.CLAIMED, city.member, dt.datetime(2025, 6, 15, 2, tzinfo=dt.timezone.utc))
+        WishStatus.CLAIMED, city.member, dt.datetime(2025, 6, 15, 2, tzinfo=dt.UTC))
 
     assert client.get(reverse("activities:wish_fulfil", args=[wish.pk])).status_code == 200
     response = client.post(reverse("activities:wish_fulfil", args=[wish.pk]), {
@@ -136,7 +136,7 @@ def test_a_member_claims_an_open_wish_and_fulfils_it_with_a_note_and_photo(city,
     assert response.status_code == 302
     wish.refresh_from_db()
     assert wish.status == WishStatus.FULFILLED
-    assert wish.fulfilled_at == dt.datetime(2025, 6, 15, 2, tzinfo=dt.timezone.utc)
+    assert wish.fulfilled_at == dt.datetime(2025, 6, 15, 2, tzinfo=dt.UTC)
     assert wish.fulfilment_note.startswith("6月15日")
     assert wish.fulfilment_photo.name.startswith("wish-photos/") and "IMG_2001" not in wish.fulfilment_photo.name
     with Image.open(media / wish.fulfilment_photo.name) as image:
@@ -180,7 +180,7 @@ def test_illegal_steps_are_refused(city, status, action, message):
     wish = make_wish(city)
     if status != WishStatus.OPEN:
         MicroWish.objects.filter(pk=wish.pk).update(status=status, claimed_by=city.member,
-                                                     fulfilled_at=dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc))
+                                                     fulfilled_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC))
     step = {"claim": lambda: services.wish_claim(wish=wish, member=city.member),
             "release": lambda: services.wish_release(wish=wish),
             "fulfil": lambda: services.wish_fulfil(wish=wish, note="done")}[action]
