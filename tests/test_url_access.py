@@ -25,6 +25,7 @@ PUBLIC_VIEWS = {
     "account_reset_password_done",
     "mfa_authenticate",
     "activities:calendar_feed",
+    "activities:checkin_guest",
 }
 OWN_NAMESPACES = {"branches", "members", "activities", "oversight"}
 OWN_TOP_LEVEL = {"home", "healthz", "admin_login_redirect"}
