@@ -12,7 +12,6 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import transaction
-from django.urls import reverse
 from icalendar import Calendar, Event, vCalAddress
 
 from .calendar_selectors import CALENDAR_TZ, feed_window
