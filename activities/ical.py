@@ -131,9 +131,13 @@ def calendar_feed_for(*, user) -> CalendarFeed:
 
 
 @transaction.atomic
-def calendar_feed_reset(*, user) -> CalendarFeed:
+def calendar_feed_reset(*, user, request=None) -> CalendarFeed:
     """A new token: the old feed URL stops answering at once."""
+    from audit.models import Action
+    from audit.services import action_log
+
     feed = calendar_feed_for(user=user)
     feed.token = _new_token()
     feed.save(update_fields=["token"])
+    action_log(request=request, actor=user, action=Action.CALENDAR_FEED_RESET)
     return feed

@@ -8,6 +8,7 @@ class Action(models.TextChoices):
     MEMBER_UPDATED = "MEMBER_UPDATED", "修改党员信息"
     ORGANISATION_UPDATED = "ORGANISATION_UPDATED", "修改党组织信息"
     ACCOUNT_CREATED = "ACCOUNT_CREATED", "创建账号"
+    CALENDAR_FEED_RESET = "CALENDAR_FEED_RESET", "重置日历订阅地址"
 
 
 class ActionLog(models.Model):

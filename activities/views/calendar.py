@@ -128,7 +128,7 @@ def calendar_subscribe(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def calendar_feed_reset(request: HttpRequest) -> HttpResponse:
-    ical.calendar_feed_reset(user=request.user)
+    ical.calendar_feed_reset(user=request.user, request=request)
     messages.success(request, "订阅地址已重置，原地址立即失效。请在手机日历中删除旧的订阅，再用新地址重新订阅。")
     return redirect("activities:calendar_subscribe")
 

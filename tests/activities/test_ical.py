@@ -160,6 +160,8 @@ def test_a_reset_token_is_not_found_any_more(city, client):
 
     assert client.get(old_url).status_code == 404
     assert fetch(client, city.member_user).status_code == 200
+    from audit.models import Action, ActionLog
+    assert ActionLog.objects.filter(action=Action.CALENDAR_FEED_RESET, actor=city.member_user).count() == 1
 
 
 def test_a_deactivated_users_feed_stops_answering(city, client):
