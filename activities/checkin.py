@@ -33,7 +33,8 @@ CLOSES_AFTER_END = dt.timedelta(hours=2)
 TOKEN_MAX_AGE = dt.timedelta(days=400)
 
 # Refusal codes; the views turn them into status codes (invalid → 400, the others → 403).
-INVALID, NOT_YET_OPEN, CLOSED, CANCELLED, NOT_OPEN_EVENT = "invalid", "not_yet_open", "closed", "cancelled", "not_open_event"
+INVALID, NOT_YET_OPEN, CLOSED = "invalid", "not_yet_open", "closed"
+CANCELLED, NOT_OPEN_EVENT = "cancelled", "not_open_event"
 
 
 def _local(moment: dt.datetime) -> str:

@@ -103,7 +103,8 @@ def test_a_member_not_expected_at_an_open_event_gets_an_attendee_row(city, login
 
     assert response.status_code == 200
     row = row_of(open_lecture, city.member)
-    assert (row.role, row.status, row.recorded_via) == (AttendanceRole.ATTENDEE, AttendanceStatus.PRESENT, RecordedBy.QR)
+    assert (row.role, row.status, row.recorded_via) == (
+        AttendanceRole.ATTENDEE, AttendanceStatus.PRESENT, RecordedBy.QR)
 
 
 @freeze_time(DURING)
@@ -189,7 +190,8 @@ def test_the_window_follows_the_recorded_actual_times(meeting):
 
     opens, closes = checkin.checkin_window(meeting)
 
-    assert (opens, closes) == (START - checkin.OPENS_BEFORE_START, END + dt.timedelta(hours=1) + checkin.CLOSES_AFTER_END)
+    assert opens == START - checkin.OPENS_BEFORE_START
+    assert closes == END + dt.timedelta(hours=1) + checkin.CLOSES_AFTER_END
 
 
 @freeze_time(DURING)

@@ -13,7 +13,8 @@ from activities.choices import ActivityStatus, AttendanceRole, AttendanceStatus,
 from activities.models import Registration
 from tests.factories import ActivityFactory, MemberFactory, OrganisationFactory, UserFactory
 
-REGISTERED, WAITLISTED, CANCELLED = RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED, RegistrationStatus.CANCELLED
+REGISTERED, WAITLISTED, CANCELLED = (RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED,
+                                     RegistrationStatus.CANCELLED)
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 START = dt.datetime(2025, 7, 1, 14, 30, tzinfo=SHANGHAI)
 BEFORE = START - dt.timedelta(days=5)
