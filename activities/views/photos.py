@@ -68,7 +68,9 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         errors = [message for field_errors in form.errors.values() for message in field_errors]
     if errors:
-        request.session[_ERRORS_KEY.format(activity.pk)] = errors + ["本次上传的照片均未保存，请去掉有问题的文件后重新上传。"]
+        if request.FILES:
+            errors.append("本次上传的照片均未保存，请去掉有问题的文件后重新上传。")
+        request.session[_ERRORS_KEY.format(activity.pk)] = errors
     return redirect(_activity_url(activity))
 
 
