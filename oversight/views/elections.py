@@ -1,3 +1,119 @@
-"""(placeholder: filled in by the elections feature)"""
+"""换届: the re-election overview (current term of every organisation, due and overdue lists, on-time rate)
+and recording a re-election.
 
-urlpatterns = []
+Access, from the access module only:
+- the overview: admins (every organisation) and secretaries (their organisations and those below); others 403;
+- recording: `get_organisation_for(write=True)` — a foreign organisation 404, one the user only sees 403.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from activities.forms import add_service_error
+from branches import access
+from branches.models import Organisation
+
+from .. import elections as services
+
+ROWS_PER_PAGE = 50
+FIRST_YEAR = 2000
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+# --- forms ----------------------------------------------------------------------------------------
+
+class RateYearForm(forms.Form):
+    year = forms.IntegerField(label="统计年度", min_value=FIRST_YEAR, max_value=2100, required=False)
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, member):
+        return member.name
+
+
+class MembersChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, member):
+        return member.name
+
+
+class ElectionForm(forms.Form):
+    elected_on = forms.DateField(label="选举日期", widget=DATE)
+    starts_on = forms.DateField(label="任期开始", required=False, widget=DATE, help_text="留空则与选举日期相同。")
+    number = forms.IntegerField(label="届次", required=False, min_value=1, help_text="留空则为上一届届次加一。")
+    ends_on = forms.DateField(label="任期届满", required=False, widget=DATE,
+                              help_text="留空则按任期规则自动计算。")
+    secretary = MemberChoiceField(None, label="书记", required=False, empty_label="（暂不填写）")
+    deputy_secretary = MemberChoiceField(None, label="副书记", required=False, empty_label="（不设或暂不填写）")
+    members = MembersChoiceField(None, label="其他委员", required=False,
+                                 widget=forms.CheckboxSelectMultiple,
+                                 help_text="选填。填写新一届班子后，原班子成员的职务在新任期开始前一天结束；"
+                                           "不填写则保留原班子，可稍后在党组织页面调整。")
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("secretary", "deputy_secretary", "members"):
+            self.fields[name].queryset = candidates
+
+
+# --- views ----------------------------------------------------------------------------------------
+
+@require_GET
+def election_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    access.require(access.is_admin(user) or access.is_secretary(user))
+    organisations = access.organisations_managed_by(user)
+    today = timezone.localdate()
+    window = services.term_window(today)
+    year_form = RateYearForm(request.GET or None, initial={"year": today.year})
+    year = (year_form.cleaned_data["year"] if year_form.is_valid() else None) or today.year
+    page = Paginator(services.term_status(organisations=organisations, window=window), ROWS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "oversight/election_list.html", {
+        "window": window,
+        "counts": services.term_counts(organisations=organisations, window=window),
+        "overdue": list(services.overdue_terms(organisations=organisations, window=window)),
+        "due": list(services.due_terms(organisations=organisations, window=window)),
+        "page": page,
+        "query": query.urlencode(),
+        "year_form": year_form,
+        "year": year,
+        "rate": services.on_time_rate(year=year, organisations=organisations, today=today),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def election_record(request: HttpRequest, org_pk: int) -> HttpResponse:
+    organisation: Organisation = access.get_organisation_for(request.user, org_pk, write=True)
+    previous = services.current_term(organisation)
+    form = ElectionForm(request.POST or None, candidates=services.committee_candidates(organisation))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            term = services.election_record(
+                organisation=organisation, by=request.user, elected_on=data["elected_on"],
+                starts_on=data["starts_on"], number=data["number"], ends_on=data["ends_on"],
+                secretary=data["secretary"], deputy_secretary=data["deputy_secretary"], members=data["members"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"已记录{organisation.display_name}换届：新一届任期至"
+                                      f"{term.ends_on.year}年{term.ends_on.month}月{term.ends_on.day}日。")
+            return redirect(organisation.get_absolute_url())
+    return render(request, "oversight/election_form.html", {
+        "organisation": organisation, "previous": previous, "form": form,
+    })
+
+
+urlpatterns = [
+    path("elections/", election_list, name="election_list"),
+    path("elections/<int:org_pk>/record/", election_record, name="election_record"),
+]
