@@ -48,7 +48,7 @@ def _rate_text(rate: dict) -> str:
 
 
 def _layout(sheet: Worksheet, width: int) -> None:
-    sheet.freeze_panes = sheet.cell(row=HEADER_ROW + 1, column=3)  # header rows and 序号/党组织 stay in view
+    sheet.freeze_panes = f"C{HEADER_ROW + 1}"  # header rows and 序号/党组织 stay in view
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
