@@ -1,3 +1,238 @@
-"""(placeholder: filled in by the matrix feature)"""
+"""The 三会一课 compliance matrix, its cells, its Excel export, the set-up checks and the exemptions.
 
-urlpatterns = []
+Who may do what, composed only from the access module:
+- matrix, export, set-up checks, exemption list: admins (everything) and secretaries (the organisations they run);
+  members and logins without a role get 403;
+- a cell's drill-down: an organisation the user may change (outside their reach 404, a member's own 403);
+- granting an exemption: admins only (403 for everyone else).
+"""
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+
+from activities.choices import REGULAR_KINDS, ActivityStatus
+from activities.models import Activity
+from branches import access
+from branches.models import Organisation
+
+from .. import compliance
+from ..export_matrix import CONTENT_TYPE, filename_for, matrix_xlsx
+from ..models import Exemption
+
+FIRST_YEAR = 2000
+YEARS_IN_SELECTOR = 6
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+def _require_overseer(user) -> None:
+    access.require(access.is_admin(user) or access.is_secretary(user))
+
+
+def _year_from(request: HttpRequest, today: dt.date) -> int:
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        return today.year
+    return year if FIRST_YEAR <= year <= today.year + 1 else today.year
+
+
+def _scope_label(user) -> str:
+    if access.is_admin(user):
+        return "全部党组织"
+    # The organisations the secretary was given (the top of each managed subtree), by their paths.
+    tops = [int(p.strip("/").split("/")[-1]) for p in access.managed_paths(user)]
+    return "、".join(Organisation.objects.filter(pk__in=tops).order_by("path").values_list("name", flat=True))
+
+
+# --- the matrix ---------------------------------------------------------------------------------
+
+@require_GET
+def matrix(request: HttpRequest) -> HttpResponse:
+    _require_overseer(request.user)
+    today = timezone.localdate()
+    year = _year_from(request, today)
+    result = compliance.matrix_for(organisations=access.organisations_managed_by(request.user), year=year,
+                                   today=today)
+    years = list(range(today.year + 1, today.year - YEARS_IN_SELECTOR, -1))
+    if year not in years:
+        years.append(year)
+    return render(request, "oversight/matrix.html", {
+        "matrix": result,
+        "year": year,
+        "years": years,
+        # Cells link to "<prefix><organisation>/<year>/<month>/" (matrix_cell): built in the template from one
+        # prefix, because a {% url %} per cell costs more than the rest of the cell.
+        "cell_prefix": reverse("oversight:matrix"),
+        "legend": [(state, compliance.STATE_LABELS[state]) for state in
+                   (compliance.GREEN, compliance.AMBER, compliance.RED, compliance.NOTHING, compliance.FUTURE)],
+    })
+
+
+@require_GET
+def matrix_export(request: HttpRequest) -> HttpResponse:
+    _require_overseer(request.user)
+    today = timezone.localdate()
+    year = _year_from(request, today)
+    result = compliance.matrix_for(organisations=access.organisations_managed_by(request.user), year=year,
+                                   today=today)
+    response = HttpResponse(matrix_xlsx(result, scope=_scope_label(request.user)), content_type=CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename_for(year))
+    return response
+
+
+@require_GET
+def matrix_cell(request: HttpRequest, org_pk: int, year: int, month: int) -> HttpResponse:
+    organisation = access.get_organisation_for(request.user, org_pk, write=True)
+    today = timezone.localdate()
+    if not (1 <= month <= 12 and FIRST_YEAR <= year <= today.year + 1):
+        raise Http404("没有该月份。")
+    result = compliance.matrix_for(organisations=Organisation.objects.filter(pk=organisation.pk), year=year,
+                                   today=today)
+    row = result.row_for(organisation.pk)
+    if row is None:
+        raise Http404("该党组织当年不参加“三会一课”统计。")
+    cell = row.cells[month - 1]
+    first_month = min((k.first_month for k in cell.kinds), default=month)
+    activities = _activities_behind(organisation, year, first_month, month, cell)
+    return render(request, "oversight/matrix_cell.html", {
+        "organisation": organisation,
+        "year": year,
+        "month": month,
+        "cell": cell,
+        "first_month": first_month,
+        "activities": activities,
+        "can_grant": access.is_admin(request.user),
+        "previous": (year, month - 1) if month > 1 else None,
+        "next": (year, month + 1) if month < 12 else None,
+    })
+
+
+def _activities_behind(organisation, year, first_month, month, cell) -> list[Activity]:
+    """The organisation's activities (hosted or joint) in the cell's window, each marked whether it counts."""
+    start = timezone.make_aware(dt.datetime(year, first_month, 1))
+    end = timezone.make_aware(dt.datetime(year + month // 12, month % 12 + 1, 1))
+    in_window = (Q(actual_start__gte=start, actual_start__lt=end)
+                 | Q(actual_start__isnull=True, planned_start__gte=start, planned_start__lt=end))
+    rows = list(Activity.objects.filter(Q(organisation=organisation) | Q(joint_organisations=organisation))
+                .filter(in_window).distinct().select_related("organisation")
+                .order_by("actual_start", "planned_start", "pk"))
+    windows = {k.kind: k for k in cell.kinds}
+    for activity in rows:
+        local = timezone.localtime(activity.start)
+        activity.local_start = local
+        activity.is_joint = activity.organisation_id != organisation.pk
+        window = windows.get(activity.kind)
+        if activity.status != ActivityStatus.HELD:
+            activity.counts_as = "未开展，不计入"
+        elif window is None:
+            activity.counts_as = "本月无此项要求"
+        elif window.not_asked:
+            activity.counts_as = window.not_asked_label
+        elif window.first_month <= local.month <= window.last_month:
+            activity.counts_as = "计入"
+        else:
+            activity.counts_as = "不在统计月份内"
+    return rows
+
+
+# --- set-up checks ------------------------------------------------------------------------------
+
+@require_GET
+def setup_checks(request: HttpRequest) -> HttpResponse:
+    _require_overseer(request.user)
+    problems = compliance.setup_problems(organisations=access.organisations_managed_by(request.user))
+    summary: dict[str, int] = {}
+    for problem in problems:
+        summary[problem.code] = summary.get(problem.code, 0) + 1
+    return render(request, "oversight/setup_checks.html", {
+        "problems": problems,
+        "summary": [(compliance.ProblemCode(code).label, n) for code, n in summary.items()],
+        "organisation_count": len({p.organisation.pk for p in problems}),
+    })
+
+
+# --- exemptions ---------------------------------------------------------------------------------
+
+class ExemptionForm(forms.ModelForm):
+    class Meta:
+        model = Exemption
+        fields = ["organisation", "activity_kind", "reason", "valid_from", "valid_until"]
+        widgets = {
+            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "reason": "例如：党员人数较少，未划分党小组。",
+            "valid_until": "留空表示长期有效，直至另行决定。",
+        }
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].label_from_instance = lambda o: o.name
+        self.fields["activity_kind"].choices = [("", "---------")] + [(k.value, k.label) for k in REGULAR_KINDS]
+
+    def clean(self):
+        data = super().clean()
+        start, until = data.get("valid_from"), data.get("valid_until")
+        if start and until and until < start:
+            self.add_error("valid_until", "截止日期不能早于起始日期。")
+        return data
+
+
+@require_http_methods(["GET", "POST"])
+def exemption_create(request: HttpRequest) -> HttpResponse:
+    access.require(access.is_admin(request.user))
+    organisations = (access.organisations_managed_by(request.user).active()
+                     .filter(kind__in=compliance.MEETING_KINDS).order_by("path"))
+    initial = {"valid_from": timezone.localdate()}
+    if request.method == "GET":
+        initial.update({key: request.GET[key] for key in ("organisation", "activity_kind") if key in request.GET})
+    form = ExemptionForm(request.POST or None, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        exemption = form.save(commit=False)
+        exemption.granted_by = request.user
+        exemption.save()  # django-simple-history keeps who changed what afterwards
+        messages.success(request, f"已批准：{exemption}（{exemption.reason}）。")
+        return redirect("oversight:exemption_list")
+    return render(request, "oversight/exemption_form.html", {"form": form})
+
+
+@require_GET
+def exemption_list(request: HttpRequest) -> HttpResponse:
+    _require_overseer(request.user)
+    today = timezone.localdate()
+    exemptions = list(access.scoped_to_managed(request.user, Exemption.objects.all())
+                      .select_related("organisation", "granted_by").order_by("-valid_from", "organisation__path"))
+    for exemption in exemptions:
+        if exemption.valid_from > today:
+            exemption.state = "未开始"
+        elif exemption.valid_until is not None and exemption.valid_until < today:
+            exemption.state = "已到期"
+        else:
+            exemption.state = "有效"
+    return render(request, "oversight/exemption_list.html", {
+        "exemptions": exemptions,
+        "can_grant": access.is_admin(request.user),
+    })
+
+
+urlpatterns = [
+    path("matrix/", matrix, name="matrix"),
+    path("matrix/export/", matrix_export, name="matrix_export"),
+    # The matrix page links cells by prefix + "<org_pk>/<year>/<month>/": keep the two in step.
+    path("matrix/<int:org_pk>/<int:year>/<int:month>/", matrix_cell, name="matrix_cell"),
+    path("checks/", setup_checks, name="setup_checks"),
+    path("exemptions/", exemption_list, name="exemption_list"),
+    path("exemptions/new/", exemption_create, name="exemption_create"),
+]
