@@ -62,7 +62,9 @@ class MicroWishAdmin(SimpleHistoryAdmin):
     list_display = ("title", "organisation", "wisher_name", "status", "claimed_by", "fulfilled_at")
     list_filter = ("status",)
     search_fields = ("title", "wisher_name", "organisation__name", "claimed_by__name")
-    raw_id_fields = ("organisation", "activity", "claimed_by", "created_by")
+    raw_id_fields = ("organisation", "activity", "created_by")
+    # Claiming and fulfilling go through activities.wishes (one claimer, checked photos), not the admin.
+    readonly_fields = ("status", "claimed_by", "claimed_at", "fulfilled_at", "fulfilment_photo")
 
 
 @admin.register(CalendarFeed)

@@ -232,11 +232,9 @@ def photos_add(*, activity: Activity, uploads: Iterable, by) -> list[Photo]:
 
 
 def photo_delete(*, photo: Photo) -> None:
-    """Delete the row; its files go once the deletion has committed (a rollback keeps both)."""
-    names = [photo.image.name, photo.thumbnail.name]
+    """Delete the row; its files go once the deletion has committed (activities.signals)."""
     with transaction.atomic():
         photo.delete()
-        transaction.on_commit(lambda: files_delete(names))
 
 
 def image_store(prepared: PreparedImage, field_file, written: list[str]) -> None:

@@ -317,3 +317,29 @@ def test_the_photo_panel_costs_the_same_queries_for_one_photo_or_many(
     with CaptureQueriesContext(connection) as seven:
         client.get(detail)
     assert len(seven) == len(one)
+
+
+def test_deleting_an_activity_removes_its_photo_files_after_commit(city, settings, tmp_path,
+                                                                    django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+
+    from activities.models import Photo
+    from tests.factories import ActivityFactory
+
+    settings.MEDIA_ROOT = tmp_path
+    activity = ActivityFactory(organisation=city.branch_a)
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(buffer, "JPEG")
+    photo = Photo(activity=activity)
+    photo.image.save("a.jpg", ContentFile(buffer.getvalue()), save=False)
+    photo.thumbnail.save("b.jpg", ContentFile(buffer.getvalue()), save=False)
+    photo.save()
+    stored = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert len(stored) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        activity.delete()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
