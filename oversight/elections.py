@@ -111,7 +111,7 @@ def on_time_rate(*, year: int, organisations: QuerySet[Organisation] | Iterable[
     """The year's on-time re-election rate (按期换届率), in one query.
 
     Counts the terms whose `ends_on` falls in `year` and that have come due: the term has ended (before today)
-    or a new term already followed it. A term still running with no successor is not decided yet and is left
+    or a new term was already elected by today. A term still running with no successor is not decided yet and is left
     out, so a year in progress is not dragged down by re-elections whose time has not come. Terms of
     organisations dissolved on or before the term's end owe no re-election and are left out too.
 
@@ -123,7 +123,9 @@ def on_time_rate(*, year: int, organisations: QuerySet[Organisation] | Iterable[
     terms = Term.objects.filter(ends_on__year=year).exclude(organisation__dissolved_on__lte=F("ends_on"))
     if organisations is not None:
         terms = terms.filter(organisation__in=organisations)
-    successors = Term.objects.filter(organisation=OuterRef("organisation"), starts_on__gt=OuterRef("starts_on"))
+    # Successors known as of `today` (so a past date gives the picture as it was then).
+    successors = Term.objects.filter(organisation=OuterRef("organisation"), starts_on__gt=OuterRef("starts_on"),
+                                     elected_on__lte=today)
     counts = terms.annotate(
         succeeded=Exists(successors),
         on_time=Exists(successors.filter(elected_on__lte=OuterRef("ends_on"))),
