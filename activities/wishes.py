@@ -43,7 +43,7 @@ def _move(wish: MicroWish, to: str) -> None:
 
 def _locked(wish: MicroWish) -> MicroWish:
     """Re-read the wish under a row lock: two members tapping 认领 at once get one winner."""
-    return MicroWish.objects.select_for_update().select_related("claimed_by").get(pk=wish.pk)
+    return MicroWish.objects.select_for_update(of=("self",)).select_related("claimed_by").get(pk=wish.pk)
 
 
 # --- writes -----------------------------------------------------------------------------

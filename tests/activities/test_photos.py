@@ -321,25 +321,20 @@ def test_the_photo_panel_costs_the_same_queries_for_one_photo_or_many(
 
 def test_deleting_an_activity_removes_its_photo_files_after_commit(city, settings, tmp_path,
                                                                     django_capture_on_commit_callbacks):
-    from django.core.files.base import ContentFile
+    import io
 
-    from activities.models import Photo
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from activities.photos import photos_add
     from tests.factories import ActivityFactory
 
     settings.MEDIA_ROOT = tmp_path
-    activity = ActivityFactory(organisation=city.branch_a)
-    import io
-
-    from PIL import Image
-
     buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(buffer, "JPEG")
-    photo = Photo(activity=activity)
-    photo.image.save("a.jpg", ContentFile(buffer.getvalue()), save=False)
-    photo.thumbnail.save("b.jpg", ContentFile(buffer.getvalue()), save=False)
-    photo.save()
-    stored = [p for p in tmp_path.rglob("*") if p.is_file()]
-    assert len(stored) == 2
+    Image.new("RGB", (64, 48), "red").save(buffer, "JPEG")
+    activity = ActivityFactory(organisation=city.branch_a)
+    photos_add(activity=activity, uploads=[SimpleUploadedFile("a.jpg", buffer.getvalue())], by=city.secretary)
+    assert len([p for p in tmp_path.rglob("*") if p.is_file()]) == 2  # the photo and its thumbnail
     with django_capture_on_commit_callbacks(execute=True):
         activity.delete()
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
