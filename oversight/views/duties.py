@@ -1,3 +1,223 @@
-"""(placeholder: filled in by the duties feature)"""
+"""责任清单: the list (per organisation done / due / overdue, the assignments), assigning a duty, one duty's
+progress, reporting completion with evidence, and removing a report's evidence file.
 
-urlpatterns = []
+Access, from the access module only:
+- the list: admins (everything, with filters) and secretaries (their organisations); others 403;
+- creating a duty and a duty's page: admins only (403);
+- reporting and removing evidence: an assignment of an organisation the user manages (`get_managed_object`,
+  else 404 — its existence is not leaked).
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from activities.forms import add_service_error
+from branches import access
+from branches.models import Organisation
+
+from .. import duties as services
+from ..evidence import ACCEPT, evidence_delete, evidence_for
+from ..models import Duty, DutyAssignment
+
+ROWS_PER_PAGE = 50
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+ALL, CHOSEN = "all", "chosen"
+
+
+# --- forms ----------------------------------------------------------------------------------------
+
+class OrganisationChoices(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, organisation):
+        return organisation.name
+
+
+class DutyForm(forms.Form):
+    title = forms.CharField(label="事项", max_length=100)
+    detail = forms.CharField(label="具体要求", required=False, max_length=5000,
+                             widget=forms.Textarea(attrs={"rows": 5}))
+    deadline = forms.DateField(label="完成时限", widget=DATE)
+    target = forms.ChoiceField(label="布置给", choices=[(ALL, "全部党组织"), (CHOSEN, "选定的党组织")], initial=ALL,
+                               widget=forms.RadioSelect)
+    organisations = OrganisationChoices(None, label="选定的党组织", required=False,
+                                        widget=forms.CheckboxSelectMultiple,
+                                        help_text="选择“选定的党组织”时勾选。")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = services.assignable_organisations().order_by("path")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("target") == CHOSEN and not data.get("organisations"):
+            self.add_error("organisations", "请至少勾选一个党组织，或选择“全部党组织”。")
+        return data
+
+    def chosen(self):
+        if self.cleaned_data["target"] == ALL:
+            return services.assignable_organisations()
+        return self.cleaned_data["organisations"]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
+
+
+class ReportForm(forms.Form):
+    report = forms.CharField(label="完成情况", max_length=services.MAX_REPORT, widget=forms.Textarea(attrs={"rows": 6}))
+    evidence = MultipleFileField(label="佐证材料", required=False,
+                                 help_text="选填。照片（JPEG、PNG、WebP）或 PDF 文档，可一次选择多个；"
+                                           "照片中的拍摄位置等信息会被自动去除。")
+
+
+class ListFilterForm(forms.Form):
+    organisation = forms.ModelChoiceField(Organisation.objects.none(), required=False, label="党组织",
+                                          empty_label="全部")
+    state = forms.ChoiceField(choices=[("", "全部"), *services.DutyState.choices], required=False, label="状态")
+    duty = forms.ModelChoiceField(Duty.objects.none(), required=False, label="事项", empty_label="全部")
+
+    def __init__(self, *args, organisations, duties, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].label_from_instance = lambda o: o.display_name
+        self.fields["duty"].queryset = duties
+
+
+class StateFilterForm(forms.Form):
+    state = forms.ChoiceField(choices=[("", "全部"), *services.DutyState.choices], required=False, label="状态")
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+# --- views ----------------------------------------------------------------------------------------
+
+@require_GET
+def duty_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    is_admin = access.is_admin(user)
+    access.require(is_admin or access.is_secretary(user))
+    today = timezone.localdate()
+    organisations = access.organisations_managed_by(user)
+    duties = Duty.objects.filter(assignments__organisation__in=organisations).distinct().order_by("-deadline")
+    form = ListFilterForm(request.GET or None, organisations=organisations.active().order_by("path"), duties=duties)
+    filters = form.cleaned_data if form.is_valid() else {}
+    scope = organisations
+    if filters.get("organisation"):
+        scope = organisations.filter(path__startswith=filters["organisation"].path)
+    assignments = services.assignments_of(organisations=scope, today=today, state=filters.get("state") or "",
+                                          duty=filters.get("duty"))
+    page = Paginator(assignments, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "oversight/duty_list.html", {
+        "form": form,
+        "page": page,
+        "query": _query_without_page(request),
+        "today": today,
+        "totals": services.state_totals(organisations=scope, today=today),
+        "by_organisation": services.counts_by_organisation(organisations=scope, today=today,
+                                                           duty=filters.get("duty")),
+        "duties": list(services.duties_with_counts(today=today)[:20]) if is_admin else None,
+        "can_create": is_admin,
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def duty_create(request: HttpRequest) -> HttpResponse:
+    access.require(access.is_admin(request.user))
+    form = DutyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            duty = services.duty_create(by=request.user, title=data["title"], detail=data["detail"],
+                                        deadline=data["deadline"], organisations=form.chosen())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"已布置“{duty.title}”，共 {duty.assignments.count()} 个党组织。")
+            return redirect("oversight:duty_detail", pk=duty.pk)
+    return render(request, "oversight/duty_form.html", {"form": form})
+
+
+@require_GET
+def duty_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require(access.is_admin(request.user))
+    duty = get_object_or_404(Duty.objects.select_related("created_by"), pk=pk)
+    today = timezone.localdate()
+    form = StateFilterForm(request.GET or None)
+    state = (form.cleaned_data.get("state") if form.is_valid() else "") or ""
+    assignments = (services.assignments_of(organisations=Organisation.objects.all(), today=today, state=state,
+                                           duty=duty).prefetch_related("evidence"))
+    page = Paginator(assignments, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    for assignment in page:
+        assignment.late = (assignment.completed_at is not None
+                           and timezone.localtime(assignment.completed_at).date() > duty.deadline)
+    return render(request, "oversight/duty_detail.html", {
+        "duty": duty, "form": form, "page": page, "query": _query_without_page(request), "today": today,
+        "counts": services.duty_counts(duty=duty, today=today), "state": state,
+    })
+
+
+@transaction.non_atomic_requests  # duty_report runs its own transaction and removes its files if that fails
+@require_http_methods(["GET", "POST"])
+def duty_report(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    assignment = access.get_managed_object(user, DutyAssignment.objects.select_related("duty", "organisation"), pk)
+    form = ReportForm(request.POST or None, request.FILES or None, initial={"report": assignment.report})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.duty_report(assignment=assignment, by=user, report=form.cleaned_data["report"],
+                                 uploads=form.cleaned_data["evidence"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, f"已报告“{assignment.duty.title}”的完成情况。")
+            return redirect(f"{reverse('oversight:duty_list')}?organisation={assignment.organisation_id}")
+    return render(request, "oversight/duty_report.html", {
+        "assignment": assignment,
+        "form": form,
+        "evidence": list(assignment.evidence.all()),
+        "today": timezone.localdate(),
+    })
+
+
+@transaction.non_atomic_requests  # the file goes once the deletion has committed
+def duty_evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = evidence_for(request.user, pk)
+    if evidence.duty_assignment_id is None:
+        raise Http404("没有找到该佐证材料。")  # a review item's evidence is removed from the review's page
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    evidence_delete(evidence=evidence)
+    messages.success(request, f"已删除“{evidence.original_name}”。")
+    return redirect("oversight:duty_report", pk=evidence.duty_assignment_id)
+
+
+urlpatterns = [
+    path("duties/", duty_list, name="duty_list"),
+    path("duties/new/", duty_create, name="duty_create"),
+    path("duties/<int:pk>/", duty_detail, name="duty_detail"),
+    path("duties/assignment/<int:pk>/report/", duty_report, name="duty_report"),
+    path("duties/evidence/<int:pk>/delete/", duty_evidence_delete, name="duty_evidence_delete"),
+]
