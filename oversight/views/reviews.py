@@ -72,7 +72,9 @@ class ReviewFillForm(forms.Form):
                 help_text="照片（JPEG、PNG、WebP）或 PDF 文档，可一次选择多个。照片中的拍摄位置等信息会被自动去除。")
 
     def statements(self) -> dict[int, str]:
-        return {item.pk: self.cleaned_data[f"statement_{item.pk}"] for item in self.items}
+        # Only the statements that were posted: a field missing from the request must not blank a saved one.
+        return {item.pk: self.cleaned_data[f"statement_{item.pk}"] for item in self.items
+                if f"statement_{item.pk}" in self.data}
 
     def uploads(self) -> dict[int, list]:
         return {item.pk: self.cleaned_data[f"evidence_{item.pk}"] for item in self.items}
@@ -88,6 +90,15 @@ class ReviewDecisionForm(forms.Form):
     comment = forms.CharField(label="验收意见", required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 3}),
                               help_text="判定“验收不合格”时必填；退回整改时可补充说明。")
+
+
+def _add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """A service's error on its field when the form has that field, else at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
 
 
 def _item_form(item: ReviewItem, data=None) -> ItemDecisionForm:
@@ -284,7 +295,7 @@ def review_item_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpRespo
             else:
                 raise ValidationError("请选择“通过”或“需整改”。")
         except ValidationError as error:
-            form.add_error("comment" if hasattr(error, "error_dict") else None, error)
+            _add_service_error(form, error)
     if form.errors:
         return _render_detail(request, review, item_forms={item.pk: form})
     return redirect(f"{review.get_absolute_url()}#item-{item.pk}")
@@ -314,6 +325,9 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         service(review=review, by=user, comment=form.cleaned_data["comment"])
     except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            _add_service_error(form, error)
+            return _render_detail(request, review, decision_form=form)
         return _render_detail(request, review, decision_form=form, decision_errors=error.messages)
     messages.success(request, done)
     return redirect(review)
