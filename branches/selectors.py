@@ -39,6 +39,14 @@ def organisation_tree(*, user, kind: str = "", unit_id: int | None = None, query
             walk(row["pk"], level + 1)
 
     walk(None, 0)
+    # Totals including everything below: children come after their parent, so sum from the end.
+    by_pk = {row["pk"]: row for row in ordered}
+    for row in ordered:
+        row["total_count"] = row["member_count"]
+    for row in reversed(ordered):
+        parent = by_pk.get(row["parent_id"])
+        if parent is not None:
+            parent["total_count"] += row["total_count"]
     if kind or unit_id or query:
         ordered = [
             row for row in ordered

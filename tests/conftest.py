@@ -58,6 +58,16 @@ def login(client):
 
 
 @pytest.fixture(autouse=True)
+def fresh_cache():
+    """The cache (and so allauth's login rate limits) starts empty for every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fail_on_logged_errors(caplog):
     """A test that makes the application log an ERROR fails, even if its assertions pass."""
     yield

@@ -137,3 +137,14 @@ def test_each_persona_gets_exactly_what_it_should(city, client, name, persona):
         assert response["Location"].startswith("/accounts/login/")
     else:
         assert response.status_code == expected
+
+
+def test_a_refusal_is_a_chinese_page_with_the_reason(city, client):
+    from django.urls import reverse
+
+    client.force_login(city.member_user)
+    response = client.get(reverse("members:member_list"))
+    assert response.status_code == 403
+    assert "您没有访问该页面的权限" in response.content.decode() and "返回首页" in response.content.decode()
+    response = client.get(reverse("members:member_detail", args=[city.other_member.pk]))
+    assert response.status_code == 404 and "没有找到您要访问的内容" in response.content.decode()

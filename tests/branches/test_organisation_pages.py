@@ -15,6 +15,8 @@ def test_the_admin_sees_the_whole_tree_parents_before_children(city, login):
     tree = names(response)
     # Depth first: each organisation directly followed by those below it; siblings by sort order, then name.
     assert tree == ["市直机关工委", "乙局机关党支部", "甲局机关党总支", "甲局第一党支部"]
+    totals = {row["name"]: row["total_count"] for row in response.context["rows"]}
+    assert totals == {"市直机关工委": 2, "甲局机关党总支": 1, "甲局第一党支部": 1, "乙局机关党支部": 1}
     levels = {row["name"]: row["level"] for row in response.context["rows"]}
     assert levels == {"市直机关工委": 0, "甲局机关党总支": 1, "甲局第一党支部": 2, "乙局机关党支部": 1}
 
