@@ -64,7 +64,10 @@ def _display_name(upload) -> str:
 
 
 def _max_size_text() -> str:
-    return f"{settings.PHOTO_MAX_BYTES / (1024 * 1024):.3g} MB"
+    limit = settings.PHOTO_MAX_BYTES
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):.3g} MB"
+    return f"{limit / 1024:.3g} KB" if limit >= 1024 else f"{limit} 字节"
 
 
 def _head(upload, size: int = 16) -> bytes:
