@@ -102,9 +102,11 @@ def checkin_guest(request: HttpRequest, token: str) -> HttpResponse:
     activity = Activity.objects.select_related("organisation").filter(pk=activity_id).first()
     if activity is None:
         raise Http404("没有找到该活动。")
+    if not activity.is_open:
+        # Anonymous visitors learn nothing about a private activity, not even its title.
+        refusal = ValidationError("本次活动不是公开活动，非党员请联系主办方登记。", code=services.NOT_OPEN_EVENT)
+        return _refused(request, refusal)
     try:
-        if not activity.is_open:
-            raise ValidationError("本次活动不是公开活动，非党员请联系主办方登记。", code=services.NOT_OPEN_EVENT)
         services.checkin_check_open(activity)
     except ValidationError as error:
         return _refused(request, error, activity=activity)
@@ -180,7 +182,7 @@ def registration_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 def detail_context(request, activity) -> dict:
     """Extra context for the activity page's panel templates/activities/_checkin_panel.html.
-    At most three queries whatever the number of registrations and attendees."""
+    At most four queries, whatever the number of registrations and attendees."""
     user = request.user
     can_manage = access.can_manage_activity(user, activity)
     context = {"checkin_can_manage": can_manage, "checkin_codes": None, "registration": None, "tally": None}

@@ -307,6 +307,7 @@ def test_guest_check_in_is_refused_on_an_activity_that_is_not_open(client, meeti
     for response in (client.get(url), client.post(url, {"name": "王小明", "unit": "东城社区"})):
         assert response.status_code == 403
         assert "不是公开活动" in response.content.decode()
+        assert meeting.title not in response.content.decode()
     assert meeting.attendances.count() == 1
 
 
