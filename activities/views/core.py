@@ -19,7 +19,8 @@ from branches.models import Organisation
 from .. import services
 from ..choices import AttendanceRole, AttendanceStatus, RecordedBy
 from ..forms import (
-    ATTENDANCE_CHOICES, ActivityFilterForm, add_service_error, ActivityForm, ActivityPlanForm, CancelForm, ObserverForm, RecordForm,
+    ATTENDANCE_CHOICES, ActivityFilterForm, ActivityForm, ActivityPlanForm, CancelForm, ObserverForm, RecordForm,
+    add_service_error,
 )
 from ..models import Attendance
 from ..planning import year_plan_proposal
@@ -159,7 +160,7 @@ def activity_record(request: HttpRequest, pk: int) -> HttpResponse:
                             status=AttendanceStatus.PRESENT, recorded_via=RecordedBy.SECRETARY,
                             recorded_by=request.user, recorded_at=timezone.now())
             except ValidationError as error:
-                record_add_service_error(form, error)
+                add_service_error(record_form, error)
             else:
                 messages.success(request, "活动记录与出勤情况已保存。")
                 return redirect(activity)

@@ -113,3 +113,15 @@ def test_the_member_page_shows_the_attendance_record_by_year(city, login, meetin
     page = login(city.member_user).get(city.member.get_absolute_url())
     summary = page.context["attendance_summary"]
     assert summary == [{"year": 2025, "expected": 1, "present": 1, "leave": 0, "absent": 0, "pending": 0}]
+
+
+def test_a_meeting_cannot_be_recorded_as_held_before_it_happened(city, login, meeting):
+    future = dt.datetime.now() + dt.timedelta(days=3)
+    data = record_data(meeting, [("PRESENT", "")] * 3, **{
+        "record-actual_start": future.strftime("%Y-%m-%dT%H:%M"),
+        "record-actual_end": (future + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")})
+    response = login(city.secretary).post(reverse("activities:activity_record", args=[meeting.pk]), data)
+    assert response.status_code == 200
+    assert "实际开始时间不能晚于现在" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.status == ActivityStatus.PLANNED
