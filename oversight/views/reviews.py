@@ -334,6 +334,7 @@ def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@transaction.non_atomic_requests  # reads only; a page's images load in parallel and need no transaction each
 def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     return evidence_response(evidence_for(request.user, pk))
 
