@@ -96,36 +96,3 @@ def organisation_summary(organisation: Organisation) -> dict:
         "party_groups": groups,
         "children": children,
     }
-
-
-def home_summary(user) -> dict:
-    context: dict = {"today": dt.date.today()}
-    if access.is_admin(user) or access.is_secretary(user):
-        organisations = access.organisations_managed_by(user).filter(status=OrganisationStatus.ACTIVE)
-        members = access.members_visible_to(user)
-        context["organisation_counts"] = [
-            (OrganisationKind(kind).label, n)
-            for kind, n in organisations.values_list("kind").annotate(n=Count("pk")).order_by("kind")
-        ]
-        context["organisation_total"] = organisations.count()
-        context["member_stage_counts"] = [(Stage(s).label, n) for s, n in stage_counts(members).items()]
-        context["managed"] = list(
-            access.organisations_managed_by(user).filter(
-                pk__in=user.roles.filter(organisation__isnull=False).values("organisation")
-            ).select_related("unit")
-        )
-        overdue = Term.objects.filter(organisation__in=organisations).order_by("organisation", "-starts_on")
-        context["terms_checked"] = True
-        context["overdue_terms"] = _overdue_current_terms(overdue)
-    return context
-
-
-def _overdue_current_terms(terms) -> list[Term]:
-    """Current terms (latest per organisation) that have run out, in two queries."""
-    from django.db.models import OuterRef, Subquery
-
-    latest = Term.objects.filter(organisation=OuterRef("organisation")).order_by("-starts_on").values("pk")[:1]
-    return list(
-        terms.filter(pk=Subquery(latest), ends_on__lt=dt.date.today())
-        .select_related("organisation").order_by("ends_on")[:20]
-    )

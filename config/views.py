@@ -6,8 +6,7 @@ from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from branches import access
-from branches.selectors import home_summary
+from oversight.dashboard import home_context
 
 
 @login_not_required
@@ -19,7 +18,8 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", home_summary(request.user))
+    # Admins get the working committee's dashboard, secretaries theirs, members their next activities.
+    return render(request, "home.html", home_context(request.user))
 
 
 @login_not_required
