@@ -34,7 +34,10 @@ _VERDICT_FONTS = {
     ItemVerdict.NEEDS_CORRECTION: Font(color="9C0006", bold=True),
     ItemVerdict.PENDING: Font(color="7F7F7F"),
 }
-_STATUS_FONTS = {ReviewStatus.ACCEPTED: Font(color="006100", bold=True), ReviewStatus.FAILED: Font(color="9C0006", bold=True)}
+_STATUS_FONTS = {
+    ReviewStatus.ACCEPTED: Font(color="006100", bold=True),
+    ReviewStatus.FAILED: Font(color="9C0006", bold=True),
+}
 
 
 def _when(value) -> str:

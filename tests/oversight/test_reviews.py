@@ -18,7 +18,7 @@ from PIL import Image
 from branches.choices import RoleKind
 from oversight import reviews as services
 from oversight.choices import ItemVerdict, ReviewAction, ReviewStatus
-from oversight.models import ChecklistItem, Evidence, ReviewEvent, ReviewItem, StandardisationReview
+from oversight.models import ChecklistItem, Evidence, ReviewItem, StandardisationReview
 from oversight.workflow import FINAL, TRANSITIONS, allowed_targets, transition_check
 from tests.factories import OrganisationFactory, RoleFactory
 
