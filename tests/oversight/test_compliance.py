@@ -348,7 +348,8 @@ def test_a_branch_over_the_member_limit_is_reported_and_the_limit_is_a_rule(city
     members(city.org_b, 4)
     members(city.org_b, 2, Stage.PROBATIONARY)
     assert ProblemCode.TOO_MANY_MEMBERS not in problems_of(city.org_b)
-    Threshold.objects.create(code=ThresholdCode.BRANCH_MAX_MEMBERS, value=6, source="测试", effective_from=dt.date(2025, 1, 1))
+    Threshold.objects.create(code=ThresholdCode.BRANCH_MAX_MEMBERS, value=6, source="测试",
+                             effective_from=dt.date(2025, 1, 1))
     assert problems_of(city.org_b)[ProblemCode.TOO_MANY_MEMBERS].startswith("党员7名，超过党支部6名的上限")
 
 
