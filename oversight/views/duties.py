@@ -47,7 +47,7 @@ class DutyForm(forms.Form):
     target = forms.ChoiceField(label="布置给", choices=[(ALL, "全部党组织"), (CHOSEN, "选定的党组织")], initial=ALL,
                                widget=forms.RadioSelect)
     organisations = OrganisationChoices(None, label="选定的党组织", required=False,
-                                        widget=forms.CheckboxSelectMultiple,
+                                        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
                                         help_text="选择“选定的党组织”时勾选。")
 
     def __init__(self, *args, **kwargs):

@@ -52,7 +52,7 @@ class ElectionForm(forms.Form):
     secretary = MemberChoiceField(None, label="书记", required=False, empty_label="（暂不填写）")
     deputy_secretary = MemberChoiceField(None, label="副书记", required=False, empty_label="（不设或暂不填写）")
     members = MembersChoiceField(None, label="其他委员", required=False,
-                                 widget=forms.CheckboxSelectMultiple,
+                                 widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
                                  help_text="选填。填写新一届班子后，原班子成员的职务在新任期开始前一天结束；"
                                            "不填写则保留原班子，可稍后在党组织页面调整。")
 
