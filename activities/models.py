@@ -97,7 +97,11 @@ class Activity(models.Model):
         verbose_name = "组织生活"
         verbose_name_plural = "组织生活"
         ordering = ["-planned_start"]
-        indexes = [models.Index(fields=["organisation", "planned_start"], name="activity_org_start")]
+        indexes = [
+            models.Index(fields=["organisation", "planned_start"], name="activity_org_start"),
+            # The compliance matrix groups held activities by month of their actual start.
+            models.Index(fields=["status", "actual_start"], name="activity_status_actual"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(planned_end__gt=models.F("planned_start")),
                                    name="activity_planned_end_after_start"),

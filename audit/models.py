@@ -9,6 +9,7 @@ class Action(models.TextChoices):
     ORGANISATION_UPDATED = "ORGANISATION_UPDATED", "修改党组织信息"
     ACCOUNT_CREATED = "ACCOUNT_CREATED", "创建账号"
     CALENDAR_FEED_RESET = "CALENDAR_FEED_RESET", "重置日历订阅地址"
+    EXEMPTION_GRANTED = "EXEMPTION_GRANTED", "批准要求豁免"
 
 
 class ActionLog(models.Model):

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from activities.choices import REGULAR_KINDS, ActivityStatus
 from activities.models import Activity
+from audit.models import Action
+from audit.services import action_log
 from branches import access
 from branches.models import Organisation
 
@@ -217,6 +219,8 @@ def exemption_create(request: HttpRequest) -> HttpResponse:
         exemption = form.save(commit=False)
         exemption.granted_by = request.user
         exemption.save()  # django-simple-history keeps who changed what afterwards
+        action_log(request=request, action=Action.EXEMPTION_GRANTED, organisation=exemption.organisation,
+                   detail=f"{exemption.get_activity_kind_display()}：{exemption.reason}")
         messages.success(request, f"已批准：{exemption}（{exemption.reason}）。")
         return redirect("oversight:exemption_list")
     return render(request, "oversight/exemption_form.html", {"form": form})

@@ -192,6 +192,9 @@ def test_an_admin_grants_an_exemption_and_the_requirement_leaves_the_matrix(city
     assert response.status_code == 302 and response["Location"] == reverse("oversight:exemption_list")
     exemption = Exemption.objects.get()
     assert exemption.granted_by == city.admin and exemption.history.count() == 1
+    from audit.models import Action, ActionLog
+    log = ActionLog.objects.get(action=Action.EXEMPTION_GRANTED)
+    assert (log.actor, log.organisation) == (city.admin, city.branch_a) and "党小组会" in log.detail
 
     after = matrix_for(organisations=Organisation.objects.filter(pk=city.branch_a.pk), year=2025)
     assert after.row_for(city.branch_a.pk).cells[4].required == 2, "May is before the exemption"
