@@ -185,7 +185,7 @@ def secretary_dashboard(*, user, today: dt.date | None = None) -> dict:
             organisations.filter(pk__in=Role.objects.filter(user=user).values("organisation"))
             .order_by("path")),
         "organisations": _capped_query(organisations.exclude(kind=OrganisationKind.WORKING_COMMITTEE)
-                                       .select_related("unit").order_by("path"), 50),
+                                       .order_by("path"), 50),
         "meeting_kinds": [OrganisationKind.BRANCH.value, OrganisationKind.TEMPORARY_BRANCH.value],
     })
     return context

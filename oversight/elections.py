@@ -82,8 +82,7 @@ def term_window(today: dt.date | None = None) -> TermWindow:
 
 def term_status(*, organisations: QuerySet[Organisation], window: TermWindow) -> QuerySet[Organisation]:
     """Electing organisations with their current term, soonest end first (no term recorded first of all)."""
-    return (with_current_term(electing(organisations)).select_related("unit")
-            .order_by(F("term_ends_on").asc(nulls_first=True), "path"))
+    return with_current_term(electing(organisations)).order_by(F("term_ends_on").asc(nulls_first=True), "path")
 
 
 def overdue_terms(*, organisations: QuerySet[Organisation], window: TermWindow) -> QuerySet[Organisation]:
