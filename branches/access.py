@@ -210,3 +210,22 @@ def get_managed_object(user, queryset, pk, *, field: str = "organisation"):
         return scoped_to_managed(user, queryset, field).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError):
         raise Http404("没有找到该记录。")
+
+
+# --- community ----------------------------------------------------------------------
+
+def get_own_object(user, queryset, pk, *, field: str = "member"):
+    """A row that belongs to the user's own member record (a report, a service), or 404: a member records
+    their own community reporting only."""
+    member = own_member(user)
+    if member is None:
+        raise Http404("没有找到该记录。")
+    try:
+        return queryset.filter(**{field: member}).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError):
+        raise Http404("没有找到该记录。")
+
+
+def can_oversee_organisations(user) -> bool:
+    """Pages of totals over organisations (co-building, reporting, donations): admins and secretaries."""
+    return is_admin(user) or is_secretary(user)

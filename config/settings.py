@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "members",
     "activities",
     "oversight",
+    "community",
 ]
 
 MIDDLEWARE = [

@@ -18,4 +18,5 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("activities/", include("activities.urls")),
     path("oversight/", include("oversight.urls")),
+    path("community/", include("community.urls")),
 ]
