@@ -1,0 +1,79 @@
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from branches.choices import OrganisationKind, OrganisationStatus, Position
+from branches.models import CommitteePosition
+from community import selectors, services
+from community.models import Donation
+from tests.community.factories import CampaignFactory, DonationFactory
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_temporary_branch_is_set_up_for_a_campaign_and_dissolved_after_it(city):
+    campaign = CampaignFactory(starts_on=dt.date(2024, 7, 1), ends_on=dt.date(2024, 8, 31))
+    link = services.temporary_branch_create(campaign=campaign, parent=city.org_a, name="防汛临时党支部",
+                                            secretary=city.member, established_on=dt.date(2024, 7, 2), by=city.admin)
+    branch = link.organisation
+    assert branch.kind == OrganisationKind.TEMPORARY_BRANCH and branch.parent == city.org_a
+    assert branch.path.startswith(city.org_a.path)
+    position = CommitteePosition.objects.get(organisation=branch)
+    assert position.member == city.member and position.position == Position.SECRETARY
+    city.member.refresh_from_db()
+    assert city.member.organisation == city.branch_a  # the secretary keeps their own organisation
+    services.temporary_branch_dissolve(link=link, dissolved_on=dt.date(2024, 9, 1))
+    branch.refresh_from_db()
+    position.refresh_from_db()
+    assert branch.status == OrganisationStatus.DISSOLVED and branch.dissolved_on == dt.date(2024, 9, 1)
+    assert position.ends_on == dt.date(2024, 9, 1)
+    with pytest.raises(ValidationError):
+        services.temporary_branch_dissolve(link=link, dissolved_on=dt.date(2024, 9, 2))
+
+
+def test_a_secretary_sets_up_a_temporary_branch_only_below_their_organisations(city, login):
+    campaign = CampaignFactory()
+    data = {"name": "临时党支部", "parent": city.org_b.pk, "secretary": city.member.pk, "established_on": "2024-07-02"}
+    response = login(city.secretary).post(reverse("community:temporary_branch_create", args=[campaign.pk]), data)
+    assert response.status_code == 200 and not campaign.temporary_branches.exists()
+    response = login(city.secretary).post(reverse("community:temporary_branch_create", args=[campaign.pk]),
+                                          {**data, "parent": city.org_a.pk})
+    assert response.status_code == 302 and campaign.temporary_branches.count() == 1
+
+
+def test_a_donation_is_by_a_member_or_an_organisation_never_both(city):
+    campaign = CampaignFactory()
+    with pytest.raises(ValidationError):
+        services.donation_record(campaign=campaign, by=None, amount=Decimal("10"), donated_on=dt.date(2024, 7, 2),
+                                 member=city.member, organisation=city.branch_a)
+    with pytest.raises(ValidationError):
+        services.donation_record(campaign=campaign, by=None, amount=Decimal("10"), donated_on=dt.date(2024, 7, 2))
+
+
+def test_a_secretary_records_donations_of_their_own_members_only(city, login):
+    campaign = CampaignFactory()
+    client = login(city.secretary)
+    url = reverse("community:donation_create", args=[campaign.pk])
+    response = client.post(url, {"member": city.other_member.pk, "amount": "100", "donated_on": "2024-07-02"})
+    assert response.status_code == 200 and not Donation.objects.exists()
+    response = client.post(url, {"member": city.member.pk, "amount": "100", "donated_on": "2024-07-02"})
+    assert response.status_code == 302 and Donation.objects.get().recorded_by == city.secretary
+
+
+def test_donation_totals_match_hand_counts(city):
+    flood, epidemic = CampaignFactory(name="防汛"), CampaignFactory(name="抗疫")
+    a2 = MemberFactory(organisation=city.branch_a)
+    DonationFactory(campaign=flood, member=city.member, amount=Decimal("100.50"))
+    DonationFactory(campaign=flood, member=a2, amount=Decimal("200"))
+    DonationFactory(campaign=flood, member=None, organisation=city.org_b, amount=Decimal("1000"))
+    DonationFactory(campaign=flood, member=city.other_member, amount=Decimal("50"))
+    DonationFactory(campaign=epidemic, member=city.member, amount=Decimal("30"))
+    totals = {c.name: (c.donated, c.donation_count) for c in selectors.campaigns_with_totals()}
+    assert totals == {"防汛": (Decimal("1350.50"), 4), "抗疫": (Decimal("30"), 1)}
+    by_org = {row.organisation_id: (row.total, row.count)
+              for row in selectors.donations_by_organisation(campaign=flood)}
+    assert by_org == {city.branch_a.pk: (Decimal("300.50"), 2), city.org_b.pk: (Decimal("1050"), 2)}
