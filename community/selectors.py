@@ -37,17 +37,23 @@ def _present_count():
                     .order_by().values("activity").annotate(n=Count("pk")).values("n"), output_field=IntegerField())
 
 
-def open_lectures(*, year: int | None = None, organisations=None) -> QuerySet[Activity]:
-    """Open lectures (not cancelled), newest first, each with `participants`: the recorded participant count
-    (群众 included) when set, else the members and guests checked in."""
+def _participants():
+    """The recorded participant count (群众 included) when set, else the members and guests checked in."""
+    return Coalesce("participant_count", _present_count(), Value(0))
+
+
+def _lectures(*, year: int | None, organisations) -> QuerySet[Activity]:
     lectures = (Activity.objects.filter(kind=ActivityKind.OPEN_LECTURE, is_open=True)
-                .exclude(status=ActivityStatus.CANCELLED)
-                .annotate(participants=Coalesce("participant_count", _present_count(), Value(0)))
-                .select_related("organisation")
-                .order_by("-planned_start", "-pk"))
+                .exclude(status=ActivityStatus.CANCELLED))
     if year is not None:
         lectures = lectures.filter(planned_start__year=year)
     return _in_scope(lectures, organisations, "organisation")
+
+
+def open_lectures(*, year: int | None = None, organisations=None) -> QuerySet[Activity]:
+    """Open lectures (not cancelled), newest first, each with `participants`."""
+    return (_lectures(year=year, organisations=organisations).annotate(participants=_participants())
+            .select_related("organisation").order_by("-planned_start", "-pk"))
 
 
 def open_lecture_years() -> list[int]:
@@ -63,8 +69,9 @@ class LectureTotals:
 
 def open_lecture_totals(*, year: int, organisations=None) -> LectureTotals:
     """Lectures held in the year and their participant-visits (人次), in one query."""
-    held = open_lectures(year=year, organisations=organisations).filter(status=ActivityStatus.HELD)
-    totals = held.aggregate(lectures=Count("pk"), participants=Sum("participants"))
+    held = _lectures(year=year, organisations=organisations).filter(status=ActivityStatus.HELD)
+    # The expression is summed directly: summing an annotation of a subquery loses it on SQLite.
+    totals = held.order_by().aggregate(lectures=Count("pk"), participants=Sum(_participants()))
     return LectureTotals(lectures=totals["lectures"], participants=totals["participants"] or 0)
 
 

@@ -1,0 +1,154 @@
+"""The yearly figures and the lists: hand-counted cases, and query counts that do not grow with the data."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from activities.choices import AttendanceStatus
+from branches.models import Organisation
+from community import selectors, services
+from community.selectors import community_figures
+from tests.community.factories import (
+    AgreementFactory, CampaignFactory, DonationFactory, ProjectFactory, ReportFactory, ServiceFactory,
+)
+from tests.factories import ActivityFactory, AttendanceFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+UTC = dt.timezone.utc
+
+
+def lecture(organisation, when: dt.datetime, *, participants=None, status="HELD", **kwargs):
+    return ActivityFactory(organisation=organisation, kind="OPEN_LECTURE", theme="", is_open=True, status=status,
+                           planned_start=when, planned_end=when + dt.timedelta(hours=2),
+                           actual_start=when if status == "HELD" else None, participant_count=participants,
+                           lecturer="市委党校教授", **kwargs)
+
+
+def test_open_lecture_totals_match_hand_counts(city, login):
+    """2024: three held lectures (120 recorded, 300 recorded, 2 checked in), one planned and one cancelled
+    (not counted), one private party lesson (not open); one held in 2023."""
+    lecture(city.org_a, dt.datetime(2024, 3, 1, 2, tzinfo=UTC), participants=120)
+    lecture(city.org_b, dt.datetime(2024, 6, 1, 2, tzinfo=UTC), participants=300)
+    counted = lecture(city.branch_a, dt.datetime(2024, 9, 1, 2, tzinfo=UTC))
+    AttendanceFactory(activity=counted, member=city.member, status=AttendanceStatus.PRESENT)
+    AttendanceFactory(activity=counted, member=None, guest_name="社区居民", status=AttendanceStatus.PRESENT)
+    AttendanceFactory(activity=counted, member=MemberFactory(organisation=city.branch_a),
+                      status=AttendanceStatus.ABSENT)
+    lecture(city.org_a, dt.datetime(2024, 10, 1, 2, tzinfo=UTC), status="PLANNED")
+    lecture(city.org_a, dt.datetime(2024, 11, 1, 2, tzinfo=UTC), status="CANCELLED", cancel_reason="改期")
+    ActivityFactory(organisation=city.org_a, kind="PARTY_LESSON", status="HELD", participant_count=50,
+                    planned_start=dt.datetime(2024, 5, 1, 2, tzinfo=UTC),
+                    planned_end=dt.datetime(2024, 5, 1, 4, tzinfo=UTC),
+                    actual_start=dt.datetime(2024, 5, 1, 2, tzinfo=UTC))
+    lecture(city.org_a, dt.datetime(2023, 3, 1, 2, tzinfo=UTC), participants=999)
+
+    totals = selectors.open_lecture_totals(year=2024)
+    assert (totals.lectures, totals.participants) == (3, 422)
+    page = login(city.outsider).get(reverse("community:lecture_list") + "?year=2024").content.decode()
+    assert "3 场" in page and "422 人次" in page and counted.get_absolute_url() in page
+    assert len(login(city.member_user).get(reverse("community:lecture_list") + "?year=2024")
+               .context["page"].object_list) == 4  # the planned one is listed, the cancelled one is not
+
+
+def test_community_figures_match_hand_counts(city):
+    """A hand-built 2024: org B and branch A have agreements (A's is under org A); two members reported, one
+    served 3.5 hours; 1,150.50 yuan donated to two campaigns; one temporary branch set up in 2024."""
+    lecture(city.org_a, dt.datetime(2024, 3, 1, 2, tzinfo=UTC), participants=100)
+    AgreementFactory(organisation=city.branch_a, signed_on=dt.date(2023, 5, 1))
+    AgreementFactory(organisation=city.org_b, signed_on=dt.date(2024, 5, 1))
+    AgreementFactory(organisation=city.org_b, signed_on=dt.date(2024, 6, 1))
+    AgreementFactory(organisation=city.org_a, signed_on=dt.date(2025, 1, 1))  # after the year
+    report = ReportFactory(member=city.member, reported_on=dt.date(2024, 3, 1))
+    ReportFactory(member=city.other_member, reported_on=dt.date(2024, 4, 1))
+    ServiceFactory(report=report, served_on=dt.date(2024, 3, 2), hours=Decimal("2"))
+    ServiceFactory(report=report, served_on=dt.date(2024, 4, 2), hours=Decimal("1.5"))
+    flood = CampaignFactory(name="防汛", starts_on=dt.date(2024, 7, 1))
+    epidemic = CampaignFactory(name="抗疫", starts_on=dt.date(2024, 1, 20))
+    DonationFactory(campaign=flood, member=city.member, amount=Decimal("150.50"), donated_on=dt.date(2024, 7, 3))
+    DonationFactory(campaign=epidemic, member=None, organisation=city.org_b, amount=Decimal("1000"),
+                    donated_on=dt.date(2024, 2, 1))
+    DonationFactory(campaign=epidemic, member=city.member, amount=Decimal("77"), donated_on=dt.date(2023, 2, 1))
+    services.temporary_branch_create(campaign=flood, parent=city.org_a, name="防汛临时党支部", secretary=city.member,
+                                     established_on=dt.date(2024, 7, 2), by=None)
+
+    figures = community_figures(year=2024)
+    assert figures.open_lectures == 1 and figures.lecture_participants == 100
+    assert figures.organisations_with_agreement == 2
+    assert (figures.members_reported, figures.volunteers, figures.volunteer_hours) == (2, 1, Decimal("3.5"))
+    assert figures.donations_total == Decimal("1150.50")
+    assert [(c.name, c.total) for c in figures.donations_by_campaign] == [
+        ("抗疫", Decimal("1000")), ("防汛", Decimal("150.50"))]
+    assert figures.temporary_branches == 1
+
+    org_a_tree = Organisation.objects.filter(path__startswith=city.org_a.path)
+    a = community_figures(year=2024, organisations=org_a_tree)
+    assert (a.open_lectures, a.organisations_with_agreement, a.members_reported, a.volunteers) == (1, 1, 1, 1)
+    assert a.donations_total == Decimal("150.50") and a.temporary_branches == 1
+
+
+def grow(city, n: int) -> None:
+    """n more of everything: members who report and serve, agreements with projects, lectures, donations."""
+    campaign = CampaignFactory(starts_on=dt.date(2024, 1, 1))
+    for i in range(n):
+        branch = Organisation.objects.create(kind="BRANCH", name=f"增长支部{n}-{i}", parent=city.org_a,
+                                             unit=city.org_a.unit)
+        member = MemberFactory(organisation=branch)
+        MemberFactory(organisation=city.branch_a)
+        ServiceFactory(report=ReportFactory(member=member, reported_on=dt.date(2024, 3, 1)))
+        ProjectFactory(agreement=AgreementFactory(organisation=branch))
+        lecture(branch, dt.datetime(2024, 4, 1 + i % 27, 2, tzinfo=UTC), participants=10)
+        DonationFactory(campaign=campaign, member=member, donated_on=dt.date(2024, 2, 1))
+        services.temporary_branch_create(campaign=campaign, parent=branch, name=f"临时支部{n}-{i}",
+                                         secretary=member, established_on=dt.date(2024, 2, 1), by=None)
+
+
+PAGES = [
+    ("member_user", lambda c: reverse("community:lecture_list") + "?year=2024"),
+    ("admin", lambda c: reverse("community:agreement_list")),
+    ("secretary", lambda c: reverse("community:agreement_list")),
+    ("admin", lambda c: reverse("community:reporting_overview") + "?year=2024"),
+    ("secretary", lambda c: reverse("community:reporting_overview") + "?year=2024"),
+    ("member_user", lambda c: reverse("community:my_reporting")),
+    ("member_user", lambda c: reverse("community:campaign_list")),
+    ("admin", lambda c: reverse("community:campaign_detail", args=[c.campaign.pk])),
+]
+
+
+@pytest.mark.parametrize(("persona", "url_for"), PAGES)
+def test_query_count_of_pages_does_not_grow_with_the_data(city, client, persona, url_for,
+                                                          django_assert_max_num_queries):
+    city.campaign = CampaignFactory(starts_on=dt.date(2024, 1, 1))
+    report = ReportFactory(member=city.member, reported_on=dt.date(2024, 3, 1))
+
+    def more(n):
+        grow(city, n)
+        for _ in range(n):
+            ServiceFactory(report=report)
+            DonationFactory(campaign=city.campaign, member=MemberFactory(organisation=city.branch_a))
+
+    client.force_login(getattr(city, persona))
+    url = url_for(city)
+    more(2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).status_code == 200
+    more(10)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200
+
+
+def test_query_count_of_the_figures_does_not_grow_with_the_data(city):
+    grow(city, 2)
+    org_a_tree = Organisation.objects.filter(path__startswith=city.org_a.path)
+    with CaptureQueriesContext(connection) as small:
+        community_figures(year=2024)
+        community_figures(year=2024, organisations=org_a_tree)
+    grow(city, 12)
+    with CaptureQueriesContext(connection) as large:
+        figures = community_figures(year=2024)
+        community_figures(year=2024, organisations=org_a_tree)
+    assert len(large.captured_queries) == len(small.captured_queries)
+    assert figures.members_reported == 14 and figures.temporary_branches == 14
