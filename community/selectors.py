@@ -4,7 +4,6 @@ Every total is an aggregate query: the number of queries does not depend on the 
 `organisations` arguments are querysets of the organisations in scope (the access module gives them);
 None means the whole city."""
 
-import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -13,7 +12,7 @@ from django.db.models.functions import Coalesce
 
 from activities.choices import ActivityKind, ActivityStatus, AttendanceStatus
 from activities.models import Activity, Attendance
-from branches.choices import OrganisationKind, OrganisationStatus
+from branches.choices import OrganisationKind
 from branches.models import Organisation
 from members.choices import EmploymentStatus
 from members.models import Member
