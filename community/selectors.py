@@ -180,6 +180,12 @@ def reporting_totals(*, organisations=None, year: int, by_organisation: bool = T
     return totals
 
 
+def unconfirmed_reports(*, organisations, year: int) -> QuerySet[CommunityReport]:
+    """Reports of the year the community has not confirmed yet, of members of the organisations."""
+    return (member_reports(year).filter(confirmed_by_community=False, member__organisation__in=organisations)
+            .select_related("member", "member__organisation").order_by("reported_on", "pk"))
+
+
 def reports_of(member: Member) -> QuerySet[CommunityReport]:
     return (CommunityReport.objects.filter(member=member).select_related("reporter_type")
             .annotate(service_count=Count("services"),

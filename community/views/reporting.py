@@ -19,6 +19,9 @@ from ..models import CommunityReport
 from .common import ROWS_PER_PAGE, chosen_year, form_page, query_without_page
 
 
+PENDING_SHOWN = 50
+
+
 def _own_member(user):
     member = access.own_member(user)
     access.require(member is not None)
@@ -79,6 +82,8 @@ def reporting_overview(request: HttpRequest) -> HttpResponse:
         "year": year, "is_admin": is_admin, "query": query_without_page(request),
         "totals": selectors.reporting_totals(organisations=organisations, year=year),
         "missing": missing.get_page(request.GET.get("page")),
+        "pending": list(selectors.unconfirmed_reports(organisations=scope, year=year)[:PENDING_SHOWN]),
+        "pending_count": selectors.unconfirmed_reports(organisations=scope, year=year).count(),
     })
 
 

@@ -130,3 +130,13 @@ def test_a_secretary_confirms_a_report_of_their_organisation(city, login):
     assert login(city.secretary).post(reverse("community:report_confirm", args=[report.pk])).status_code == 302
     report.refresh_from_db()
     assert report.confirmed_by_community and report.confirmed_on is not None
+
+
+def test_a_secretary_sees_reports_awaiting_confirmation_of_their_organisations_only(city, login):
+    ReportFactory(member=city.member, reported_on=dt.date(2024, 3, 1), community="甲的社区")
+    ReportFactory(member=city.other_member, reported_on=dt.date(2024, 3, 1), community="乙的社区")
+    ReportFactory(member=MemberFactory(organisation=city.branch_a), reported_on=dt.date(2024, 3, 1),
+                  community="已确认社区", confirmed_by_community=True, confirmed_on=dt.date(2024, 3, 2))
+    response = login(city.secretary).get(reverse("community:reporting_overview") + "?year=2024")
+    assert [r.community for r in response.context["pending"]] == ["甲的社区"]
+    assert response.context["pending_count"] == 1
