@@ -229,3 +229,20 @@ def get_own_object(user, queryset, pk, *, field: str = "member"):
 def can_oversee_organisations(user) -> bool:
     """Pages of totals over organisations (co-building, reporting, donations): admins and secretaries."""
     return is_admin(user) or is_secretary(user)
+
+
+# --- honours ------------------------------------------------------------------------------------
+
+def can_see_commendations(user) -> bool:
+    """Admins all, secretaries their organisations', members their own; a user with no role has none."""
+    return is_admin(user) or is_secretary(user) or own_member(user) is not None
+
+
+def can_nominate(user) -> bool:
+    """Secretaries nominate their members or organisations; admins decide, they do not nominate."""
+    return is_secretary(user) and not is_admin(user)
+
+
+def can_run_selections(user) -> bool:
+    """Commendations, nomination decisions, confirmations and the top-ten selections: the working committee."""
+    return is_admin(user)

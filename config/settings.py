@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "activities",
     "oversight",
     "community",
+    "honours",
 ]
 
 MIDDLEWARE = [

@@ -19,4 +19,5 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("oversight/", include("oversight.urls")),
     path("community/", include("community.urls")),
+    path("honours/", include("honours.urls")),
 ]

@@ -27,7 +27,7 @@ PUBLIC_VIEWS = {
     "activities:calendar_feed",
     "activities:checkin_guest",
 }
-OWN_NAMESPACES = {"branches", "members", "activities", "oversight", "community"}
+OWN_NAMESPACES = {"branches", "members", "activities", "oversight", "community", "honours"}
 OWN_TOP_LEVEL = {"home", "healthz", "admin_login_redirect"}
 
 # URL name → (how to build its kwargs from the city, {persona: expected status on GET}).
@@ -83,7 +83,7 @@ def _feature_matrices() -> dict:
 
     merged = {}
     tests_dir = Path(__file__).parent
-    for package in ("activities", "branches", "members", "oversight", "community"):
+    for package in ("activities", "branches", "members", "oversight", "community", "honours"):
         for info in pkgutil.iter_modules([str(tests_dir / package)]):
             if info.name.startswith("access_"):
                 module = importlib.import_module(f"tests.{package}.{info.name}")

@@ -1,0 +1,112 @@
+"""党建品牌: the gallery (every signed-in user sees every brand, with its top-ten badges), a brand's page, and the
+secretary's register/edit form. Photos are served through a view (signed-in users only, privately cached)."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from activities.forms import add_service_error
+from activities.photos import CONTENT_TYPES
+from branches import access
+
+from .. import selectors, services
+from ..forms import BrandForm
+from ..models import Brand, BrandPhoto
+from .common import form_page, private_file, query_without_page
+
+BRANDS_PER_PAGE = 24
+
+
+@require_GET
+def brand_gallery(request: HttpRequest) -> HttpResponse:
+    brands = selectors.brands_with_badges()
+    year = request.GET.get("year", "")
+    if year.isdigit():
+        brands = brands.filter(year=int(year))
+    if request.GET.get("top") == "1":
+        brands = brands.filter(top_ten_count__gt=0)
+    page = Paginator(brands.order_by("-year", "name", "pk"), BRANDS_PER_PAGE).get_page(request.GET.get("page"))
+    years = selectors.top_ten_years_by_brand([brand.pk for brand in page])
+    for brand in page:
+        brand.top_years = years.get(brand.pk, [])
+    return render(request, "honours/brand_gallery.html", {
+        "page": page, "query": query_without_page(request), "year": year,
+        "years": Brand.objects.order_by("-year").values_list("year", flat=True).distinct(),
+        "can_register": access.is_secretary(user := request.user) or access.is_admin(user),
+    })
+
+
+@require_GET
+def brand_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    brand = get_object_or_404(selectors.brands_with_badges(), pk=pk)
+    return render(request, "honours/brand_detail.html", {
+        "brand": brand, "top_years": selectors.top_ten_years_by_brand([brand.pk]).get(brand.pk, []),
+        "can_edit": access.can_manage_organisation(request.user, brand.organisation),
+    })
+
+
+def _save(request, form, brand=None):
+    data = form.cleaned_data
+    try:
+        return services.brand_save(brand=brand, organisation=data["organisation"], by=request.user,
+                                   name=data["name"], summary=data["summary"], story=data["story"],
+                                   year=data["year"], photos=data["photos"])
+    except ValidationError as error:
+        add_service_error(form, error)
+        return None
+
+
+@transaction.non_atomic_requests
+@require_http_methods(["GET", "POST"])
+def brand_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    access.require(access.is_admin(user) or access.is_secretary(user))
+    form = BrandForm(request.POST or None, request.FILES or None,
+                     organisations=access.organisations_managed_by(user).active())
+    if request.method == "POST" and form.is_valid() and (brand := _save(request, form)):
+        messages.success(request, f"已登记党建品牌“{brand.name}”。")
+        return redirect("honours:brand_detail", pk=brand.pk)
+    return form_page(request, form=form, title="登记党建品牌", back=reverse("honours:brand_gallery"),
+                     multipart=True)
+
+
+@transaction.non_atomic_requests
+@require_http_methods(["GET", "POST"])
+def brand_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    brand = get_object_or_404(Brand.objects.select_related("organisation"), pk=pk)  # brands are public
+    access.require(access.can_manage_organisation(user, brand.organisation))
+    initial = {"organisation": brand.organisation, "name": brand.name, "summary": brand.summary,
+               "story": brand.story, "year": brand.year}
+    form = BrandForm(request.POST or None, request.FILES or None, initial=initial,
+                     organisations=access.organisations_managed_by(user))
+    if request.method == "POST" and form.is_valid() and _save(request, form, brand):
+        messages.success(request, "已保存。")
+        return redirect("honours:brand_detail", pk=brand.pk)
+    return form_page(request, form=form, title=f"修改党建品牌：{brand.name}",
+                     back=reverse("honours:brand_detail", args=[brand.pk]), multipart=True)
+
+
+@require_GET
+@transaction.non_atomic_requests
+def brand_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        photo = BrandPhoto.objects.get(pk=pk)
+    except BrandPhoto.DoesNotExist:
+        raise Http404("没有找到该照片。")
+    extension = photo.image.name.rsplit(".", 1)[-1]
+    return private_file(photo.image, content_type=CONTENT_TYPES.get(extension, "application/octet-stream"))
+
+
+urlpatterns = [
+    path("brands/", brand_gallery, name="brand_gallery"),
+    path("brands/new/", brand_create, name="brand_create"),
+    path("brands/<int:pk>/", brand_detail, name="brand_detail"),
+    path("brands/<int:pk>/edit/", brand_edit, name="brand_edit"),
+    path("brands/photos/<int:pk>/", brand_photo, name="brand_photo"),
+]

@@ -1,0 +1,79 @@
+"""争创红旗党支部、争当五星党员: a secretary rates the members of one organisation for a year (a form per member);
+an admin confirms ratings. A confirmed rating is final."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from branches import access
+from members.models import Member
+
+from .. import services
+from ..choices import RatingStatus, Subject
+from ..forms import StarRatingForm
+from ..models import StarCriterion, StarRating
+from .common import chosen_year
+
+
+@require_http_methods(["GET", "POST"])
+def star_ratings(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    access.require(access.is_admin(user) or access.is_secretary(user))
+    organisation = access.get_organisation_for(user, pk, write=True)
+    year = chosen_year(request)
+    members = list(Member.objects.party_members().filter(organisation=organisation).order_by("name"))
+    ratings = {r.member_id: r for r in StarRating.objects.filter(member__in=members, year=year)}
+    rows, failed = [], False
+    with transaction.atomic():
+        for member in members:
+            rating = ratings.get(member.pk)
+            initial = {"stars": rating.stars, "reason": rating.reason} if rating else {}
+            form = StarRatingForm(request.POST or None, prefix=f"m{member.pk}", initial=initial)
+            locked = rating is not None and rating.status == RatingStatus.CONFIRMED
+            if request.method == "POST" and not locked:
+                if not form.is_valid():
+                    failed = True
+                elif form.cleaned_data["stars"] and form.has_changed():
+                    try:
+                        ratings[member.pk] = services.star_rating_save(
+                            member=member, year=year, stars=form.cleaned_data["stars"],
+                            reason=form.cleaned_data["reason"], by=user)
+                    except ValidationError as error:
+                        form.add_error(None, error)
+                        failed = True
+            rows.append({"member": member, "form": form, "rating": ratings.get(member.pk), "locked": locked})
+        if failed:
+            transaction.set_rollback(True)
+    if request.method == "POST" and not failed:
+        messages.success(request, "已保存星级评定。")
+        return redirect(f"{request.path}?year={year}")
+    criteria = StarCriterion.objects.filter(year=year, subject=Subject.MEMBER)
+    return render(request, "honours/star_ratings.html", {
+        "organisation": organisation, "year": year, "rows": rows, "criteria": criteria, "failed": failed,
+        "can_confirm": access.can_run_selections(user),
+    })
+
+
+@require_POST
+def star_rating_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    rating = get_object_or_404(StarRating.objects.select_related("member__organisation"),
+                               pk=pk, member__in=access.members_visible_to(user))
+    access.require(access.can_run_selections(user))
+    try:
+        services.star_rating_confirm(rating=rating, by=user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, f"已确认 {rating.member.name} {rating.year} 年度星级。")
+    return redirect(reverse("honours:star_ratings", args=[rating.member.organisation_id]) + f"?year={rating.year}")
+
+
+urlpatterns = [
+    path("stars/<int:pk>/", star_ratings, name="star_ratings"),
+    path("stars/ratings/<int:pk>/confirm/", star_rating_confirm, name="star_rating_confirm"),
+]
