@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import ExtractYear
+from simple_history.models import HistoricalRecords
 
 from rules.models import Rule
 
@@ -53,6 +54,8 @@ class CoBuildingAgreement(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "共驻共建协议"
@@ -101,6 +104,8 @@ class CommunityReport(models.Model):
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField("录入时间", auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "到社区报到"
         verbose_name_plural = "到社区报到"
@@ -130,6 +135,8 @@ class ServiceRecord(models.Model):
                                     null=True, blank=True, related_name="+")
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = "志愿服务记录"
         verbose_name_plural = "志愿服务记录"
@@ -153,6 +160,8 @@ class Campaign(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "专项任务"
@@ -203,6 +212,8 @@ class Donation(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.SET_NULL,
                                     null=True, blank=True, related_name="+")
     recorded_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = "捐款"
