@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 
 from members.models import Member
 from oversight.evidence import ACCEPT
@@ -40,7 +41,9 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reporter_type"].queryset = ReporterType.objects.filter(reporter=Reporter.MEMBER)
+        # Types that have taken effect; a type an admin adds for the future is not offered yet.
+        self.fields["reporter_type"].queryset = ReporterType.objects.filter(
+            reporter=Reporter.MEMBER, effective_from__lte=timezone.localdate())
 
 
 class ServiceForm(forms.Form):
