@@ -163,6 +163,7 @@ def brand_save(*, brand: Brand | None = None, organisation, by, name: str, summa
         for image in prepared:
             photo = BrandPhoto(brand=brand, original_name=image.original_name, uploaded_by=by)
             image_store(image, photo.image, written)
+            photo.width, photo.height = image.width, image.height
             photo.save()
     return brand
 
