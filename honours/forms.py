@@ -107,6 +107,20 @@ class StarRatingForm(forms.Form):
         return data
 
 
+class RedFlagForm(forms.Form):
+    summary = forms.CharField(label="申报材料摘要", max_length=5000, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"c{criterion.pk}"] = forms.IntegerField(
+                label=f"{criterion.name}（满分{criterion.points}分）", min_value=0, max_value=criterion.points)
+
+    def points(self) -> dict:
+        return {criterion: self.cleaned_data[f"c{criterion.pk}"] for criterion in self.criteria}
+
+
 class YearForm(forms.Form):
     year = forms.IntegerField(label="年度", required=False, **YEAR)
 

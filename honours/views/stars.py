@@ -9,13 +9,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from activities.forms import add_service_error
 from branches import access
 from members.models import Member
 
 from .. import services
 from ..choices import RatingStatus, Subject
-from ..forms import StarRatingForm
-from ..models import StarCriterion, StarRating
+from ..forms import RedFlagForm, StarRatingForm
+from ..models import RedFlagApplication, StarCriterion, StarRating
 from .common import chosen_year
 
 
@@ -73,7 +74,53 @@ def star_rating_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(reverse("honours:star_ratings", args=[rating.member.organisation_id]) + f"?year={rating.year}")
 
 
+@require_http_methods(["GET", "POST"])
+def red_flag(request: HttpRequest, pk: int) -> HttpResponse:
+    """The organisation's red-flag application for a year: scored against the year's criteria, then confirmed."""
+    user = request.user
+    access.require(access.is_admin(user) or access.is_secretary(user))
+    organisation = access.get_organisation_for(user, pk, write=True)
+    year = chosen_year(request)
+    criteria = list(StarCriterion.objects.filter(year=year, subject=Subject.ORGANISATION))
+    application = (RedFlagApplication.objects.filter(organisation=organisation, year=year)
+                   .prefetch_related("scores__criterion").first())
+    form = None
+    if application is None and criteria:
+        form = RedFlagForm(request.POST or None, criteria=criteria)
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.red_flag_apply(organisation=organisation, year=year, by=user,
+                                        summary=form.cleaned_data["summary"], points=form.points())
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, "已提交红旗党支部申报。")
+                return redirect(reverse("honours:red_flag", args=[organisation.pk]) + f"?year={year}")
+    scores = list(application.scores.all()) if application else []
+    return render(request, "honours/red_flag.html", {
+        "organisation": organisation, "year": year, "criteria": criteria, "application": application,
+        "scores": scores, "total": sum(score.points for score in scores), "form": form,
+        "can_confirm": access.can_run_selections(user),
+    })
+
+
+@require_POST
+def red_flag_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    application = access.get_managed_object(user, RedFlagApplication.objects.all(), pk)
+    access.require(access.can_run_selections(user))
+    try:
+        services.red_flag_confirm(application=application, by=user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, "已确认红旗党支部申报。")
+    return redirect(reverse("honours:red_flag", args=[application.organisation_id]) + f"?year={application.year}")
+
+
 urlpatterns = [
+    path("red-flag/<int:pk>/", red_flag, name="red_flag"),
+    path("red-flag/applications/<int:pk>/confirm/", red_flag_confirm, name="red_flag_confirm"),
     path("stars/<int:pk>/", star_ratings, name="star_ratings"),
     path("stars/ratings/<int:pk>/confirm/", star_rating_confirm, name="star_rating_confirm"),
 ]

@@ -48,6 +48,12 @@ def member_rating(city):
     return {"pk": StarRatingFactory(member=city.member).pk}
 
 
+def branch_a_application(city):
+    from honours.models import RedFlagApplication
+
+    return {"pk": RedFlagApplication.objects.create(organisation=city.branch_a, year=2024, summary="申报").pk}
+
+
 def branch_a_brand(city):
     return {"pk": BrandFactory(organisation=city.branch_a).pk}
 
@@ -86,6 +92,8 @@ MATRIX = {
     "honours:nomination_evidence": (member_nomination, MANAGED_ROW),
     "honours:star_ratings": (branch_a, {**MANAGED_ROW, "outsider": FORBIDDEN, "member": FORBIDDEN}),
     "honours:star_rating_confirm": (member_rating, {"anonymous": LOGIN, **everyone(NOT_ALLOWED)}),
+    "honours:red_flag": (branch_a, {**MANAGED_ROW, "outsider": FORBIDDEN, "member": FORBIDDEN}),
+    "honours:red_flag_confirm": (branch_a_application, {"anonymous": LOGIN, **everyone(NOT_ALLOWED)}),
     "honours:brand_gallery": (lambda c: {}, {"anonymous": LOGIN, **everyone(OK)}),
     "honours:brand_create": (lambda c: {}, {**ADMIN_ONLY, "secretary": OK, "other_secretary": OK}),
     "honours:brand_detail": (branch_a_brand, {"anonymous": LOGIN, **everyone(OK)}),

@@ -142,3 +142,23 @@ def test_the_snippets_show_a_members_and_an_organisations_honours(city):
     assert "五星党员" in member_html and "★★★★☆" in member_html
     organisation_html = render_to_string("honours/_organisation_honours.html", {"organisation": city.branch_a})
     assert "红旗党支部" in organisation_html and brand.name in organisation_html
+
+
+def test_a_red_flag_application_is_scored_against_the_years_criteria_and_confirmed_by_the_admin(city, client):
+    from honours.models import RedFlagApplication, StarCriterion
+
+    criteria = [StarCriterion.objects.create(year=2024, subject="ORGANISATION", name=name, points=25, source="方案",
+                                             effective_from="2024-01-01") for name in ("组织生活规范", "阵地建设")]
+    client.force_login(city.secretary)
+    url = reverse("honours:red_flag", args=[city.branch_a.pk]) + "?year=2024"
+    response = client.post(url, {"summary": "材料", f"c{criteria[0].pk}": 30, f"c{criteria[1].pk}": 20})
+    assert response.status_code == 200 and not RedFlagApplication.objects.exists()  # 30 is over the 25 points
+    client.post(url, {"summary": "材料", f"c{criteria[0].pk}": 25, f"c{criteria[1].pk}": 20})
+    application = RedFlagApplication.objects.get()
+    assert sum(application.scores.values_list("points", flat=True)) == 45
+    confirm = reverse("honours:red_flag_confirm", args=[application.pk])
+    assert client.post(confirm).status_code == 403
+    client.force_login(city.admin)
+    client.post(confirm)
+    application.refresh_from_db()
+    assert application.status == RatingStatus.CONFIRMED
