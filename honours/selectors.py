@@ -11,7 +11,7 @@ from .choices import Level, SelectionStatus, SelectionSubject
 from .models import Brand, Commendation, Nomination, SelectionEntry, StarRating
 
 
-def _commendation_scope(organisations) -> Q:
+def in_scope(organisations) -> Q:
     """An honour of an organisation in scope, or of a member of one."""
     return Q(organisation__in=organisations) | Q(member__organisation__in=organisations)
 
@@ -23,7 +23,7 @@ def commendations_visible_to(user) -> QuerySet[Commendation]:
         return base
     condition = Q(pk__in=[])
     if access.is_secretary(user):
-        condition |= _commendation_scope(access.organisations_managed_by(user))
+        condition |= in_scope(access.organisations_managed_by(user))
     member = access.own_member(user)
     if member is not None:
         condition |= Q(member=member)
@@ -93,7 +93,7 @@ def honours_figures(*, year: int | None = None, organisations=None) -> dict:
         brand_entries = brand_entries.filter(selection__year=year)
         lecture_entries = lecture_entries.filter(selection__year=year)
     if organisations is not None:
-        commendations = commendations.filter(_commendation_scope(organisations))
+        commendations = commendations.filter(in_scope(organisations))
         brands = brands.filter(organisation__in=organisations)
         brand_entries = brand_entries.filter(brand__organisation__in=organisations)
         lecture_entries = lecture_entries.filter(activity__organisation__in=organisations)

@@ -33,7 +33,7 @@ def commendation_list(request: HttpRequest) -> HttpResponse:
             commendations = commendations.filter(year=data["year"])
         if data["organisation"]:
             organisations = access.organisations_managed_by(user).subtree_of([data["organisation"]])
-            commendations = commendations.filter(selectors._commendation_scope(organisations))
+            commendations = commendations.filter(selectors.in_scope(organisations))
     page = Paginator(commendations, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "honours/commendation_list.html", {
         "page": page, "form": form, "query": query_without_page(request), "count": page.paginator.count,
