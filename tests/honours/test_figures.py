@@ -8,7 +8,9 @@ from honours import services
 from honours.choices import Level, SelectionSubject
 from honours.selectors import honours_figures
 from tests.factories import ActivityFactory, MemberFactory, OrganisationFactory
-from tests.honours.factories import BrandFactory, CommendationFactory, EntryFactory, SelectionFactory, title
+from tests.honours.factories import (
+    BrandFactory, CommendationFactory, EntryFactory, NominationFactory, SelectionFactory, title,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,8 +67,9 @@ def test_the_figures_of_a_year_and_of_organisation_a_match_the_hand_count(city):
 def _grow(city, n: int, *, start: int = 0):
     for i in range(start, start + n):
         organisation = OrganisationFactory(parent=city.org_a)
-        CommendationFactory(member=MemberFactory(organisation=organisation), year=2020 + i % 5,
-                            level=Level.values[i % 4])
+        member = MemberFactory(organisation=organisation)
+        CommendationFactory(member=member, year=2020 + i % 5, level=Level.values[i % 4])
+        NominationFactory(member=member)
         CommendationFactory(member=None, organisation=organisation, title=title("红旗党支部"))
         brand = BrandFactory(organisation=organisation, year=2022 + i % 3)
         EntryFactory(selection=SelectionFactory(year=2000 + i, status="DECIDED"), brand=brand, rank=1)
