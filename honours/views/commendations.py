@@ -23,17 +23,19 @@ def commendation_list(request: HttpRequest) -> HttpResponse:
     access.require(access.can_see_commendations(user))
     commendations = selectors.commendations_visible_to(user)
     form = CommendationFilterForm(request.GET or None, organisations=access.organisations_managed_by(user))
-    if form.is_valid():
+    data = {}
+    if form.is_bound:
+        form.is_valid()  # cleaned_data keeps the filters that validate; one that does not is left out
         data = form.cleaned_data
-        if data["title"]:
-            commendations = commendations.filter(title=data["title"])
-        if data["level"]:
-            commendations = commendations.filter(level=data["level"])
-        if data["year"]:
-            commendations = commendations.filter(year=data["year"])
-        if data["organisation"]:
-            organisations = access.organisations_managed_by(user).subtree_of([data["organisation"]])
-            commendations = commendations.filter(selectors.in_scope(organisations))
+    if data.get("title"):
+        commendations = commendations.filter(title=data["title"])
+    if data.get("level"):
+        commendations = commendations.filter(level=data["level"])
+    if data.get("year"):
+        commendations = commendations.filter(year=data["year"])
+    if data.get("organisation"):
+        organisations = access.organisations_managed_by(user).subtree_of([data["organisation"]])
+        commendations = commendations.filter(selectors.in_scope(organisations))
     page = Paginator(commendations, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "honours/commendation_list.html", {
         "page": page, "form": form, "query": query_without_page(request), "count": page.paginator.count,
