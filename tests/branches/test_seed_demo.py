@@ -20,7 +20,10 @@ from members.models import Member
 from members.rules import member_date_errors
 from members.validators import birth_date_from_id_number, validate_id_number
 
-SMALL = ["--orgs", "40", "--members", "1200"]
+# The city itself: organisations, people, terms and logins. The later domains' demo data
+# (--activity-years) has its own tests and would only slow these down.
+CITY_ONLY = ["--activity-years", "0"]
+SMALL = ["--orgs", "40", "--members", "1200", *CITY_ONLY]
 PASSWORD = "demo-password-123"
 
 
@@ -46,7 +49,7 @@ def branches_with_counts():
 def city(django_db_setup, django_db_blocker):
     """The default city, built once for a test class and rolled back after it (like setUpTestData)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield seed()
+        yield seed(*CITY_ONLY)
         transaction.set_rollback(True)
 
 
@@ -234,7 +237,7 @@ def test_it_refuses_a_database_that_already_has_organisations():
 
 @pytest.mark.django_db
 def test_too_many_members_for_the_organisations_grows_the_city_instead_of_overfilling_branches():
-    output = seed("--orgs", "20", "--members", "2000")
+    output = seed("--orgs", "20", "--members", "2000", *CITY_ONLY)
 
     assert Organisation.objects.count() > 20
     assert "调整" in output
@@ -244,7 +247,7 @@ def test_too_many_members_for_the_organisations_grows_the_city_instead_of_overfi
 
 @pytest.mark.django_db
 def test_scaling_up_adds_units_of_the_same_shape():
-    seed("--orgs", "400", "--members", "4000")
+    seed("--orgs", "400", "--members", "4000", *CITY_ONLY)
     root = Organisation.objects.get(parent=None)
 
     assert Unit.objects.count() > 82
