@@ -57,6 +57,22 @@ def login(client):
     return _login
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the serialized seed rows (rules, checklist) reachable from every connection object.
+
+    Transactional (live-server) tests restore the rule tables from what Django serialized at set-up;
+    after Playwright starts, tests may get a new connection object without that copy, and the rule
+    tables would stay empty. Storing it on the class makes it survive the reconnect."""
+    from django.db import connections
+
+    for connection in connections.all():
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+    yield
+
+
 @pytest.fixture(autouse=True)
 def fresh_cache():
     """The cache (and so allauth's login rate limits) starts empty for every test."""
