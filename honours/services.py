@@ -86,7 +86,7 @@ def nomination_decide(*, nomination: Nomination, by, approve: bool, comment: str
         raise PermissionDenied("只有工委管理员可以审核推荐。")
     target = NominationStatus.APPROVED if approve else NominationStatus.REJECTED
     with transaction.atomic():
-        nomination = Nomination.objects.select_for_update().select_related("title", "organisation", "member").get(
+        nomination = Nomination.objects.select_for_update(of=("self",)).select_related("title", "organisation", "member").get(
             pk=nomination.pk)
         _step(nomination.status, target)
         nomination.status, nomination.decided_by, nomination.decided_at, nomination.comment = (
