@@ -2,10 +2,12 @@
 
 import datetime as dt
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q
 
 from members.choices import MembershipStatus, Stage
 from members.models import Member
+from rules.models import Threshold, ThresholdCode
 
 from . import access
 from .choices import OrganisationKind, OrganisationStatus
@@ -90,7 +92,8 @@ def organisation_summary(organisation: Organisation) -> dict:
         "subtree_member_total": subtree.active().count() if children else None,
         "term": term,
         "term_overdue": term is not None and term.ends_on < today,
-        "term_due_soon": term is not None and today <= term.ends_on <= today + dt.timedelta(days=183),
+        "term_due_soon": term is not None and today <= term.ends_on <= today + relativedelta(
+            months=Threshold.value_of(ThresholdCode.REELECTION_WARNING_MONTHS, today)),
         "positions": positions,
         "secretary": next((p for p in positions if p.position == "SECRETARY"), None),
         "party_groups": groups,
