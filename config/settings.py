@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "oversight",
     "community",
     "honours",
+    "notifications",
+    "reports",
 ]
 
 MIDDLEWARE = [

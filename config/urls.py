@@ -20,4 +20,6 @@ urlpatterns = [
     path("oversight/", include("oversight.urls")),
     path("community/", include("community.urls")),
     path("honours/", include("honours.urls")),
+    path("notifications/", include("notifications.urls")),
+    path("reports/", include("reports.urls")),
 ]

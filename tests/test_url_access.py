@@ -27,7 +27,8 @@ PUBLIC_VIEWS = {
     "activities:calendar_feed",
     "activities:checkin_guest",
 }
-OWN_NAMESPACES = {"branches", "members", "activities", "oversight", "community", "honours"}
+OWN_NAMESPACES = {"branches", "members", "activities", "oversight", "community", "honours", "notifications",
+                  "reports"}
 OWN_TOP_LEVEL = {"home", "healthz", "admin_login_redirect"}
 
 # URL name → (how to build its kwargs from the city, {persona: expected status on GET}).
@@ -83,7 +84,8 @@ def _feature_matrices() -> dict:
 
     merged = {}
     tests_dir = Path(__file__).parent
-    for package in ("activities", "branches", "members", "oversight", "community", "honours"):
+    for package in ("activities", "branches", "members", "oversight", "community", "honours", "notifications",
+                    "reports"):
         for info in pkgutil.iter_modules([str(tests_dir / package)]):
             if info.name.startswith("access_"):
                 module = importlib.import_module(f"tests.{package}.{info.name}")
