@@ -246,3 +246,56 @@ def can_nominate(user) -> bool:
 def can_run_selections(user) -> bool:
     """Commendations, nomination decisions, confirmations and the top-ten selections: the working committee."""
     return is_admin(user)
+
+
+# --- notifications ------------------------------------------------------------------------------
+
+def notifications_visible_to(user):
+    """A user's notifications are their own; nobody else's are reachable, whatever their role."""
+    from notifications.models import Notification
+
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    return Notification.objects.filter(recipient=user)
+
+
+def get_notification_for(user, pk):
+    from notifications.models import Notification
+
+    try:
+        return notifications_visible_to(user).get(pk=pk)
+    except (Notification.DoesNotExist, ValueError):
+        raise Http404("没有找到该通知。")
+
+
+def can_manage_webhooks(user, organisation) -> bool:
+    """An organisation's group-robot address is set by its secretary (or an admin)."""
+    return is_admin(user) or any(organisation.path.startswith(path) for path in managed_paths(user))
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+def can_request_reports(user) -> bool:
+    """Admins report on the city (or any organisation); secretaries on the organisations they manage."""
+    return is_admin(user) or is_secretary(user)
+
+
+def reports_visible_to(user):
+    """Reports whose scope the user may see: admins all; secretaries those scoped to an organisation they
+    manage (or below it). City-wide reports (no organisation) are the admins' alone."""
+    from reports.models import Report
+
+    if is_admin(user):
+        return Report.objects.all()
+    if not is_secretary(user):
+        return Report.objects.none()
+    return Report.objects.filter(_path_condition(managed_paths(user), "organisation__path"))
+
+
+def get_report_for(user, pk):
+    from reports.models import Report
+
+    try:
+        return reports_visible_to(user).get(pk=pk)
+    except (Report.DoesNotExist, ValueError):
+        raise Http404("没有找到该报表。")
