@@ -1,5 +1,7 @@
 """Test settings: the real settings, made fast and isolated."""
 
+import os
+
 from .settings import *  # noqa: F401,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -12,3 +14,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 REQUIRE_ADMIN_MFA = False
+# Tasks run inline in ordinary tests; tests/worker.py turns that off and starts a real worker that listens on
+# this run's own queue, so no other worker (a developer's `make run`) takes the messages.
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_DEFAULT_QUEUE = f"jiguan-test-{os.getpid()}"

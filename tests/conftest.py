@@ -12,6 +12,8 @@ import pytest
 from branches.choices import OrganisationKind, RoleKind
 from tests.factories import PASSWORD, MemberFactory, OrganisationFactory, RoleFactory, UserFactory
 
+pytest_plugins = ["tests.worker"]
+
 
 @dataclass
 class City:

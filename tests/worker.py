@@ -1,0 +1,127 @@
+"""A real Celery worker process for integration tests (not eager mode).
+
+`celery_worker_process` starts `celery -A config worker` in a subprocess that talks to the test database and
+to the broker of the settings (Redis when REDIS_URL is set, as in CI; the filesystem broker otherwise), on a
+queue of its own so no other worker steals the messages. Tests that use it need committed data
+(`transactional_db`) and a database a second process can open: PostgreSQL. Without one the tests skip on a
+workstation and fail under CI=true, where a silent skip would hide them.
+
+The worker runs the production settings module (`config.settings`) with:
+- the test database (DATABASE_URL pointing at pytest-django's test database);
+- e-mail written to files in `outbox_dir` (read them with `read_outbox()`);
+- uploads under the test MEDIA_ROOT, so files it stores are visible to the test.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+READY_TIMEOUT = 60
+
+
+@dataclass
+class WorkerProcess:
+    queue: str
+    outbox_dir: Path
+    log_path: Path
+    process: subprocess.Popen = field(repr=False)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def read_outbox(self) -> list:
+        """E-mail messages the worker sent, oldest first, as `email.message.EmailMessage` objects."""
+        messages = []
+        for path in sorted(self.outbox_dir.glob("*.log"), key=lambda p: p.stat().st_mtime):
+            # The file back-end separates messages with a line of 79 dashes.
+            for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if chunk.strip():
+                    messages.append(message_from_bytes(chunk.strip(), policy=policy.default))
+        return messages
+
+    def wait_for(self, condition, timeout: float = 30, interval: float = 0.2, message: str = ""):
+        """Poll `condition()` until it returns something truthy; fail with the worker's log otherwise."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            result = condition()
+            if result:
+                return result
+            if self.process.poll() is not None:
+                pytest.fail(f"the Celery worker exited ({self.process.returncode}).\n{self.log()[-4000:]}")
+            time.sleep(interval)
+        pytest.fail(f"timed out waiting for the worker: {message}\n--- worker log ---\n{self.log()[-4000:]}")
+
+
+def _database_url(settings_dict) -> str | None:
+    if settings_dict["ENGINE"] != "django.db.backends.postgresql":
+        return None
+    user = settings_dict.get("USER") or ""
+    password = settings_dict.get("PASSWORD") or ""
+    auth = f"{user}:{password}@" if password else (f"{user}@" if user else "")
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    port = settings_dict.get("PORT") or 5432
+    return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.conf import settings
+    from django.db import connection
+
+    from config.celery import app
+
+    url = _database_url(connection.settings_dict)
+    if url is None:
+        message = "a real Celery worker needs a database a second process can open (set DATABASE_URL to PostgreSQL)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    base = tmp_path_factory.mktemp("celery-worker")
+    outbox_dir = base / "outbox"
+    outbox_dir.mkdir()
+    log_path = base / "worker.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": url,
+        "CONN_MAX_AGE": "0",
+        "EMAIL_URL": f"filemail://{outbox_dir}",
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
+               "--without-heartbeat", "--without-gossip", "--without-mingle", "-Q", queue, "--loglevel=INFO",
+               "-n", f"{queue}@%h"]
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    worker = WorkerProcess(queue=queue, outbox_dir=outbox_dir, log_path=log_path, process=process)
+    deadline = time.monotonic() + READY_TIMEOUT
+    while "ready." not in worker.log():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"the Celery worker did not start.\n{worker.log()[-4000:]}")
+        time.sleep(0.2)
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        yield worker
+    finally:
+        app.conf.task_always_eager = saved
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
