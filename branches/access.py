@@ -259,6 +259,13 @@ def notifications_visible_to(user):
     return Notification.objects.filter(recipient=user)
 
 
+def webhooks_managed_by(user):
+    """Group robots of the organisations the user manages (an organisation's secretary sets its robots)."""
+    from notifications.models import WebhookEndpoint
+
+    return scoped_to_managed(user, WebhookEndpoint.objects.select_related("organisation"))
+
+
 def get_notification_for(user, pk):
     from notifications.models import Notification
 
@@ -266,11 +273,6 @@ def get_notification_for(user, pk):
         return notifications_visible_to(user).get(pk=pk)
     except (Notification.DoesNotExist, ValueError):
         raise Http404("没有找到该通知。")
-
-
-def can_manage_webhooks(user, organisation) -> bool:
-    """An organisation's group-robot address is set by its secretary (or an admin)."""
-    return is_admin(user) or any(organisation.path.startswith(path) for path in managed_paths(user))
 
 
 # --- reports ------------------------------------------------------------------------------------

@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.roles",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -234,6 +235,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 540
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+# --- notifications ------------------------------------------------------------
+# Links in e-mails and group-robot messages point here.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Seconds to wait before each retry of a failed e-mail or webhook; after the last the delivery is FAILED.
+NOTIFICATION_RETRY_DELAYS = [int(s) for s in env.list("NOTIFICATION_RETRY_DELAYS", default=["60", "300", "1800",
+                                                                                                "7200"])]
+# Group robots may only be reached at these hosts (the secretary types the address; nothing else is called).
+NOTIFICATION_WEBHOOK_HOSTS = env.list("NOTIFICATION_WEBHOOK_HOSTS",
+                                      default=["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
 
 # --- uploads ----------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -19,3 +19,5 @@ REQUIRE_ADMIN_MFA = False
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = f"jiguan-test-{os.getpid()}"
+# Tests start their own group-robot server on the loopback interface.
+NOTIFICATION_WEBHOOK_HOSTS = [*NOTIFICATION_WEBHOOK_HOSTS, "127.0.0.1"]  # noqa: F405

@@ -97,6 +97,9 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "EMAIL_URL": f"filemail://{outbox_dir}",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        # The tests' own group-robot server, and retries that come round within a test's patience.
+        "NOTIFICATION_WEBHOOK_HOSTS": ",".join(settings.NOTIFICATION_WEBHOOK_HOSTS),
+        "NOTIFICATION_RETRY_DELAYS": "1,1",
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -1,0 +1,1 @@
+"""Reminder rules for members (issue 6). To be filled in."""
