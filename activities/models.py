@@ -83,6 +83,8 @@ class Activity(models.Model):
     capacity = models.PositiveIntegerField("报名名额", null=True, blank=True, help_text="留空表示不需报名")
     participant_count = models.PositiveIntegerField("参与人次", null=True, blank=True,
                                                     help_text="公开活动的总参与人次（含群众）；留空则按签到人数计")
+    rescheduled_at = models.DateTimeField("时间地点变更时间", null=True, blank=True, editable=False,
+                                          help_text="计划时间或地点最近一次变更的时间；据此通知应参加的党员")
     uid = models.UUIDField("日历标识", default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField("日历版本号", default=0, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.SET_NULL,
@@ -90,7 +92,7 @@ class Activity(models.Model):
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True, db_index=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "sequence"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "sequence", "rescheduled_at"])
     objects = ActivityQuerySet.as_manager()
 
     class Meta:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from branches.models import CommitteePosition, Organisation
 from members.models import Member
 
+from . import tasks
 from .choices import ActivityKind, ActivityStatus, AttendanceStatus, RecordedBy
 from .models import Activity, ActivityPlan, Attendance
 
@@ -66,8 +67,13 @@ def activity_update(*, activity: Activity, by, changed: list[str], reason: str =
     calendar_fields = {"planned_start", "planned_end", "actual_start", "actual_end", "place", "title", "status"}
     if calendar_fields & set(changed):
         activity.sequence = F("sequence") + 1
+    moved = {"planned_start", "planned_end", "place"} & set(changed) and activity.status == ActivityStatus.PLANNED
+    if moved:
+        activity.rescheduled_at = timezone.now()
     activity.save()
     activity.refresh_from_db(fields=["sequence"])
+    if moved:
+        tasks.notify_soon(activity.pk)
     return activity
 
 
@@ -103,6 +109,7 @@ def activity_cancel(*, activity: Activity, by, reason: str) -> Activity:
     activity.sequence = F("sequence") + 1
     activity.save()
     activity.refresh_from_db(fields=["sequence"])
+    tasks.notify_soon(activity.pk)
     return activity
 
 
