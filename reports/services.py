@@ -1,0 +1,112 @@
+"""Writes of the reports app: request, retry, delete, and the scheduled monthly report."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from branches import access
+from branches.models import Organisation
+
+from .choices import Period, ReportKind, ReportStatus
+from .exporters import exporter_class
+from .generation import STALE_AFTER
+from .models import Report
+
+
+def _enqueue(report: Report) -> None:
+    from .tasks import generate_report
+
+    report_id = report.pk
+    transaction.on_commit(lambda: generate_report.delay(report_id))
+
+
+def _parameters(kind: str, organisation: Organisation | None, start: dt.date, end: dt.date) -> dict:
+    exporter = exporter_class(kind)
+    return {"报表": ReportKind(kind).label, "统计范围": organisation.name if organisation else "全市",
+            "统计期间": exporter.period_label(start, end)}
+
+
+def period_validate(*, kind: str, year: int | None, month: int | None, today: dt.date) -> tuple[dt.date, dt.date]:
+    exporter = exporter_class(kind)
+    if exporter.period == Period.SNAPSHOT:
+        return exporter.period_for(year=None, month=None, today=today)
+    if not year:
+        raise ValidationError({"year": "请选择统计年度。"})
+    if year > today.year:
+        raise ValidationError({"year": f"{year}年尚未开始，不能生成该年度的报表。"})
+    if exporter.period == Period.MONTH:
+        if not month:
+            raise ValidationError({"month": "月度报表请选择月份。"})
+        if (year, month) > (today.year, today.month):
+            raise ValidationError({"month": f"{year}年{month}月尚未开始，不能生成该月的报表。"})
+    return exporter.period_for(year=year, month=month, today=today)
+
+
+@transaction.atomic
+def report_request(*, kind: str, by, organisation: Organisation | None = None, year: int | None = None,
+                   month: int | None = None, today: dt.date | None = None) -> Report:
+    """A user asks for a report of a scope they manage; it is generated in the background after commit."""
+    if not access.can_request_reports(by):
+        raise PermissionDenied("您没有生成报表的权限。")
+    if kind not in ReportKind.values:
+        raise ValidationError({"kind": "请选择报表类型。"})
+    if organisation is None:
+        if not access.is_admin(by):
+            raise ValidationError({"organisation": "请选择党组织：全市报表仅工委管理员可以生成。"})
+    elif not access.organisations_managed_by(by).filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": "您只能生成本组织及所属党组织的报表。"})
+    start, end = period_validate(kind=kind, year=year, month=month, today=today or timezone.localdate())
+    report = Report(kind=kind, organisation=organisation, period_start=start, period_end=end,
+                    parameters=_parameters(kind, organisation, start, end), requested_by=by)
+    report.full_clean()
+    report.save()
+    _enqueue(report)
+    return report
+
+
+def can_retry(report: Report, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    stale = report.status == ReportStatus.RUNNING and report.started_at and report.started_at < now - STALE_AFTER
+    return report.status == ReportStatus.FAILED or bool(stale)
+
+
+@transaction.atomic
+def report_retry(*, report: Report, by) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if not can_retry(report):
+        raise ValidationError("只有生成失败的报表可以重新生成。")
+    report.status, report.progress, report.progress_message = ReportStatus.PENDING, 0, f"{by.get_full_name()}已要求重新生成"
+    report.error, report.finished_at = "", None
+    report.save(update_fields=["status", "progress", "progress_message", "error", "finished_at"])
+    _enqueue(report)
+    return report
+
+
+@transaction.atomic
+def report_delete(*, report: Report, by) -> None:
+    # The files go once the deletion commits (reports.signals).
+    report.delete()
+
+
+def report_schedule_monthly(*, today: dt.date | None = None) -> Report | None:
+    """The city-wide monthly activity report for the previous month, created once however often the beat task
+    runs (the report_scheduled_once constraint). Returns the new report, or None when it already existed."""
+    today = today or timezone.localdate()
+    last_month = today.replace(day=1) - dt.timedelta(days=1)
+    start, end = exporter_class(ReportKind.MONTHLY_ACTIVITY).period_for(
+        year=last_month.year, month=last_month.month, today=today)
+    if Report.objects.filter(kind=ReportKind.MONTHLY_ACTIVITY, organisation=None, period_start=start,
+                             period_end=end, scheduled=True).exists():
+        return None
+    try:
+        with transaction.atomic():
+            report = Report.objects.create(
+                kind=ReportKind.MONTHLY_ACTIVITY, organisation=None, period_start=start, period_end=end,
+                scheduled=True, progress_message="定时生成",
+                parameters={**_parameters(ReportKind.MONTHLY_ACTIVITY, None, start, end), "生成方式": "每月自动生成"})
+            _enqueue(report)
+    except IntegrityError:
+        return None  # another run of the beat task created it first
+    return report
