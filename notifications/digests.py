@@ -35,6 +35,10 @@ def secretary_digests_create(*, today: dt.date | None = None) -> int:
                                                             recipient__isnull=False, dispatched_at__isnull=False)
                                .order_by("created_at", "pk").values_list("pk", "recipient_id", "title")):
         waiting[user_id].append((pk, title))
+    # A user who already had this week's digest keeps what came later for next week's.
+    for user_id in Notification.objects.filter(kind=Kind.WEEKLY_DIGEST, period=week,
+                                               recipient_id__in=list(waiting)).values_list("recipient_id", flat=True):
+        del waiting[user_id]
     if not waiting:
         return 0
     link = reverse("notifications:notification_list")
