@@ -202,3 +202,22 @@ def test_the_periodic_task_creates_and_e_mails_the_due_reminders(city, meeting, 
         assert remind_activities() == 1
     assert [message.subject for message in mail.outbox] == ["【机关党建】活动提醒：明天（11月25日 周三）19:00 支部党员大会"]
     assert meeting.get_absolute_url() in mail.outbox[0].body
+
+
+def test_a_cancellation_succeeds_when_the_broker_is_down_and_the_sweep_tells_the_members(
+        city, meeting, login, monkeypatch, django_capture_on_commit_callbacks):
+    from kombu.exceptions import OperationalError
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr("activities.tasks.notify_activity.delay", broker_down)
+    client = login(city.secretary)
+    with freeze_time(local(2026, 11, 23, 10, 0)), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/activities/{meeting.pk}/cancel/", {"reason": "会议室检修"})
+    assert response.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.status == "CANCELLED"
+    assert not Notification.objects.exists()
+    assert sweep(local(2026, 11, 23, 10, 5)) == 1
+    assert Notification.objects.get().kind == Kind.ACTIVITY_CANCELLED
