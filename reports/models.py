@@ -58,7 +58,9 @@ class Report(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.period_label}{self.get_kind_display()}（{self.scope_label}）"
+        from .exporters import exporter_class
+
+        return f"{self.period_label}{exporter_class(self.kind).name}（{self.scope_label}）"
 
     def get_absolute_url(self):
         return reverse("reports:report_detail", args=[self.pk])

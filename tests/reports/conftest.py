@@ -103,3 +103,12 @@ def known_city(city) -> Known:
     DonationFactory(campaign=flood, member=city.other_member, amount=Decimal("880.00"))
     DonationFactory(campaign=flood, member=None, organisation=org_c, amount=Decimal("120.50"))
     return Known(city=city, org_c=org_c, themed_day=themed_day)
+
+
+@pytest.fixture(autouse=True)
+def report_files_in_tmp(request, settings, tmp_path):
+    """Files of ordinary tests go to a temporary folder. Tests with the real worker keep the test MEDIA_ROOT the
+    worker was started with, so that they can read what it stored."""
+    if "celery_worker_process" not in request.fixturenames:
+        settings.MEDIA_ROOT = tmp_path / "media"
+    yield
