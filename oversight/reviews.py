@@ -27,6 +27,7 @@ from branches.models import Organisation
 from .choices import ItemVerdict, ReviewAction, ReviewStatus
 from .evidence import PreparedEvidence, evidence_delete, evidence_store, evidences_prepare
 from .models import ChecklistItem, Evidence, ReviewEvent, ReviewItem, StandardisationReview
+from .reminders import review_returned_notify
 from .workflow import EDITABLE, UNDER_REVIEW, transition_check
 
 # --- who may -------------------------------------------------------------------------------
@@ -331,7 +332,9 @@ def review_return(*, review: StandardisationReview, by, comment: str = "") -> St
     review.status = ReviewStatus.RETURNED
     _save(review)
     listed = "、".join(item.checklist_item.title for item in to_correct)
-    _event(review, action, by, comment=comment.strip() or f"需整改：{listed}")
+    event = _event(review, action, by, comment=comment.strip() or f"需整改：{listed}")
+    # The secretary is told at once (sent after commit); the daily sweep is the safety net.
+    review_returned_notify(event=event)
     return review
 
 
