@@ -3,6 +3,8 @@
 Access, from the access module only: requesting needs `can_request_reports` (403 otherwise); a report outside
 the user's scope is a 404 (`get_report_for`), whatever the action."""
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -46,7 +48,7 @@ class ReportRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["year"].initial = today.year
-        self.fields["month"].initial = (today.replace(day=1) - timezone.timedelta(days=1)).month
+        self.fields["month"].initial = (today.replace(day=1) - dt.timedelta(days=1)).month
         field = self.fields["organisation"]
         field.queryset = access.organisations_managed_by(user).active().order_by("path")
         if access.is_admin(user):
@@ -83,7 +85,6 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "kinds": [(cls.name, ReportKind(identifier).label, cls.description, Period(cls.period).label)
                   for identifier, cls in EXPORTERS.items()],
-        "monthly_kinds": [k for k, cls in EXPORTERS.items() if cls.period == Period.MONTH],
     }, status=400 if request.method == "POST" else 200)
 
 

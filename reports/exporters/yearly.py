@@ -16,7 +16,6 @@ from activities.models import Activity
 from branches.choices import OrganisationKind, OrganisationStatus
 from community.models import CoBuildingAgreement, Donation
 from community.selectors import affiliated_organisations, community_figures, reporting_totals
-from honours.choices import Level
 from honours.models import Brand, Commendation
 from honours.selectors import honours_figures
 from members.choices import Stage
@@ -32,9 +31,6 @@ from ..choices import ReportKind
 from .base import COUNT, HOURS, MONEY, RATE, Breakdown, Column, Exporter, Figure, Sheet
 
 ZERO = Decimal("0")
-# The 三会一课 proper (the completion rate counts every regular meeting the rules require).
-THREE_MEETINGS = (ActivityKind.GENERAL_MEETING, ActivityKind.COMMITTEE_MEETING, ActivityKind.GROUP_MEETING,
-                  ActivityKind.PARTY_LESSON)
 STAGES = (Stage.FULL, Stage.PROBATIONARY, Stage.CANDIDATE, Stage.ACTIVIST, Stage.APPLICANT)
 
 
