@@ -361,10 +361,9 @@ def admin_digest_lines(*, today: dt.date) -> list[str]:
     last_month = today.replace(day=1) - dt.timedelta(days=1)
     red = compliance.red_cells(organisations=organisations, year=last_month.year, month=last_month.month,
                                today=today)
-    if red:
-        names = sorted((cell.organisation for cell in red), key=lambda o: o.path)
+    if red:  # in the matrix's tree order
         lines.append(f"上月（{last_month.month}月）“三会一课”未落实 {len(red)} 项（红色格）："
-                     f"{_names([o.display_name for o in names])}")
+                     f"{_names([cell.organisation.display_name for cell in red])}")
     waiting = StandardisationReview.objects.filter(status=ReviewStatus.SUBMITTED).count()
     if waiting:
         lines.append(f"{waiting} 份标准化验收申请待审核")
