@@ -54,6 +54,8 @@ THEMED_DAY_FROM_DAY = 10
 REELECTION_LATER_STEPS = (3, 1)
 # No rule table holds how early a probation's end is announced: the issue fixes 30 days.
 PROBATION_NOTICE_DAYS = 30
+# Facts that name a member stay with the secretary: a group chat is not the place for them.
+PERSONAL_KINDS = {Kind.PROBATION_ENDING}
 RETURNED_LOOKBACK = dt.timedelta(days=14)
 DUTY_NOTICE_DAYS = 7
 DIGEST_NAMES = 10
@@ -106,8 +108,9 @@ class _Recipients:
              link: str) -> list[Due]:
         common = {"kind": kind, "target": target, "period": period, "title": title, "body": body, "link": link,
                   "organisation_id": organisation_id}
+        hooks = [] if kind in PERSONAL_KINDS else self.webhooks.get(organisation_id, [])
         return ([Due(recipient_id=user_id, **common) for user_id in self.users_for(organisation_id)]
-                + [Due(webhook_id=hook, **common) for hook in self.webhooks.get(organisation_id, [])])
+                + [Due(webhook_id=hook, **common) for hook in hooks])
 
 
 @dataclass(frozen=True)

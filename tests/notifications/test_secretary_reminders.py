@@ -382,6 +382,12 @@ def test_a_robot_that_takes_duty_notices_gets_them_and_others_do_not(city):
                                              (duty_robot.pk, None, "乙局机关党支部：11月主题党日尚未安排")], key=str)
 
 
+def test_a_reminder_that_names_a_member_never_goes_to_a_group_chat(city, probationer):
+    WebhookEndpointFactory(organisation=city.branch_a, name="支委群", duty_notices=True)
+    found = [(d.webhook_id, d.recipient_id) for d in dues(dt.date(2026, 11, 10), Kind.PROBATION_ENDING)]
+    assert found == [(None, city.secretary.pk)]
+
+
 def test_the_daily_task_run_twice_sends_each_reminder_once(city):
     with_committee_and_group(city.branch_a)
     MemberFactory(organisation=city.org_b, stage=Stage.PROBATIONARY, admitted_on=dt.date(2025, 12, 10),
