@@ -6,7 +6,8 @@ queue of its own so no other worker steals the messages. Tests that use it need 
 (`transactional_db`) and a database a second process can open: PostgreSQL. Without one the tests skip on a
 workstation and fail under CI=true, where a silent skip would hide them.
 
-The worker runs the production settings module (`config.settings`) with:
+The worker runs the production settings module (`config.settings`, through a small overlay module) with:
+- the test's own queue as the default queue, so tasks the worker enqueues itself come back to it;
 - the test database (DATABASE_URL pointing at pytest-django's test database);
 - e-mail written to files in `outbox_dir` (read them with `read_outbox()`);
 - uploads under the test MEDIA_ROOT, so files it stores are visible to the test.
@@ -89,12 +90,25 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     outbox_dir = base / "outbox"
     outbox_dir.mkdir()
     log_path = base / "worker.log"
+    # The production settings with two changes:
+    # - tasks the worker itself enqueues (a sweep handing deliveries to `send_deliveries`) go to this run's queue
+    #   too; otherwise they would go to the default "celery" queue, where this worker never takes them (and a
+    #   developer's worker on another database would);
+    # - e-mail goes to files in `outbox_dir`, set as a path: django-environ reads "filemail:///tmp/x" as the
+    #   relative path "tmp/x", which would put the files under the repository.
+    overlay = base / "settings"
+    overlay.mkdir()
+    (overlay / "celery_worker_settings.py").write_text(
+        "from config.settings import *  # noqa: F403\n\n"
+        f"CELERY_TASK_DEFAULT_QUEUE = {queue!r}\n"
+        'EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"\n'
+        f"EMAIL_FILE_PATH = {str(outbox_dir)!r}\n")
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_SETTINGS_MODULE": "celery_worker_settings",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(overlay), str(ROOT), os.environ.get("PYTHONPATH")])),
         "DATABASE_URL": url,
         "CONN_MAX_AGE": "0",
-        "EMAIL_URL": f"filemail://{outbox_dir}",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "CELERY_TASK_ALWAYS_EAGER": "false",
         # The tests' own group-robot server, and retries that come round within a test's patience.
