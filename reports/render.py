@@ -132,8 +132,10 @@ def render_pdf(exporter: Exporter, *, progress: Progress = _nothing, sheets: lis
     for sheet in sheets:
         formats = [column.number_format for column in sheet.columns]
         numeric = [f in (COUNT, RATE, MONEY, HOURS) for f in formats]
+        total_width = sum(column.width for column in sheet.columns) or 1
         sections.append({
             "sheet": sheet,
+            "widths": [f"{100 * column.width / total_width:.2f}" for column in sheet.columns],
             "numeric": numeric,
             "rows": [[(display(v, formats[i] if i < len(formats) else ""), i < len(numeric) and numeric[i])
                       for i, v in enumerate(row)] for row in sheet.rows],
