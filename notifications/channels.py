@@ -4,6 +4,7 @@
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import logging
 import time
@@ -90,11 +91,15 @@ def post_webhook(endpoint, notification) -> str | None:
             reply = response.read(10_000)
     except urllib.error.HTTPError as error:
         return f"群机器人返回 HTTP {error.code}"
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
+    except (urllib.error.URLError, http.client.HTTPException, TimeoutError, OSError) as error:
+        # HTTPException: a reply that is not HTTP. Raising would stop the batch before the deliveries already
+        # sent in it are recorded, and they would be sent again.
         return f"无法连接群机器人：{getattr(error, 'reason', error)}"
     try:
         answer = json.loads(reply or b"{}")
     except ValueError:
+        return "群机器人的应答无法识别"
+    if not isinstance(answer, dict):
         return "群机器人的应答无法识别"
     if answer.get("errcode", 0) != 0:
         return f"群机器人拒绝了消息：{answer.get('errmsg', '')}（错误码 {answer.get('errcode')}）"

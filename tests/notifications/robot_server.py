@@ -44,6 +44,7 @@ class Received:
 class Reply:
     status: int = 200
     payload: object = None  # JSON answer; None → an empty body
+    raw: bytes | None = None  # written as is instead of an HTTP response (a broken server)
 
     def encoded(self) -> bytes:
         return b"" if self.payload is None else json.dumps(self.payload, ensure_ascii=False).encode()
@@ -92,6 +93,11 @@ class RobotServer:
         with self._lock:
             self._script.append(Reply(status, body))
 
+    def garble_next(self, n: int = 1, raw: bytes = b"SSH-2.0-OpenSSH_9.2\r\n\r\n") -> None:
+        """Answer the next `n` POSTs with something that is not HTTP at all (a proxy or another service)."""
+        with self._lock:
+            self._script.extend([Reply(raw=raw)] * n)
+
     def always(self, *, status: int = 200, errcode: int = 0, errmsg: str = "ok") -> None:
         """The answer once the script is used up (by default: {"errcode": 0, "errmsg": "ok"})."""
         with self._lock:
@@ -136,6 +142,10 @@ class RobotServer:
                 reply = robot._record_and_answer(Received(
                     path=split.path, query=parse_qs(split.query, keep_blank_values=True),
                     headers={k.lower(): v for k, v in self.headers.items()}, raw=raw, body=body))
+                if reply.raw is not None:
+                    self.wfile.write(reply.raw)
+                    self.close_connection = True
+                    return
                 data = reply.encoded()
                 self.send_response(reply.status)
                 self.send_header("Content-Type", "application/json; charset=utf-8")

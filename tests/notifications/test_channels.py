@@ -203,6 +203,25 @@ def test_a_robot_that_always_refuses_is_failed_after_the_last_attempt_and_the_no
     member_sees_it_in_the_centre(client, city)
 
 
+@pytest.mark.parametrize("answer, reason", [("not http", "无法连接群机器人："), ("json list", "群机器人的应答无法识别")])
+def test_a_robot_that_answers_nonsense_is_a_failed_attempt_and_the_e_mails_sent_with_it_stay_sent(
+        city, robot_server, answer, reason):
+    meeting_due_now(city)
+    WebhookEndpointFactory(organisation=city.branch_a, url=robot_server.url())
+    if answer == "not http":
+        robot_server.garble_next()
+    else:
+        robot_server.reply_next(payload=[{"errcode": 0}])
+
+    assert sweep_and_send(timezone.now()) == {"sent": 1, "failed": 1, "skipped": 0}
+    robot = robot_delivery()
+    assert robot.status == DeliveryStatus.PENDING and robot.attempts == 1
+    assert robot.last_error.startswith(reason)
+    # Had the batch crashed, the e-mail already sent would stay SENDING and go out again 15 minutes later.
+    assert Delivery.objects.get(channel=Channel.EMAIL).status == DeliveryStatus.SENT
+    assert len(mail.outbox) == 1
+
+
 def test_a_robot_host_outside_the_allowed_list_is_refused_without_any_request(city, robot_server, settings):
     assert "localhost" not in settings.NOTIFICATION_WEBHOOK_HOSTS
     meeting_due_now(city)
