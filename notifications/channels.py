@@ -11,6 +11,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -34,14 +35,16 @@ def _email_body(notification) -> str:
     return "\n\n".join(parts)
 
 
-def send_emails(deliveries) -> dict[int, str | None]:
-    """Send the deliveries' messages over one connection; a message that fails does not stop the others."""
-    results: dict[int, str | None] = {}
+def send_emails(deliveries) -> Iterator[tuple[object, str | None]]:
+    """Send the deliveries' messages over one connection, yielding (delivery, None or the reason it failed) as
+    each one goes, so the caller records it at once; a message that fails does not stop the others."""
     try:
         connection = get_connection(fail_silently=False)
         connection.open()
     except Exception as error:  # noqa: BLE001 - any back-end error is a failed attempt, retried later
-        return {delivery.pk: f"邮件服务器连接失败：{error}" for delivery in deliveries}
+        for delivery in deliveries:
+            yield delivery, f"邮件服务器连接失败：{error}"
+        return
     try:
         for delivery in deliveries:
             notification = delivery.notification
@@ -50,15 +53,14 @@ def send_emails(deliveries) -> dict[int, str | None]:
             try:
                 message.send()
             except Exception as error:  # noqa: BLE001
-                results[delivery.pk] = f"邮件发送失败：{error}"
+                yield delivery, f"邮件发送失败：{error}"
             else:
-                results[delivery.pk] = None
+                yield delivery, None
     finally:
         try:
             connection.close()
         except Exception:  # noqa: BLE001 - closing a broken connection must not hide the results
             logger.warning("closing the e-mail connection failed", exc_info=True)
-    return results
 
 
 def webhook_payload(provider: str, notification) -> dict:
@@ -80,8 +82,6 @@ def _signed(url: str, secret: str) -> str:
 
 
 def post_webhook(endpoint, notification) -> str | None:
-    if not webhook_host_allowed(endpoint.url):
-        return "群机器人地址不在允许的范围内（请联系系统管理员）"
     url = _signed(endpoint.url, endpoint.secret) if endpoint.secret else endpoint.url
     data = json.dumps(webhook_payload(endpoint.provider, notification), ensure_ascii=False).encode()
     request = urllib.request.Request(url, data=data, method="POST",
@@ -104,6 +104,9 @@ def post_webhook(endpoint, notification) -> str | None:
     if answer.get("errcode", 0) != 0:
         return f"群机器人拒绝了消息：{answer.get('errmsg', '')}（错误码 {answer.get('errcode')}）"
     return None
+
+
+HOST_REFUSED = "群机器人地址不在允许的范围内，不会发送（请联系系统管理员设置 NOTIFICATION_WEBHOOK_HOSTS）"
 
 
 def webhook_host_allowed(url: str) -> bool:

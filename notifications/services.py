@@ -14,7 +14,7 @@ import logging
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice
+from itertools import chain, islice
 
 from django.conf import settings
 from django.db import transaction
@@ -141,10 +141,10 @@ def _claim(delivery_id: int) -> bool:
         status=DeliveryStatus.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1))
 
 
-def _failed(delivery: Delivery, error: str) -> None:
+def _failed(delivery: Delivery, error: str, *, permanent: bool = False) -> None:
     delays = _retry_delays()
     delivery.last_error = error[:500]
-    if delivery.attempts >= len(delays) + 1:
+    if permanent or delivery.attempts >= len(delays) + 1:
         delivery.status = DeliveryStatus.FAILED
         delivery.next_attempt_at = None
         logger.warning("delivery %s failed for good after %s attempts: %s", delivery.pk, delivery.attempts, error)
@@ -155,8 +155,27 @@ def _failed(delivery: Delivery, error: str) -> None:
     delivery.save(update_fields=["status", "next_attempt_at", "last_error"])
 
 
+def _sent(delivery: Delivery) -> None:
+    Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, sent_at=timezone.now(),
+                                                   next_attempt_at=None, last_error="")
+
+
+def _webhook_attempts(deliveries) -> Iterator[tuple[Delivery, str | None, bool]]:
+    for delivery in deliveries:
+        endpoint = delivery.notification.webhook
+        if not channels.webhook_host_allowed(endpoint.url):
+            yield delivery, channels.HOST_REFUSED, True  # can never succeed: no retries
+            continue
+        try:
+            yield delivery, channels.post_webhook(endpoint, delivery.notification), False
+        except Exception as error:  # noqa: BLE001 - an unforeseen fault is a failed attempt, not a lost batch
+            logger.warning("delivery %s: unexpected error", delivery.pk, exc_info=True)
+            yield delivery, f"发送时出现意外错误（{type(error).__name__}）", False
+
+
 def deliveries_send(delivery_ids: Iterable[int]) -> dict[str, int]:
-    """Send each delivery this run can claim; return counts by outcome."""
+    """Send each delivery this run can claim, recording each outcome as soon as it is known (a crash part-way
+    leaves only the one in flight to be tried again); return counts by outcome."""
     delivery_ids = list(delivery_ids)
     claimed = [pk for pk in delivery_ids if _claim(pk)]
     outcome = {"sent": 0, "failed": 0, "skipped": len(delivery_ids) - len(claimed)}
@@ -164,22 +183,15 @@ def deliveries_send(delivery_ids: Iterable[int]) -> dict[str, int]:
         return outcome
     deliveries = list(Delivery.objects.filter(pk__in=claimed)
                       .select_related("notification", "notification__webhook", "notification__recipient"))
-    emails = [d for d in deliveries if d.channel == Channel.EMAIL]
-    results: dict[int, str | None] = {}
-    if emails:
-        results.update(channels.send_emails(emails))
-    for delivery in deliveries:
-        if delivery.channel == Channel.WEBHOOK:
-            results[delivery.pk] = channels.post_webhook(delivery.notification.webhook, delivery.notification)
-    now = timezone.now()
-    for delivery in deliveries:
-        error = results.get(delivery.pk, "未知渠道")
+    emails = ((delivery, error, False) for delivery, error in
+              channels.send_emails([d for d in deliveries if d.channel == Channel.EMAIL]))
+    hooks = _webhook_attempts([d for d in deliveries if d.channel == Channel.WEBHOOK])
+    for delivery, error, permanent in chain(emails, hooks):
         if error is None:
-            Delivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, sent_at=now,
-                                                           next_attempt_at=None, last_error="")
+            _sent(delivery)
             outcome["sent"] += 1
         else:
-            _failed(delivery, error)
+            _failed(delivery, error, permanent=permanent)
             outcome["failed"] += 1
     return outcome
 

@@ -231,8 +231,9 @@ def test_a_robot_host_outside_the_allowed_list_is_refused_without_any_request(ci
     sweep_and_send(timezone.now())
 
     delivery = robot_delivery()
-    assert delivery.status != DeliveryStatus.SENT and delivery.attempts == 1
-    assert delivery.last_error == "群机器人地址不在允许的范围内（请联系系统管理员）"
+    # It can never succeed, so it is not retried: FAILED at the first attempt, and the log says why.
+    assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == (DeliveryStatus.FAILED, 1, None)
+    assert delivery.last_error.startswith("群机器人地址不在允许的范围内")
     assert robot_server.requests == []
 
 

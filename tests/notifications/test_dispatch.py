@@ -94,3 +94,22 @@ def test_the_key_makes_a_second_insert_of_the_same_fact_a_no_op(user):
     assert notifications_create([due(user, period="q")]) == 1
     NotificationFactory(recipient=user, kind=Kind.ACTIVITY_SOON, target="activity:1", period="p")
     assert Notification.objects.count() == 3
+
+
+def test_each_outcome_is_recorded_as_it_happens_so_a_crash_resends_only_the_one_in_flight(user, monkeypatch):
+    second = UserFactory(email="wang@example.cn")
+    notifications_create([due(user), due(second)])
+    delivery_ids = notifications_dispatch()
+    real_sent, calls = services._sent, []
+
+    def crash_on_the_second(delivery):
+        calls.append(delivery.pk)
+        if len(calls) == 2:
+            raise SystemExit("worker killed")
+        real_sent(delivery)
+
+    monkeypatch.setattr(services, "_sent", crash_on_the_second)
+    with pytest.raises(SystemExit):
+        services.deliveries_send(delivery_ids)
+    statuses = dict(Delivery.objects.values_list("address", "status"))
+    assert statuses == {"zhang@example.cn": DeliveryStatus.SENT, "wang@example.cn": DeliveryStatus.SENDING}
