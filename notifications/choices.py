@@ -20,6 +20,9 @@ class Kind(models.TextChoices):
     WEEKLY_DIGEST = "WEEKLY_DIGEST", "每周工作摘要"
     ADMIN_DIGEST = "ADMIN_DIGEST", "工委每周摘要"
     WEBHOOK_TEST = "WEBHOOK_TEST", "群机器人测试消息"
+    # For whoever asked for a report: it is ready, or it failed and can be generated again.
+    REPORT_READY = "REPORT_READY", "报表已生成"
+    REPORT_FAILED = "REPORT_FAILED", "报表生成失败"
 
 
 class Mode(models.TextChoices):
@@ -50,6 +53,8 @@ KIND_SPECS = {
     Kind.WEEKLY_DIGEST: KindSpec(Mode.IMMEDIATE),
     Kind.ADMIN_DIGEST: KindSpec(Mode.IMMEDIATE),
     Kind.WEBHOOK_TEST: KindSpec(Mode.IMMEDIATE),
+    Kind.REPORT_READY: KindSpec(Mode.IMMEDIATE),
+    Kind.REPORT_FAILED: KindSpec(Mode.IMMEDIATE),
 }
 
 CHOOSABLE_KINDS = [kind for kind, spec in KIND_SPECS.items() if spec.choosable]

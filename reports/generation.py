@@ -11,6 +11,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from activities.photos import files_delete, removed_on_failure
+from notifications.choices import Kind
+from notifications.services import Due, notifications_create
+from notifications.tasks import dispatch_soon
 
 from .choices import ReportStatus
 from .exporters import exporter_for
@@ -50,8 +53,25 @@ def report_release(report: Report, message: str) -> None:
 
 
 def report_fail(report_id: int, error: str) -> None:
-    Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
+    failed = Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
         status=ReportStatus.FAILED, error=error, progress_message="生成失败", finished_at=timezone.now())
+    if failed:
+        report_outcome_notify(Report.objects.get(pk=report_id))
+
+
+def report_outcome_notify(report: Report) -> None:
+    """Tell whoever asked that the report is ready (or failed), so nobody has to keep the page open.
+    Keyed by the attempt: a retried generation tells again, a redelivered task does not."""
+    if report.requested_by_id is None:
+        return
+    done = report.status == ReportStatus.DONE
+    notifications_create([Due(
+        kind=Kind.REPORT_READY if done else Kind.REPORT_FAILED, target=f"report:{report.pk}",
+        period=f"attempt-{report.attempts}", recipient_id=report.requested_by_id,
+        organisation_id=report.organisation_id, link=report.get_absolute_url(),
+        title=f"{'报表已生成' if done else '报表生成失败'}：{report}",
+        body="可下载 Excel 和 PDF 文件。" if done else f"{report.error}\n可在报表页面点击“重新生成”。")])
+    dispatch_soon()
 
 
 def report_generate(report: Report) -> bool:
@@ -78,4 +98,6 @@ def report_generate(report: Report) -> bool:
         files_delete(written)
         return False
     transaction.on_commit(lambda: files_delete([name for name in old if name]))
+    report.refresh_from_db()
+    report_outcome_notify(report)
     return True
