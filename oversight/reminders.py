@@ -362,8 +362,10 @@ def admin_digest_lines(*, today: dt.date) -> list[str]:
     if overdue:
         lines.append(f"{len(overdue)} 个党组织换届已逾期：{_names(overdue)}")
     last_month = today.replace(day=1) - dt.timedelta(days=1)
+    # Last month's red cells are a fact of the month: told in the month's first weekly digest, not every week.
+    first_week = today.day <= 7
     red = compliance.red_cells(organisations=organisations, year=last_month.year, month=last_month.month,
-                               today=today)
+                               today=today) if first_week else []
     if red:  # in the matrix's tree order
         lines.append(f"上月（{last_month.month}月）“三会一课”未落实 {len(red)} 项（红色格）："
                      f"{_names([cell.organisation.display_name for cell in red])}")

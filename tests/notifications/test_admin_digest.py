@@ -62,9 +62,13 @@ def test_the_digest_lists_each_thing_that_needs_the_admins(quiet_city):
     OrganisationFactory(name="丙局党支部", parent=city.root)  # held nothing in October
     assert lines() == [
         "1 个党组织换届已逾期：乙局机关党支部",
-        "上月（10月）“三会一课”未落实 1 项（红色格）：丙局党支部",
         "1 份标准化验收申请待审核",
         "1 项责任清单任务已逾期未完成（涉及 1 个党组织）",
+    ], "October's red cells were told in November's first digest"
+    assert lines(dt.date(2026, 11, 2)) == [
+        "1 个党组织换届已逾期：乙局机关党支部",
+        "上月（10月）“三会一课”未落实 1 项（红色格）：丙局党支部",
+        "1 份标准化验收申请待审核",
     ]
 
 
