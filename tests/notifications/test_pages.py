@@ -154,3 +154,28 @@ def test_admins_see_the_send_log_and_the_schedules(city, login):
     assert client.get(reverse("admin:notifications_notification_changelist")).status_code == 200
     schedules = client.get(reverse("admin:django_celery_beat_periodictask_changelist")).content.decode()
     assert "活动提醒（每 5 分钟）" in schedules and "每周摘要（周一 8:30）" in schedules
+
+
+def _bell_queries(context) -> int:
+    return sum('"notifications_notification"' in query["sql"] for query in context.captured_queries)
+
+
+def test_the_bell_costs_one_query_on_a_page_and_none_on_a_polled_fragment(city, login):
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reports.models import Report
+
+    client = login(city.admin)
+    NotificationFactory.create_batch(2, recipient=city.admin)
+    report = Report.objects.create(kind="ROSTER", organisation=city.org_a, requested_by=city.admin,
+                                   period_start=dt.date(2026, 1, 1), period_end=dt.date(2026, 12, 31))
+    with CaptureQueriesContext(connection) as page:
+        assert 'data-testid="unread-count">2<' in client.get(reverse("home")).content.decode()
+    assert _bell_queries(page) == 1
+    with CaptureQueriesContext(connection) as fragment:
+        response = client.get(reverse("reports:report_progress", args=[report.pk]), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert _bell_queries(fragment) == 0
