@@ -13,6 +13,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 
@@ -41,6 +42,8 @@ def send_emails(deliveries) -> Iterator[tuple[object, str | None]]:
     try:
         connection = get_connection(fail_silently=False)
         connection.open()
+    except SoftTimeLimitExceeded:
+        raise
     except Exception as error:  # noqa: BLE001 - any back-end error is a failed attempt, retried later
         for delivery in deliveries:
             yield delivery, f"邮件服务器连接失败：{error}"
@@ -52,6 +55,8 @@ def send_emails(deliveries) -> Iterator[tuple[object, str | None]]:
                                    to=[delivery.address], connection=connection)
             try:
                 message.send()
+            except SoftTimeLimitExceeded:
+                raise  # the task is out of time: stop here, not a failed attempt
             except Exception as error:  # noqa: BLE001
                 yield delivery, f"邮件发送失败：{error}"
             else:

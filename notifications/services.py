@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain, islice
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
@@ -168,6 +169,8 @@ def _webhook_attempts(deliveries) -> Iterator[tuple[Delivery, str | None, bool]]
             continue
         try:
             yield delivery, channels.post_webhook(endpoint, delivery.notification), False
+        except SoftTimeLimitExceeded:
+            raise  # the task is out of time: stop (deliveries_send gives the rest back), not a failed attempt
         except Exception as error:  # noqa: BLE001 - an unforeseen fault is a failed attempt, not a lost batch
             logger.warning("delivery %s: unexpected error", delivery.pk, exc_info=True)
             yield delivery, f"发送时出现意外错误（{type(error).__name__}）", False
@@ -186,13 +189,22 @@ def deliveries_send(delivery_ids: Iterable[int]) -> dict[str, int]:
     emails = ((delivery, error, False) for delivery, error in
               channels.send_emails([d for d in deliveries if d.channel == Channel.EMAIL]))
     hooks = _webhook_attempts([d for d in deliveries if d.channel == Channel.WEBHOOK])
-    for delivery, error, permanent in chain(emails, hooks):
-        if error is None:
-            _sent(delivery)
-            outcome["sent"] += 1
-        else:
-            _failed(delivery, error, permanent=permanent)
-            outcome["failed"] += 1
+    recorded = set()
+    try:
+        for delivery, error, permanent in chain(emails, hooks):
+            if error is None:
+                _sent(delivery)
+                outcome["sent"] += 1
+            else:
+                _failed(delivery, error, permanent=permanent)
+                outcome["failed"] += 1
+            recorded.add(delivery.pk)
+    except SoftTimeLimitExceeded:
+        # Out of time: what this run claimed but did not record goes back for the next sweep at once (left
+        # SENDING it would wait STALE_SENDING; sending on, the hard limit would kill the worker mid-send).
+        Delivery.objects.filter(pk__in=set(claimed) - recorded, status=DeliveryStatus.SENDING).update(
+            status=DeliveryStatus.PENDING, next_attempt_at=timezone.now())
+        raise
     return outcome
 
 
