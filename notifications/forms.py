@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django import forms
 
 from .channels import webhook_host_allowed
@@ -54,7 +56,9 @@ class WebhookForm(forms.ModelForm):
 
     def clean_url(self):
         url = self.cleaned_data["url"]
-        if not url.startswith("https://") and not url.startswith("http://127.0.0.1"):
+        parts = urlsplit(url)
+        # Plain http only for the local test robot: by host, not by prefix ("http://127.0.0.1@qyapi…" is WeCom).
+        if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname == "127.0.0.1"):
             raise forms.ValidationError("机器人地址须以 https:// 开头。")
         if not webhook_host_allowed(url):
             raise forms.ValidationError("请填写企业微信或钉钉群机器人的地址（在群设置 → 群机器人 中复制）。")
