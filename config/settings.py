@@ -243,8 +243,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 NOTIFICATION_RETRY_DELAYS = [int(s) for s in env.list("NOTIFICATION_RETRY_DELAYS", default=["60", "300", "1800",
                                                                                                 "7200"])]
 # Group robots may only be reached at these hosts (the secretary types the address; nothing else is called).
-NOTIFICATION_WEBHOOK_HOSTS = env.list("NOTIFICATION_WEBHOOK_HOSTS",
-                                      default=["qyapi.weixin.qq.com", "oapi.dingtalk.com"])
+# Trimmed and lower-cased: "a, B" must not silently refuse " B" (URL host names are compared lower-cased).
+NOTIFICATION_WEBHOOK_HOSTS = [host.strip().lower() for host in env.list(
+    "NOTIFICATION_WEBHOOK_HOSTS", default=["qyapi.weixin.qq.com", "oapi.dingtalk.com"]) if host.strip()]
 
 # --- uploads ----------------------------------------------------------------
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
