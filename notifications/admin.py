@@ -17,7 +17,7 @@ class NotificationAdmin(admin.ModelAdmin):
     list_filter = ["kind", "mode", ("read_at", admin.EmptyFieldListFilter), ("dispatched_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "recipient__username", "recipient__full_name", "target"]
     date_hierarchy = "created_at"
-    list_select_related = ["recipient", "webhook"]
+    list_select_related = ["recipient", "webhook__organisation"]  # a robot's name shows its organisation
     readonly_fields = [field.name for field in Notification._meta.fields]
     inlines = [DeliveryInline]
 
