@@ -86,8 +86,11 @@ def report_retry(*, report: Report, by) -> Report:
 
 @transaction.atomic
 def report_delete(*, report: Report, by) -> None:
-    # The files go once the deletion commits (reports.signals).
-    report.delete()
+    # The files go once the deletion commits (reports.signals). Re-read the row under a lock: the worker may have
+    # stored the files since the caller loaded it, and the signal deletes the names the instance carries.
+    current = Report.objects.select_for_update().filter(pk=report.pk).first()
+    if current is not None:  # None: someone else deleted it first
+        current.delete()
 
 
 def report_schedule_monthly(*, today: dt.date | None = None) -> Report | None:
