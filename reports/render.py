@@ -76,6 +76,7 @@ def render_xlsx(exporter: Exporter, *, progress: Progress = _nothing, sheets: li
         header = []
         for column in sheet.columns:
             cell = WriteOnlyCell(worksheet, value=column.header)
+            cell.data_type = "s"  # headers can come from data (checklist items): never a formula
             cell.font, cell.fill, cell.alignment, cell.border = (_HEADER_FONT, _HEADER_FILL, _HEADER_ALIGNMENT,
                                                                  _HEADER_BORDER)
             header.append(cell)
