@@ -287,3 +287,15 @@ def test_an_e_mail_that_keeps_failing_is_failed_after_the_last_attempt(city):
     retry_at(t0 + dt.timedelta(days=1))
     assert mail.outbox == [] and Delivery.objects.get().attempts == 3
     assert Notification.objects.filter(recipient=city.member_user, read_at__isnull=True).count() == 1
+
+
+def test_a_robot_that_answers_with_a_redirect_is_not_followed(city, robot_server):
+    """A redirect could carry the POST (and the robot's key) to any host: it is a failed attempt instead."""
+    meeting_due_now(city)
+    elsewhere = f"http://127.0.0.1:{closed_port()}/collect"
+    robot_server.garble_next(raw=(f"HTTP/1.1 302 Found\r\nLocation: {elsewhere}\r\nContent-Length: 0\r\n"
+                                  "Connection: close\r\n\r\n").encode())
+    WebhookEndpointFactory(organisation=city.branch_a, url=robot_server.url())
+    sweep_and_send(timezone.now())
+    delivery = robot_delivery()
+    assert (delivery.status, delivery.last_error) == (DeliveryStatus.PENDING, "群机器人返回 HTTP 302")
