@@ -57,6 +57,18 @@ def attendance_expect(*, activity: Activity, members) -> int:
     return len(rows)
 
 
+def _moved(activity: Activity) -> bool:
+    """Did the time or place change, to the minute, against what is stored? (A form that shows minutes only
+    must not make an activity stored with seconds look moved.)"""
+    before = Activity.objects.filter(pk=activity.pk).values("planned_start", "planned_end", "place").first()
+    if before is None:
+        return False
+    minute = {"second": 0, "microsecond": 0}
+    return (before["planned_start"].replace(**minute) != activity.planned_start.replace(**minute)
+            or before["planned_end"].replace(**minute) != activity.planned_end.replace(**minute)
+            or before["place"] != activity.place)
+
+
 @transaction.atomic
 def activity_update(*, activity: Activity, by, changed: list[str], reason: str = "") -> Activity:
     """Save edits. A held activity is a record: editing it needs a reason, kept in its history."""
@@ -67,7 +79,7 @@ def activity_update(*, activity: Activity, by, changed: list[str], reason: str =
     calendar_fields = {"planned_start", "planned_end", "actual_start", "actual_end", "place", "title", "status"}
     if calendar_fields & set(changed):
         activity.sequence = F("sequence") + 1
-    moved = {"planned_start", "planned_end", "place"} & set(changed) and activity.status == ActivityStatus.PLANNED
+    moved = activity.status == ActivityStatus.PLANNED and _moved(activity)
     if moved:
         activity.rescheduled_at = timezone.now()
     activity.save()

@@ -221,3 +221,15 @@ def test_a_cancellation_succeeds_when_the_broker_is_down_and_the_sweep_tells_the
     assert not Notification.objects.exists()
     assert sweep(local(2026, 11, 23, 10, 5)) == 1
     assert Notification.objects.get().kind == Kind.ACTIVITY_CANCELLED
+
+
+def test_saving_the_form_of_an_activity_stored_with_seconds_is_not_a_move(city, meeting,
+                                                                          django_capture_on_commit_callbacks):
+    type(meeting).objects.filter(pk=meeting.pk).update(planned_start=local(2026, 11, 25, 19, 0, 37))
+    meeting.refresh_from_db()
+    with freeze_time(local(2026, 11, 23, 10, 0)), django_capture_on_commit_callbacks(execute=True):
+        meeting.planned_start = local(2026, 11, 25, 19, 0)  # what the minutes-only form sends back
+        activity_services.activity_update(activity=meeting, by=city.secretary, changed=["planned_start", "agenda"])
+    assert not Notification.objects.exists()
+    meeting.refresh_from_db()
+    assert meeting.rescheduled_at is None
