@@ -41,23 +41,26 @@ from members.choices import MembershipStatus, Stage
 from members.models import Member
 from notifications.choices import Kind
 from notifications.services import Due, notifications_create, webhooks_for
-from rules.models import MemberEvent, StageInterval
+from rules.models import MemberEvent, StageInterval, Threshold, ThresholdCode
 
 from . import compliance, elections
 from .choices import DutyStatus, ReviewAction, ReviewStatus
 from .duties import overdue_assignments
 from .models import DutyAssignment, ReviewEvent, StandardisationReview
 
-MEETINGS_FROM_DAY = 20
-THEMED_DAY_FROM_DAY = 10
-# Later re-election reminders after the rule table's warning months; the table holds only the first step.
-REELECTION_LATER_STEPS = (3, 1)
-# No rule table holds how early a probation's end is announced: the issue fixes 30 days.
-PROBATION_NOTICE_DAYS = 30
+# The timing of the reminders is data (rules.Threshold, admin-editable); these apply only when a table was
+# emptied (a test flushed it), like the seed's fallbacks.
+FALLBACK_LIMITS = {
+    ThresholdCode.REMIND_MEETINGS_FROM_DAY: 20,
+    ThresholdCode.REMIND_THEMED_DAY_FROM_DAY: 10,
+    ThresholdCode.REELECTION_SECOND_WARNING_MONTHS: 3,
+    ThresholdCode.REELECTION_LAST_WARNING_MONTHS: 1,
+    ThresholdCode.PROBATION_NOTICE_DAYS: 30,
+    ThresholdCode.DUTY_NOTICE_DAYS: 7,
+}
 # Facts that name a member stay with the secretary: a group chat is not the place for them.
 PERSONAL_KINDS = {Kind.PROBATION_ENDING}
 RETURNED_LOOKBACK = dt.timedelta(days=14)
-DUTY_NOTICE_DAYS = 7
 DIGEST_NAMES = 10
 
 
@@ -172,8 +175,16 @@ def _activities_this_month(organisation_ids: list[int], kinds: set[str], today: 
     return counts
 
 
-def _meeting_facts(today: dt.date, recipients: _Recipients) -> list[_Fact]:
-    if today.day < THEMED_DAY_FROM_DAY:
+def limits(today: dt.date) -> dict[str, int]:
+    """The reminders' timing in force today, from the rule table (one query)."""
+    return {**FALLBACK_LIMITS, **{code: value for code, value in Threshold.all_in_force(today).items()
+                                  if code in FALLBACK_LIMITS}}
+
+
+def _meeting_facts(today: dt.date, recipients: _Recipients, limit: dict[str, int]) -> list[_Fact]:
+    themed_from, meetings_from = (limit[ThresholdCode.REMIND_THEMED_DAY_FROM_DAY],
+                                  limit[ThresholdCode.REMIND_MEETINGS_FROM_DAY])
+    if today.day < min(themed_from, meetings_from):
         return []
     matrix = compliance.matrix_for(organisations=Organisation.objects.active(), year=today.year, today=today)
     cells = {row.pk: row.cells[today.month - 1] for row in matrix.organisation_rows}
@@ -187,13 +198,13 @@ def _meeting_facts(today: dt.date, recipients: _Recipients) -> list[_Fact]:
     for pk, kind_counts in required.items():
         name = recipients.name(pk)
         themed = next((k for k in kind_counts if k.kind == ActivityKind.THEMED_DAY), None)
-        if themed and not planned[(pk, themed.kind)]["any"]:
+        if themed and today.day >= themed_from and not planned[(pk, themed.kind)]["any"]:
             facts.append(_Fact(
                 Kind.THEMED_DAY_UNPLANNED, pk, f"organisation:{pk}", month_key,
                 f"{name}：{month_text}主题党日尚未安排",
                 f"按要求每月相对固定一天开展主题党日，{month_text}尚未安排。请确定日期和主题并发布活动。",
                 f"{reverse('activities:activity_create')}?organisation={pk}&kind={ActivityKind.THEMED_DAY}"))
-        if today.day < MEETINGS_FROM_DAY:
+        if today.day < meetings_from:
             continue
         # The themed day has its own reminder above; a meeting planned for the rest of the month is not forgotten.
         missing = [(k, k.missing - planned[(pk, k.kind)]["ahead"]) for k in kind_counts
@@ -211,14 +222,15 @@ def _meeting_facts(today: dt.date, recipients: _Recipients) -> list[_Fact]:
 
 # --- re-elections -------------------------------------------------------------------------------
 
-def _reelection_steps(warning: int) -> list[int]:
+def _reelection_steps(warning: int, limit: dict[str, int]) -> list[int]:
     """Months before a term's end at which secretaries are reminded, most urgent first."""
-    return sorted({m for m in (warning, *REELECTION_LATER_STEPS) if 0 < m <= warning})
+    later = (limit[ThresholdCode.REELECTION_SECOND_WARNING_MONTHS], limit[ThresholdCode.REELECTION_LAST_WARNING_MONTHS])
+    return sorted({m for m in (warning, *later) if 0 < m <= warning})
 
 
-def _reelection_facts(today: dt.date, recipients: _Recipients) -> list[_Fact]:
+def _reelection_facts(today: dt.date, recipients: _Recipients, limit: dict[str, int]) -> list[_Fact]:
     warning = elections.warning_months(today)
-    steps = _reelection_steps(warning)
+    steps = _reelection_steps(warning, limit)
     # A step is reached when end − months <= today; month arithmetic clips month ends (31 Aug − 6 months =
     # 28 Feb), so today + months can fall short of such an end by up to three days: look a little further.
     horizon = today + relativedelta(months=max(steps, default=0)) + dt.timedelta(days=3)
@@ -261,7 +273,8 @@ def _probation_end(admitted_on: dt.date, rules: list[tuple[dt.date, int]]) -> dt
     return admitted_on + relativedelta(years=years) + dt.timedelta(days=rest)
 
 
-def _probation_facts(today: dt.date, recipients: _Recipients) -> list[_Fact]:
+def _probation_facts(today: dt.date, recipients: _Recipients, limit: dict[str, int]) -> list[_Fact]:
+    notice_days = limit[ThresholdCode.PROBATION_NOTICE_DAYS]
     rules = _probation_days_by_date()
     if not rules:
         return []
@@ -270,12 +283,12 @@ def _probation_facts(today: dt.date, recipients: _Recipients) -> list[_Fact]:
     members = (Member.objects.filter(stage=Stage.PROBATIONARY, status=MembershipStatus.ACTIVE,
                                      admitted_on__isnull=False, organisation__status=OrganisationStatus.ACTIVE,
                                      admitted_on__gte=today - dt.timedelta(days=longest + 1),
-                                     admitted_on__lte=today + dt.timedelta(days=PROBATION_NOTICE_DAYS))
+                                     admitted_on__lte=today + dt.timedelta(days=notice_days))
                .order_by("organisation_id", "name", "pk").values_list("pk", "name", "organisation_id", "admitted_on"))
     facts = []
     for pk, name, organisation_id, admitted_on in members:
         ends_on = _probation_end(admitted_on, rules)
-        if not 0 <= (ends_on - today).days <= PROBATION_NOTICE_DAYS:
+        if not 0 <= (ends_on - today).days <= notice_days:
             continue
         facts.append(_Fact(Kind.PROBATION_ENDING, organisation_id, f"member:{pk}", ends_on.isoformat(),
                            f"预备党员{name}的预备期将于{_date_text(ends_on)}届满",
@@ -323,9 +336,10 @@ def review_returned_notify(*, event: ReviewEvent) -> int:
 
 # --- responsibility list ------------------------------------------------------------------------
 
-def _duty_facts(today: dt.date, recipients: _Recipients) -> list[_Fact]:
+def _duty_facts(today: dt.date, recipients: _Recipients, limit: dict[str, int]) -> list[_Fact]:
+    notice = dt.timedelta(days=limit[ThresholdCode.DUTY_NOTICE_DAYS])
     assignments = (DutyAssignment.objects.filter(status=DutyStatus.OPEN, duty__deadline__gte=today,
-                                                 duty__deadline__lte=today + dt.timedelta(days=DUTY_NOTICE_DAYS),
+                                                 duty__deadline__lte=today + notice,
                                                  organisation__status=OrganisationStatus.ACTIVE)
                    .order_by("duty__deadline", "pk")
                    .values_list("pk", "organisation_id", "duty__title", "duty__deadline"))
@@ -345,9 +359,10 @@ def _duty_facts(today: dt.date, recipients: _Recipients) -> list[_Fact]:
 def secretary_dues(*, today: dt.date) -> list[Due]:
     """Every reminder due to secretaries and their duty robots today (about twenty queries in all)."""
     recipients = _Recipients.load()
-    facts = (_meeting_facts(today, recipients) + _reelection_facts(today, recipients)
-             + _probation_facts(today, recipients) + _returned_facts(_recent_returns(today), recipients)
-             + _duty_facts(today, recipients))
+    limit = limits(today)
+    facts = (_meeting_facts(today, recipients, limit) + _reelection_facts(today, recipients, limit)
+             + _probation_facts(today, recipients, limit) + _returned_facts(_recent_returns(today), recipients)
+             + _duty_facts(today, recipients, limit))
     return _to_dues(facts, recipients)
 
 

@@ -451,3 +451,18 @@ def test_a_committee_kind_organisation_is_told_about_its_reelection_not_meetings
     TermFactory(organisation=committee, elected_on=dt.date(2022, 1, 1), ends_on=dt.date(2027, 1, 1))
     assert [(d.kind, d.period) for d in dues(dt.date(2026, 11, 20)) if d.recipient_id == boss.pk] == [
         (Kind.REELECTION_DUE, "3m:2027-01-01")]
+
+
+def test_the_reminders_timing_is_read_from_the_rule_table(city):
+    """Rules are data: an admin who moves the duty notice to 3 days and the themed-day check to the 5th
+    changes what the sweep tells, from the rule's effective date on."""
+    from rules.models import Threshold, ThresholdCode
+
+    _assignment(city.org_b, dt.date(2026, 11, 12))
+    assert [d.kind for d in dues(dt.date(2026, 11, 6)) if d.recipient_id == city.other_secretary.pk] == [
+        Kind.DUTY_DUE]
+    for code, value in ((ThresholdCode.DUTY_NOTICE_DAYS, 3), (ThresholdCode.REMIND_THEMED_DAY_FROM_DAY, 5)):
+        Threshold.objects.create(code=code, value=value, source="工委通知（测试）", effective_from=dt.date(2026, 11, 1))
+    assert sorted(d.kind for d in dues(dt.date(2026, 11, 6)) if d.recipient_id == city.other_secretary.pk) == [
+        Kind.THEMED_DAY_UNPLANNED]
+    assert Kind.DUTY_DUE in [d.kind for d in dues(dt.date(2026, 11, 9)) if d.recipient_id == city.other_secretary.pk]
