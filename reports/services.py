@@ -13,7 +13,7 @@ from branches.models import Organisation
 
 from .choices import Period, ReportKind, ReportStatus
 from .exporters import exporter_class
-from .generation import STALE_AFTER, report_fail
+from .generation import STALE_AFTER, report_fail, report_outcome_notify
 from .models import Report
 
 logger = logging.getLogger(__name__)
@@ -127,3 +127,28 @@ def report_schedule_monthly(*, today: dt.date | None = None) -> Report | None:
     except IntegrityError:
         return None  # another run of the beat task created it first
     return report
+
+
+# A report still waiting after this long lost its message (broker restarted, or queuing after a retry failed).
+LOST_AFTER = dt.timedelta(minutes=10)
+INTERRUPTED = "报表生成中断（任务进程意外退出或超时）。请点击“重新生成”；如多次失败，请缩小统计范围或联系管理员。"
+
+
+def reports_recover(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """The sweep behind the reports (every 10 minutes): a waiting report whose message was lost is queued
+    again (a duplicate message is harmless: the task claims the row), and a report left running by a worker
+    that died is marked failed with a reason, so the user sees what happened and can retry it."""
+    now = now or timezone.now()
+    stale = Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
+    interrupted = 0
+    for report_id in list(stale.values_list("pk", flat=True)[:100]):
+        # Conditional: a worker that re-claimed the row meanwhile keeps it.
+        if stale.filter(pk=report_id).update(status=ReportStatus.FAILED, error=INTERRUPTED,
+                                             progress_message="生成失败", finished_at=now):
+            interrupted += 1
+            report_outcome_notify(Report.objects.get(pk=report_id))
+    lost = list(Report.objects.filter(status=ReportStatus.PENDING, created_at__lt=now - LOST_AFTER)
+                .order_by("pk")[:100])
+    for report in lost:
+        _enqueue(report)
+    return {"interrupted": interrupted, "requeued": len(lost)}

@@ -54,3 +54,9 @@ def create_monthly_reports() -> int | None:
     """Beat, on the 1st of each month: the city-wide monthly activity report for the month before."""
     report = services.report_schedule_monthly()
     return report.pk if report else None
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=120)
+def recover_reports() -> dict:
+    """Every 10 minutes: re-queue reports whose message was lost, fail (visibly) those whose worker died."""
+    return services.reports_recover()
