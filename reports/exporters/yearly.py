@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 
 from activities.choices import REGULAR_KINDS, ActivityKind, ActivityStatus, Theme
@@ -20,6 +20,7 @@ from honours.models import Brand, Commendation
 from honours.selectors import honours_figures
 from members.choices import Stage
 from members.models import Member
+from members.selectors import members_on
 from oversight.choices import ReviewStatus
 from oversight.compliance import matrix_for
 from oversight.elections import on_time_rate
@@ -81,8 +82,9 @@ class YearlyExporter(Exporter):
             affiliated = affiliated_organisations().count()
         else:
             affiliated = sum(kinds.values())
-        members = Member.objects.active().filter(organisation__in=scope.values("pk"))
-        stages = dict(members.order_by().values("stage").annotate(n=Count("pk")).values_list("stage", "n"))
+        members = self._members().filter(organisation__in=scope.values("pk"))
+        stages = dict(members.order_by().values("stage_then").annotate(n=Count("pk"))
+                      .values_list("stage_then", "n"))
         admitted = Member.objects.filter(organisation__in=scope.values("pk"), admitted_on__year=year).count()
 
         activities = Activity.objects.filter(organisation__in=scope.values("pk"))
@@ -130,13 +132,21 @@ class YearlyExporter(Exporter):
             "breakdown": breakdown,
         }
 
+    def _members(self):
+        """Members by their stage at the end of the year reported on: today's register for the current year,
+        the register as the recorded dates had it for a past year (who had left since is counted, who joined
+        since is not)."""
+        if self.period_end >= self.today:
+            return Member.objects.active().annotate(stage_then=F("stage"))
+        return members_on(self.period_end)
+
     def _breakdown(self, matrix, reporting) -> Breakdown:
         """Per organisation below the scope: grouped queries by organisation, rolled up in Python."""
         year, scope_pks = self.year, self.scope.values("pk")
         breakdown = Breakdown(self)
-        for org, stage, n in (Member.objects.active().filter(organisation__in=scope_pks).order_by()
-                              .values("organisation_id", "stage").annotate(n=Count("pk"))
-                              .values_list("organisation_id", "stage", "n")):
+        for org, stage, n in (self._members().filter(organisation__in=scope_pks).order_by()
+                              .values("organisation_id", "stage_then").annotate(n=Count("pk"))
+                              .values_list("organisation_id", "stage_then", "n")):
             breakdown.add(org, stage, n)
             if stage in (Stage.FULL, Stage.PROBATIONARY):
                 breakdown.add(org, "party", n)
