@@ -1,11 +1,19 @@
 """Reads for activities, each at a fixed number of queries."""
 
+import datetime as dt
+
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from branches import access
 
 from .choices import AttendanceStatus
 from .models import Activity, Attendance
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    """Where a local (Asia/Shanghai) day starts, as an aware datetime: the bound for filtering activities by date."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def activity_list(*, user, organisation=None, kind: str = "", status: str = "", year: int | None = None):

@@ -42,6 +42,7 @@ from django.utils import timezone
 
 from activities.choices import ActivityKind, ActivityStatus
 from activities.models import Activity
+from activities.selectors import local_midnight
 from branches.choices import OrganisationKind, OrganisationStatus, Position
 from branches.models import CommitteePosition, Organisation, PartyGroup
 from members.choices import MembershipStatus, Stage
@@ -270,9 +271,6 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
 
 def _tree_rows(organisations: QuerySet, year: int) -> tuple[list[tuple], set[int]]:
     """The organisations in tree order (one query): meeting organisations that existed during the year, and the
@@ -338,7 +336,7 @@ def matrix_for(*, organisations: QuerySet, year: int, today: dt.date | None = No
 
     # Held activities per organisation, kind and local month: one GROUP BY for hosts, one for joint organisations.
     counted_kinds = {d.kind for month_due in due.values() for d in month_due}
-    start, end = _local_midnight(dt.date(year, 1, 1)), _local_midnight(dt.date(year + 1, 1, 1))
+    start, end = local_midnight(dt.date(year, 1, 1)), local_midnight(dt.date(year + 1, 1, 1))
     held: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0] * 13))
     hosted = (Activity.objects.filter(organisation__in=meeting_pks, status=ActivityStatus.HELD,
                                       kind__in=counted_kinds, actual_start__gte=start, actual_start__lt=end)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from activities.choices import ActivityStatus, AttendanceStatus
 from activities.models import Activity, Attendance
+from activities.selectors import local_midnight
 from branches import access
 from branches.choices import OrganisationKind
 from branches.models import Organisation, Role
@@ -28,9 +29,6 @@ LIST_LIMIT = 10  # rows shown per list on the home page; the full lists are one 
 NEXT_ACTIVITIES = 5
 MONTH_LABELS = [f"{month}月" for month in range(1, 13)]
 
-
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def _month_bounds(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -76,7 +74,7 @@ def member_stage_counts(organisations: QuerySet[Organisation]) -> list[tuple[str
 def activities_by_month(organisations: QuerySet[Organisation], year: int) -> dict[str, list[int]]:
     """Hosted activities of the year by local month of their planned start: {"held": [12], "planned": [12]}
     (cancelled ones left out). One grouped query."""
-    start, end = _local_midnight(dt.date(year, 1, 1)), _local_midnight(dt.date(year + 1, 1, 1))
+    start, end = local_midnight(dt.date(year, 1, 1)), local_midnight(dt.date(year + 1, 1, 1))
     held, planned = [0] * 12, [0] * 12
     rows = (Activity.objects.filter(organisation__in=organisations, planned_start__gte=start, planned_start__lt=end)
             .filter(status__in=[ActivityStatus.HELD, ActivityStatus.PLANNED])

@@ -31,10 +31,10 @@ from dataclasses import dataclass
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, F, Q
 from django.urls import reverse
-from django.utils import timezone
 
 from activities.choices import ActivityKind, ActivityStatus
 from activities.models import Activity
+from activities.selectors import local_midnight
 from branches.choices import OrganisationStatus, RoleKind
 from branches.models import Organisation, Role
 from members.choices import MembershipStatus, Stage
@@ -138,17 +138,14 @@ def _to_dues(facts: list[_Fact], recipients: _Recipients) -> list[Due]:
 
 # --- meetings and themed days -------------------------------------------------------------------
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
 
 def _activities_this_month(organisation_ids: list[int], kinds: set[str], today: dt.date) -> dict[tuple[int, str],
                                                                                                  dict[str, int]]:
     """(organisation, kind) → {"ahead": planned from today to the month's end, "any": planned or held in the
     month}, for hosted and joint activities alike (two grouped queries)."""
-    start = _local_midnight(today.replace(day=1))
-    end = _local_midnight(today.replace(day=1) + relativedelta(months=1))
-    today_start = _local_midnight(today)
+    start = local_midnight(today.replace(day=1))
+    end = local_midnight(today.replace(day=1) + relativedelta(months=1))
+    today_start = local_midnight(today)
     counts: dict[tuple[int, str], dict[str, int]] = defaultdict(lambda: {"ahead": 0, "any": 0})
     in_month = Q(planned_start__gte=start, planned_start__lt=end) | Q(actual_start__gte=start, actual_start__lt=end)
     hosted = (Activity.objects.filter(in_month, organisation__in=organisation_ids, kind__in=kinds,
@@ -315,7 +312,7 @@ _EVENT_FIELDS = ("pk", "review_id", "review__organisation_id", "review__year", "
 
 
 def _recent_returns(today: dt.date) -> list[tuple]:
-    since = _local_midnight(today) - RETURNED_LOOKBACK
+    since = local_midnight(today) - RETURNED_LOOKBACK
     # A review already resubmitted needs no reminder of its send-back.
     return list(ReviewEvent.objects.filter(action=ReviewAction.RETURNED, at__gte=since,
                                            review__status=ReviewStatus.RETURNED)

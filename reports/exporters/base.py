@@ -17,6 +17,7 @@ from typing import ClassVar
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from activities.selectors import local_midnight
 from branches.models import Organisation
 
 from ..choices import Period
@@ -64,9 +65,6 @@ class Sheet:
 def month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
-
-def local_midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 def chinese_date(day: dt.date) -> str:
