@@ -1,15 +1,11 @@
-import logging
-
 from celery import shared_task
-from django.db import transaction
 from django.utils import timezone
 
+from config.celery import enqueue_on_commit
 from notifications.services import notifications_create
 from notifications.tasks import dispatch_notifications
 
 from . import reminders
-
-logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
@@ -31,11 +27,4 @@ def notify_activity(activity_id: int) -> int:
 def notify_soon(activity_id: int) -> None:
     """After the change commits, tell the members from a worker; if the broker is down the request still
     succeeds and the sweep tells them within minutes."""
-    def enqueue():
-        try:
-            notify_activity.delay(activity_id)
-        except Exception:  # noqa: BLE001
-            logger.warning("could not enqueue the notice for activity %s; the sweep will send it", activity_id,
-                           exc_info=True)
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(notify_activity, activity_id)

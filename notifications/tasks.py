@@ -1,23 +1,22 @@
 """Thin tasks: they take ids, claim before they act, and leave every outcome in the database (the sweeps
 re-find anything a lost message or a crashed worker left behind)."""
 
-import logging
-
 from celery import shared_task
 from django.db import transaction
 
-from . import digests, services
+from config.celery import enqueue_on_commit
 
-logger = logging.getLogger(__name__)
+from . import digests, services
 
 # Sweeps stop after this many rounds and leave the rest to the next run, so one task never runs unbounded.
 MAX_ROUNDS = 40
 
 
 def enqueue_send(delivery_ids: list[int]) -> None:
-    """Send these deliveries from a worker, in chunks, once the transaction that created them commits."""
+    """Send these deliveries from a worker, in chunks, once the transaction that created them commits (a chunk
+    whose message cannot be queued is sent by `retry_deliveries` once it counts as lost)."""
     for chunk in services.chunked(delivery_ids, services.SEND_CHUNK):
-        transaction.on_commit(lambda chunk=chunk: send_deliveries.delay(chunk))
+        enqueue_on_commit(send_deliveries, chunk)
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
@@ -37,14 +36,7 @@ def dispatch_notifications() -> int:
 def dispatch_soon() -> None:
     """After a web request created notifications: dispatch them from a worker once the request commits.
     If the broker is down the request still succeeds; the next sweep dispatches them."""
-    transaction.on_commit(_dispatch_quietly)
-
-
-def _dispatch_quietly():
-    try:
-        dispatch_notifications.delay()
-    except Exception:  # noqa: BLE001 - broker down: the periodic sweep picks the notifications up
-        logger.warning("could not enqueue notification dispatch; the next sweep will", exc_info=True)
+    enqueue_on_commit(dispatch_notifications)
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300)

@@ -1,39 +1,29 @@
 """Writes of the reports app: request, retry, delete, and the scheduled monthly report."""
 
 import datetime as dt
-import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from kombu.exceptions import OperationalError as KombuOperationalError
 
 from branches import access
 from branches.models import Organisation
+from config.celery import enqueue_on_commit
 
 from .choices import Period, ReportKind, ReportStatus
 from .exporters import exporter_class
 from .generation import STALE_AFTER, report_fail, report_outcome_notify
 from .models import Report
 
-logger = logging.getLogger(__name__)
-
 
 def _enqueue(report: Report) -> None:
     from .tasks import generate_report
 
     report_id = report.pk
-
-    def send():
-        try:
-            generate_report.delay(report_id)
-        except (KombuOperationalError, OSError):
-            # Broker down: without this the row would wait (PENDING) for a message that never comes, and a
-            # waiting report cannot be retried. Failed, the user sees why and retries it.
-            logger.warning("report %s could not be queued", report_id, exc_info=True)
-            report_fail(report_id, "报表任务未能加入生成队列（任务服务暂时不可用）。请稍后点击“重新生成”。")
-
-    transaction.on_commit(send)
+    # Broker down: without the callback the row would wait (PENDING) for a message that never comes, and a
+    # waiting report cannot be retried. Failed, the user sees why and retries it.
+    enqueue_on_commit(generate_report, report_id, on_broker_down=lambda: report_fail(
+        report_id, "报表任务未能加入生成队列（任务服务暂时不可用）。请稍后点击“重新生成”。"))
 
 
 def _parameters(kind: str, organisation: Organisation | None, start: dt.date, end: dt.date) -> dict:
