@@ -79,22 +79,20 @@ def _dues_for(activity: dict, *, users: set[int], settings, webhooks: list[int],
     start, link = activity["planned_start"], Activity(pk=activity["pk"]).get_absolute_url()
     target = f"activity:{activity['pk']}"
     common = {"target": target, "link": link, "organisation_id": activity["organisation_id"]}
-    dues = []
+
+    def change_notices(kind: str, period: str, title: str, body: str) -> list[Due]:
+        """To everyone expecting it who wants change notices, and to the group robots."""
+        notice = {"kind": kind, "period": period, "title": title, "body": body, **common}
+        return ([Due(recipient_id=user, **notice) for user in users if settings[user].changes]
+                + [Due(webhook_id=hook, **notice) for hook in webhooks])
+
     if activity["status"] == ActivityStatus.CANCELLED:
-        body = f"原定 {when_text(start, now)} 的活动已取消。取消原因：{activity['cancel_reason']}"
-        title = f"活动取消：{activity['title']}"
-        dues += [Due(kind=Kind.ACTIVITY_CANCELLED, period="cancelled", title=title, body=body, recipient_id=user,
-                     **common) for user in users if settings[user].changes]
-        dues += [Due(kind=Kind.ACTIVITY_CANCELLED, period="cancelled", title=title, body=body, webhook_id=hook,
-                     **common) for hook in webhooks]
-        return dues
+        return change_notices(Kind.ACTIVITY_CANCELLED, "cancelled", f"活动取消：{activity['title']}",
+                              f"原定 {when_text(start, now)} 的活动已取消。取消原因：{activity['cancel_reason']}")
+    dues = []
     if activity["rescheduled_at"] and activity["rescheduled_at"] >= now - CHANGE_LOOKBACK:
-        period = f"{activity['rescheduled_at']:%Y%m%d%H%M%S}"
-        title, body = f"活动时间地点变更：{activity['title']}", f"变更后：{_describe(activity, now)}"
-        dues += [Due(kind=Kind.ACTIVITY_CHANGED, period=period, title=title, body=body, recipient_id=user,
-                     **common) for user in users if settings[user].changes]
-        dues += [Due(kind=Kind.ACTIVITY_CHANGED, period=period, title=title, body=body, webhook_id=hook, **common)
-                 for hook in webhooks]
+        dues += change_notices(Kind.ACTIVITY_CHANGED, f"{activity['rescheduled_at']:%Y%m%d%H%M%S}",
+                               f"活动时间地点变更：{activity['title']}", f"变更后：{_describe(activity, now)}")
     if not now < start <= now + WINDOW:
         return dues
     body = _describe(activity, now)

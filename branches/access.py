@@ -266,6 +266,13 @@ def webhooks_managed_by(user):
     return scoped_to_managed(user, WebhookEndpoint.objects.select_related("organisation"))
 
 
+def get_webhook_for(user, pk):
+    """A group robot of an organisation the user manages, or 404."""
+    from notifications.models import WebhookEndpoint
+
+    return get_managed_object(user, WebhookEndpoint.objects.select_related("organisation"), pk)
+
+
 def get_notification_for(user, pk):
     from notifications.models import Notification
 

@@ -99,7 +99,7 @@ def webhook_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def webhook_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    endpoint = access.get_managed_object(request.user, access.webhooks_managed_by(request.user), pk)
+    endpoint = access.get_webhook_for(request.user, pk)
     form = WebhookForm(request.POST or None, instance=endpoint)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -110,7 +110,7 @@ def webhook_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    endpoint = access.get_managed_object(request.user, access.webhooks_managed_by(request.user), pk)
+    endpoint = access.get_webhook_for(request.user, pk)
     organisation_id = endpoint.organisation_id
     endpoint.delete()
     messages.success(request, "群机器人已删除，不再向该群推送。")
@@ -119,7 +119,7 @@ def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def webhook_test(request: HttpRequest, pk: int) -> HttpResponse:
-    endpoint = access.get_managed_object(request.user, access.webhooks_managed_by(request.user), pk)
+    endpoint = access.get_webhook_for(request.user, pk)
     with transaction.atomic():
         services.webhook_test(endpoint=endpoint, by=request.user)
         tasks.dispatch_soon()
