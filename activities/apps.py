@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.conf import settings
 
 
 class ActivitiesConfig(AppConfig):
@@ -8,9 +7,4 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "组织生活"
 
     def ready(self):
-        from PIL import Image
-
         from . import signals  # noqa: F401
-
-        # Every Pillow use in the process refuses pictures larger than a phone photo needs.
-        Image.MAX_IMAGE_PIXELS = settings.PHOTO_MAX_PIXELS

@@ -5,6 +5,7 @@ from branches.models import Organisation, PartyGroup
 from .choices import ActivityKind, ActivityStatus, AttendanceStatus, Theme
 from .models import Activity
 
+
 def add_service_error(form, error) -> None:
     """Put a service's ValidationError on the form: on its field when the form has it, else on top."""
     if hasattr(error, "error_dict"):

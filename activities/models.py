@@ -7,7 +7,14 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from .choices import (
-    ActivityKind, ActivityStatus, AttendanceRole, AttendanceStatus, RecordedBy, RegistrationStatus, Theme, WishStatus,
+    ActivityKind,
+    ActivityStatus,
+    AttendanceRole,
+    AttendanceStatus,
+    RecordedBy,
+    RegistrationStatus,
+    Theme,
+    WishStatus,
 )
 
 

@@ -9,7 +9,7 @@ from .models import MicroWish, Photo
 
 
 def _delete_after_commit(*names: str) -> None:
-    from .photos import files_delete
+    from core.files import files_delete
 
     names = [name for name in names if name]
     if names:

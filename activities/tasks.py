@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from config.celery import enqueue_on_commit
+from core.tasks import enqueue_on_commit
 from notifications.services import notifications_create
 from notifications.tasks import dispatch_notifications
 

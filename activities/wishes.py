@@ -12,10 +12,10 @@ from django.utils import timezone
 
 from branches import access
 from branches.models import Organisation
+from core.files import image_store, photo_prepare, removed_on_failure
 
 from .choices import ActivityKind, WishStatus
 from .models import Activity, MicroWish
-from .photos import image_store, photo_prepare, removed_on_failure
 
 WISH_PHOTO_MAX_SIDE = 1600
 

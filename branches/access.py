@@ -195,6 +195,51 @@ def can_plan_activities(user) -> bool:
     return is_admin(user) or is_secretary(user)
 
 
+# --- scoping primitives: every app's own access rules are built on these ------------------------
+
+def _organisation_of(obj, via: str):
+    for step in via.split("__") if via else ():
+        obj = getattr(obj, step)
+    return obj
+
+
+def scoped(user, queryset, *, via: str = "organisation", write: bool = False, own: str | None = None,
+           own_organisation: bool = False):
+    """The rows of `queryset` the user may see (or, with write=True, change).
+
+    `via` is the lookup from a row to its organisation ("" when the rows are organisations). Admins reach
+    every row; secretaries the rows of the organisations they run and those below. For reading only, `own`
+    (a lookup to a user, e.g. "member__user") adds the user's own rows, and `own_organisation` the rows of
+    the organisation the user is a member of. Nobody else reaches anything."""
+    if not user.is_authenticated:
+        return queryset.none()
+    if is_admin(user):
+        return queryset
+    path = f"{via}__path" if via else "path"
+    condition = _path_condition(managed_paths(user), path)
+    if not write:
+        if own:
+            condition |= Q(**{own: user})
+        if own_organisation:
+            member = own_member(user)
+            if member is not None:
+                condition |= Q(**{via or "pk": member.organisation_id})
+    return queryset.filter(condition)
+
+
+def get_scoped(user, queryset, pk, *, via: str = "organisation", write: bool = False, own: str | None = None,
+               own_organisation: bool = False, not_found: str = "没有找到该记录。"):
+    """One row by pk: 404 when the user may not see it (its existence is not leaked), 403 when they may see
+    it but asked to change it without the right."""
+    try:
+        obj = scoped(user, queryset, via=via, own=own, own_organisation=own_organisation).get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404(not_found)
+    if write and not can_manage_organisation(user, _organisation_of(obj, via)):
+        raise PermissionDenied("您没有修改该记录的权限。")
+    return obj
+
+
 # --- anything that belongs to an organisation (reviews, duties, exemptions …) --------
 
 def scoped_to_managed(user, queryset, field: str = "organisation"):

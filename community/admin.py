@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from .models import (
-    Campaign, CampaignBranch, CoBuildingAgreement, CommunityReport, Donation, JointProject, ReporterType, ServiceRecord,
+    Campaign,
+    CampaignBranch,
+    CoBuildingAgreement,
+    CommunityReport,
+    Donation,
+    JointProject,
+    ReporterType,
+    ServiceRecord,
 )
 
 

@@ -10,9 +10,6 @@ from .models import Campaign, ReporterType
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class YearForm(forms.Form):
-    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
-
 
 class AgreementForm(forms.Form):
     organisation = forms.ModelChoiceField(None, label="党组织")

@@ -8,17 +8,23 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from activities.photos import files_delete, removed_on_failure
 from branches.choices import OrganisationKind, OrganisationStatus, Position
 from branches.models import CommitteePosition, Organisation
+from core.files import files_delete, removed_on_failure
 from members.models import Member
 from oversight.evidence import evidence_prepare
 
 from .choices import Reporter
 from .models import (
-    Campaign, CampaignBranch, CoBuildingAgreement, CommunityReport, Donation, JointProject, ReporterType, ServiceRecord,
+    Campaign,
+    CampaignBranch,
+    CoBuildingAgreement,
+    CommunityReport,
+    Donation,
+    JointProject,
+    ReporterType,
+    ServiceRecord,
 )
-
 
 # --- co-building ------------------------------------------------------------------------------
 

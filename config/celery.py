@@ -8,24 +8,3 @@ app = Celery("jiguan")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-
-def enqueue_on_commit(task, *args, on_broker_down=None) -> None:
-    """Queue `task(*args)` once the current transaction commits (outside one: at once).
-
-    If the broker cannot be reached, what the caller did still stands: the failure is logged as a warning and
-    `on_broker_down()` runs when given (e.g. to record the failure where the user sees it); otherwise the
-    periodic sweep that re-finds the work picks it up."""
-    import logging
-
-    from django.db import transaction
-    from kombu.exceptions import OperationalError
-
-    def send():
-        try:
-            task.delay(*args)
-        except (OperationalError, OSError):
-            logging.getLogger(__name__).warning("could not queue %s%r", task.name, args, exc_info=True)
-            if on_broker_down is not None:
-                on_broker_down()
-
-    transaction.on_commit(send)

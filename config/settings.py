@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "django_htmx",
+    "core",
     "accounts",
     "audit",
     "rules",
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "honours",
     "notifications",
     "reports",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -2,7 +2,13 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
-    Brand, Commendation, CommendationTitle, Nomination, RedFlagApplication, StarCriterion, StarRating,
+    Brand,
+    Commendation,
+    CommendationTitle,
+    Nomination,
+    RedFlagApplication,
+    StarCriterion,
+    StarRating,
     TopTenSelection,
 )
 

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils import timezone
 
-from activities.views.photos import MultiplePhotoField
+from core.files import ACCEPT as PHOTO_ACCEPT
+from core.forms import MultipleFileField
 from members.models import Member
 from oversight.evidence import ACCEPT
 
@@ -121,9 +122,6 @@ class RedFlagForm(forms.Form):
         return {criterion: self.cleaned_data[f"c{criterion.pk}"] for criterion in self.criteria}
 
 
-class YearForm(forms.Form):
-    year = forms.IntegerField(label="年度", required=False, **YEAR)
-
 
 class BrandForm(forms.Form):
     organisation = forms.ModelChoiceField(None, label="党组织")
@@ -132,7 +130,7 @@ class BrandForm(forms.Form):
     story = forms.CharField(label="品牌故事", required=False, max_length=20000,
                             widget=forms.Textarea(attrs={"rows": 8}))
     year = forms.IntegerField(label="创建年度", **YEAR)
-    photos = MultiplePhotoField(label="照片", required=False, help_text="可一次选择多张（JPEG、PNG、WebP）。")
+    photos = MultipleFileField(label="照片", required=False, accept=PHOTO_ACCEPT, help_text="可一次选择多张（JPEG、PNG、WebP）。")
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,7 +14,13 @@ from simple_history.models import HistoricalRecords
 from rules.models import Rule
 
 from .choices import (
-    NOMINABLE_LEVELS, Level, NominationStatus, RatingStatus, SelectionStatus, SelectionSubject, Subject,
+    NOMINABLE_LEVELS,
+    Level,
+    NominationStatus,
+    RatingStatus,
+    SelectionStatus,
+    SelectionSubject,
+    Subject,
 )
 
 

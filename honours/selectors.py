@@ -2,7 +2,7 @@
 amount of data. `organisations` is a queryset of organisations in scope (from the access module); None means the
 whole city."""
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from branches import access
 from branches.models import Organisation

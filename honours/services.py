@@ -13,14 +13,24 @@ from django.db.models import Avg
 from django.utils import timezone
 
 from activities.choices import ActivityKind
-from activities.photos import image_store, photos_prepare, removed_on_failure
 from branches import access
+from core.files import image_store, photos_prepare, removed_on_failure
 from oversight.evidence import evidence_prepare
 
 from .choices import TOP, NominationStatus, RatingStatus, SelectionStatus, SelectionSubject, Subject, can_move
 from .models import (
-    Brand, BrandPhoto, Commendation, CommendationTitle, JuryScore, Nomination, RedFlagApplication, RedFlagScore,
-    SelectionEntry, StarCriterion, StarRating, TopTenSelection,
+    Brand,
+    BrandPhoto,
+    Commendation,
+    CommendationTitle,
+    JuryScore,
+    Nomination,
+    RedFlagApplication,
+    RedFlagScore,
+    SelectionEntry,
+    StarCriterion,
+    StarRating,
+    TopTenSelection,
 )
 
 

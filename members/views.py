@@ -10,9 +10,9 @@ from audit.services import personal_data_viewed
 from branches import access
 from branches.models import CommitteePosition
 
+from . import services
 from .forms import AccountForm, MemberFilterForm, MemberForm
 from .selectors import member_list as select_members
-from . import services
 
 
 def member_list(request: HttpRequest) -> HttpResponse:

@@ -4,7 +4,7 @@ re-find anything a lost message or a crashed worker left behind)."""
 from celery import shared_task
 from django.db import transaction
 
-from config.celery import enqueue_on_commit
+from core.tasks import enqueue_on_commit
 
 from . import digests, services
 

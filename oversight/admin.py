@@ -2,7 +2,14 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
-    ChecklistItem, Duty, DutyAssignment, Evidence, Exemption, ReviewEvent, ReviewItem, StandardisationReview,
+    ChecklistItem,
+    Duty,
+    DutyAssignment,
+    Evidence,
+    Exemption,
+    ReviewEvent,
+    ReviewItem,
+    StandardisationReview,
 )
 
 

@@ -42,9 +42,9 @@ from django.utils import timezone
 
 from activities.choices import ActivityKind, ActivityStatus
 from activities.models import Activity
-from activities.selectors import local_midnight
 from branches.choices import OrganisationKind, OrganisationStatus, Position
 from branches.models import CommitteePosition, Organisation, PartyGroup
+from core.dates import local_midnight
 from members.choices import MembershipStatus, Stage
 from members.models import Member
 from rules.models import MeetingRequirement, Period, RequiredBody, Threshold, ThresholdCode

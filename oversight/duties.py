@@ -15,9 +15,9 @@ from django.db.models import Case, Count, Q, QuerySet, Value, When
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from activities.photos import removed_on_failure
 from branches.choices import OrganisationKind
 from branches.models import Organisation
+from core.files import removed_on_failure
 
 from .choices import DutyStatus
 from .evidence import evidence_store, evidences_prepare

@@ -24,15 +24,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 from django.http import FileResponse, Http404
 from pypdf import PdfReader
 
-from activities.photos import CONTENT_TYPES, files_delete, photo_prepare, removed_on_failure
 from branches import access
+from core.files import CONTENT_TYPES, files_delete, photo_prepare, private_file_response, removed_on_failure
 
 from .models import Evidence
 
@@ -187,12 +186,4 @@ def evidence_for(user, pk) -> Evidence:
 
 
 def evidence_response(evidence: Evidence) -> FileResponse:
-    try:
-        handle = default_storage.open(evidence.file.name, "rb")
-    except FileNotFoundError:
-        raise Http404("文件不存在。")
-    response = FileResponse(handle, content_type=evidence.content_type, filename=evidence.original_name)
-    # Names are unique and content never changes, but only the user's own browser may keep a copy.
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(evidence.file, content_type=evidence.content_type, filename=evidence.original_name)

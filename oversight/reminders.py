@@ -34,9 +34,9 @@ from django.urls import reverse
 
 from activities.choices import ActivityKind, ActivityStatus
 from activities.models import Activity
-from activities.selectors import local_midnight
 from branches.choices import OrganisationStatus, RoleKind
 from branches.models import Organisation, Role
+from core.dates import local_midnight
 from members.choices import MembershipStatus, Stage
 from members.models import Member
 from notifications.choices import Kind

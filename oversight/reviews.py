@@ -19,10 +19,10 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from activities.photos import removed_on_failure
 from branches import access
 from branches.choices import OrganisationKind, OrganisationStatus
 from branches.models import Organisation
+from core.files import removed_on_failure
 
 from .choices import ItemVerdict, ReviewAction, ReviewStatus
 from .evidence import PreparedEvidence, evidence_delete, evidence_store, evidences_prepare

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from activities.photos import files_delete, removed_on_failure
+from core.files import files_delete, removed_on_failure
 from notifications.choices import Kind
 from notifications.services import Due, notifications_create
 from notifications.tasks import dispatch_soon

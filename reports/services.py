@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from branches import access
 from branches.models import Organisation
-from config.celery import enqueue_on_commit
+from core.tasks import enqueue_on_commit
 
 from .choices import Period, ReportKind, ReportStatus
 from .exporters import exporter_class

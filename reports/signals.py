@@ -2,7 +2,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
-from activities.photos import files_delete
+from core.files import files_delete
 
 from .models import Report
 

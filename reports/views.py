@@ -14,8 +14,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from activities.forms import add_service_error
 from branches import access
+from core.files import private_file_response
+from core.forms import add_service_error
 
 from . import services
 from .choices import FileFormat, Period, ReportKind, ReportStatus
@@ -111,12 +112,8 @@ def report_download(request: HttpRequest, pk: int, fmt: str) -> FileResponse:
     if fmt not in FileFormat.values or report.status != ReportStatus.DONE:
         raise Http404("该报表文件不存在。")
     stored = report.xlsx if fmt == FileFormat.XLSX else report.pdf
-    try:
-        handle = stored.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("该报表文件已不存在，请重新生成。")
-    return FileResponse(handle, as_attachment=True, filename=report.download_name(fmt),
-                        content_type=CONTENT_TYPES[fmt])
+    return private_file_response(stored, as_attachment=True, filename=report.download_name(fmt),
+                                 content_type=CONTENT_TYPES[fmt], missing="该报表文件已不存在，请重新生成。")
 
 
 def report_retry(request: HttpRequest, pk: int) -> HttpResponse:

@@ -20,7 +20,12 @@ from branches import access
 
 from .. import ical
 from ..calendar_selectors import (
-    CALENDAR_TZ, CANCELLED_COLOUR, calendar_events, feed_activities, feed_fingerprint, kind_legend,
+    CALENDAR_TZ,
+    CANCELLED_COLOUR,
+    calendar_events,
+    feed_activities,
+    feed_fingerprint,
+    kind_legend,
 )
 from ..choices import ActivityKind
 from ..models import CalendarFeed

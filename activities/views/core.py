@@ -19,7 +19,13 @@ from branches.models import Organisation
 from .. import services
 from ..choices import AttendanceRole, AttendanceStatus, RecordedBy
 from ..forms import (
-    ATTENDANCE_CHOICES, ActivityFilterForm, ActivityForm, ActivityPlanForm, CancelForm, ObserverForm, RecordForm,
+    ATTENDANCE_CHOICES,
+    ActivityFilterForm,
+    ActivityForm,
+    ActivityPlanForm,
+    CancelForm,
+    ObserverForm,
+    RecordForm,
     add_service_error,
 )
 from ..models import Attendance

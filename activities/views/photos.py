@@ -7,7 +7,6 @@ photo's activity (a foreign activity's photo is a 404, like the activity)."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
@@ -15,35 +14,19 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
 from branches import access
+from core.files import ACCEPT, private_file_response
+from core.forms import MultipleFileField
 
 from ..models import Photo
-from ..photos import ACCEPT, CONTENT_TYPES, photos_add
 from ..photos import photo_delete as delete_photo
+from ..photos import photos_add
 
 # Upload errors survive the redirect back to the activity page in the session, keyed by activity.
 _ERRORS_KEY = "photo-upload-errors-{}"
 
 
-class MultiplePhotoInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultiplePhotoField(forms.FileField):
-    """A file field that takes several files (Django's "Uploading multiple files" pattern)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data]
-        return [single(data, initial)]
-
-
 class PhotoUploadForm(forms.Form):
-    photos = MultiplePhotoField(label="选择照片", error_messages={"required": "请选择要上传的照片。"},
+    photos = MultipleFileField(label="选择照片", accept=ACCEPT, error_messages={"required": "请选择要上传的照片。"},
                                 help_text="可一次选择多张（JPEG、PNG、WebP）。照片中的拍摄位置等信息会被自动去除。")
 
 
@@ -81,15 +64,9 @@ def _serve(request: HttpRequest, pk: int, field: str) -> FileResponse:
     activity_id, name = row
     access.get_activity_for(request.user, activity_id)
     extension = name.rsplit(".", 1)[-1].lower()
-    try:
-        handle = default_storage.open(name, "rb")
-    except FileNotFoundError:
-        raise Http404("照片文件不存在。")
-    response = FileResponse(handle, content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
-                            filename=f"photo-{pk}.{extension}")
     # Names are unique and content never changes, but only the user's own browser may keep a copy.
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    return private_file_response(name, filename=f"photo-{pk}.{extension}", max_age=86400,
+                                 missing="照片文件不存在。")
 
 
 @require_GET

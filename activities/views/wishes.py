@@ -11,10 +11,9 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,12 +22,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from branches import access
 from branches.models import Organisation
+from core.files import ACCEPT, private_file_response
+from core.forms import add_service_error
 
 from .. import wishes as services
 from ..choices import ActivityKind, ActivityStatus, WishStatus
-from ..forms import add_service_error
 from ..models import Activity, MicroWish
-from ..photos import ACCEPT, CONTENT_TYPES
 
 WISHES_PER_PAGE = 20
 
@@ -244,16 +243,9 @@ def wish_photo(request: HttpRequest, pk: int) -> HttpResponse:
     wish = services.get_wish_for(request.user, pk)
     if not wish.fulfilment_photo:
         raise Http404("该心愿没有照片。")
-    name = wish.fulfilment_photo.name
-    extension = name.rsplit(".", 1)[-1].lower()
-    try:
-        handle = default_storage.open(name, "rb")
-    except FileNotFoundError:
-        raise Http404("照片文件不存在。")
-    response = FileResponse(handle, content_type=CONTENT_TYPES.get(extension, "application/octet-stream"),
-                            filename=f"wish-{wish.pk}.{extension}")
-    response["Cache-Control"] = "private, max-age=86400"
-    return response
+    extension = wish.fulfilment_photo.name.rsplit(".", 1)[-1].lower()
+    return private_file_response(wish.fulfilment_photo, filename=f"wish-{wish.pk}.{extension}", max_age=86400,
+                                 missing="照片文件不存在。")
 
 
 def detail_context(request, activity) -> dict:

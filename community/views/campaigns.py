@@ -10,13 +10,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from activities.forms import add_service_error
 from branches import access
+from core.forms import add_service_error
+from core.paging import form_page
 
 from .. import selectors, services
 from ..forms import CampaignForm, DissolveForm, DonationForm, TemporaryBranchForm
 from ..models import Campaign, CampaignBranch
-from .common import form_page
 
 
 @require_GET

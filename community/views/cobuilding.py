@@ -5,20 +5,20 @@ for those who manage the organisation (else 404)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from activities.forms import add_service_error
 from branches import access
+from core.files import private_file_response
+from core.forms import add_service_error
+from core.paging import ROWS_PER_PAGE, form_page, query_without_page
 
 from .. import selectors, services
 from ..forms import AgreementForm, ProjectForm
 from ..models import CoBuildingAgreement
-from .common import ROWS_PER_PAGE, form_page, query_without_page
 
 
 def _agreement_for(user, pk) -> CoBuildingAgreement:
@@ -114,15 +114,8 @@ def agreement_scan(request: HttpRequest, pk: int) -> HttpResponse:
     agreement = _agreement_for(request.user, pk)
     if not agreement.scan:
         raise Http404("该协议没有扫描件。")
-    try:
-        handle = default_storage.open(agreement.scan.name, "rb")
-    except FileNotFoundError:
-        raise Http404("文件不存在。")
-    response = FileResponse(handle, content_type=agreement.scan_content_type or "application/octet-stream",
-                            filename=agreement.scan_name or None)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file_response(agreement.scan, content_type=agreement.scan_content_type or "application/octet-stream",
+                                 filename=agreement.scan_name)
 
 
 urlpatterns = [

@@ -7,8 +7,9 @@ from django.shortcuts import render
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from core.paging import ROWS_PER_PAGE, chosen_year, query_without_page
+
 from .. import selectors
-from .common import ROWS_PER_PAGE, chosen_year, query_without_page
 
 
 @require_GET

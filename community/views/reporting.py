@@ -10,14 +10,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from activities.forms import add_service_error
 from branches import access
+from core.forms import add_service_error
+from core.paging import ROWS_PER_PAGE, chosen_year, form_page, query_without_page
 
 from .. import selectors, services
 from ..forms import ReportForm, ServiceForm
 from ..models import CommunityReport
-from .common import ROWS_PER_PAGE, chosen_year, form_page, query_without_page
-
 
 PENDING_SHOWN = 50
 

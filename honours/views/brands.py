@@ -10,14 +10,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from activities.forms import add_service_error
-from activities.photos import CONTENT_TYPES
 from branches import access
+from core.files import CONTENT_TYPES, private_file_response
+from core.forms import add_service_error
+from core.paging import form_page, query_without_page
 
 from .. import selectors, services
 from ..forms import BrandForm
 from ..models import Brand, BrandPhoto
-from .common import form_page, private_file, query_without_page
 
 BRANDS_PER_PAGE = 24
 
@@ -100,7 +100,7 @@ def brand_photo(request: HttpRequest, pk: int) -> HttpResponse:
     except BrandPhoto.DoesNotExist:
         raise Http404("没有找到该照片。")
     extension = photo.image.name.rsplit(".", 1)[-1]
-    return private_file(photo.image, content_type=CONTENT_TYPES.get(extension, "application/octet-stream"))
+    return private_file_response(photo.image, content_type=CONTENT_TYPES.get(extension, "application/octet-stream"))
 
 
 urlpatterns = [

@@ -9,12 +9,13 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from activities.forms import add_service_error
 from branches import access
+from core.files import private_file_response
+from core.forms import add_service_error
+from core.paging import ROWS_PER_PAGE, form_page, query_without_page
 
 from .. import selectors, services
 from ..forms import CommendationFilterForm, CommendationForm
-from .common import ROWS_PER_PAGE, form_page, private_file, query_without_page
 
 
 @require_GET
@@ -72,7 +73,7 @@ def commendation_certificate(request: HttpRequest, pk: int) -> HttpResponse:
         commendation = selectors.commendations_visible_to(request.user).get(pk=pk)
     except (ValueError, selectors.Commendation.DoesNotExist):
         raise Http404("没有找到该表彰。")
-    return private_file(commendation.certificate, content_type=commendation.certificate_content_type,
+    return private_file_response(commendation.certificate, content_type=commendation.certificate_content_type,
                         filename=commendation.certificate_name)
 
 

@@ -10,14 +10,15 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from activities.forms import add_service_error
 from branches import access
+from core.files import private_file_response
+from core.forms import add_service_error
+from core.paging import ROWS_PER_PAGE, form_page, query_without_page
 from members.models import Member
 
 from .. import selectors, services
 from ..choices import NominationStatus
 from ..forms import DecisionForm, NominationForm
-from .common import ROWS_PER_PAGE, form_page, private_file, query_without_page
 
 
 def _nomination_for(user, pk):
@@ -95,7 +96,7 @@ def nomination_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @transaction.non_atomic_requests
 def nomination_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     nomination = _nomination_for(request.user, pk)
-    return private_file(nomination.evidence, content_type=nomination.evidence_content_type,
+    return private_file_response(nomination.evidence, content_type=nomination.evidence_content_type,
                         filename=nomination.evidence_name)
 
 

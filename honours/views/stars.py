@@ -9,15 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from activities.forms import add_service_error
 from branches import access
+from core.forms import add_service_error
+from core.paging import chosen_year
 from members.models import Member
 
 from .. import services
 from ..choices import RatingStatus, Subject
 from ..forms import RedFlagForm, StarRatingForm
 from ..models import RedFlagApplication, StarCriterion, StarRating
-from .common import chosen_year
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,9 +19,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from activities.forms import add_service_error
 from branches import access
 from branches.models import Organisation
+from core.forms import MultipleFileField, add_service_error
 
 from .. import duties as services
 from ..evidence import ACCEPT, evidence_delete, evidence_for
@@ -66,25 +66,9 @@ class DutyForm(forms.Form):
         return self.cleaned_data["organisations"]
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
 class ReportForm(forms.Form):
     report = forms.CharField(label="完成情况", max_length=services.MAX_REPORT, widget=forms.Textarea(attrs={"rows": 6}))
-    evidence = MultipleFileField(label="佐证材料", required=False,
+    evidence = MultipleFileField(accept=ACCEPT, label="佐证材料", required=False,
                                  help_text="选填。照片（JPEG、PNG、WebP）或 PDF 文档，可一次选择多个；"
                                            "照片中的拍摄位置等信息会被自动去除。")
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from branches import access
 from branches.models import Organisation
+from core.forms import MultipleFileField
 
 from .. import reviews as services
 from ..choices import ItemVerdict, ReviewStatus
@@ -38,24 +39,6 @@ MAX_STATEMENT = 5000
 
 # --- forms ------------------------------------------------------------------------------------
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """A file field that takes several files (Django's "Uploading multiple files" pattern)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ACCEPT}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, (list, tuple)):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
-
-
 class ReviewFillForm(forms.Form):
     """A statement and new evidence files for each item the secretary may still change."""
 
@@ -67,7 +50,7 @@ class ReviewFillForm(forms.Form):
                 label="自评说明", required=False, initial=item.statement, max_length=MAX_STATEMENT,
                 widget=forms.Textarea(attrs={"rows": 4}),
                 help_text="对照具体要求，写明本组织的落实情况。可先保存草稿，提交前补全。")
-            self.fields[f"evidence_{item.pk}"] = MultipleFileField(
+            self.fields[f"evidence_{item.pk}"] = MultipleFileField(accept=ACCEPT,
                 label="上传佐证材料", required=False,
                 help_text="照片（JPEG、PNG、WebP）或 PDF 文档，可一次选择多个。照片中的拍摄位置等信息会被自动去除。")
 

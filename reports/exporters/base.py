@@ -17,8 +17,8 @@ from typing import ClassVar
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from activities.selectors import local_midnight
 from branches.models import Organisation
+from core.dates import local_midnight
 
 from ..choices import Period
 

@@ -15,7 +15,8 @@ from django.urls import reverse
 from PIL import Image, ImageFile
 
 from activities.models import Photo
-from activities.photos import _human_size, photo_prepare, photos_add
+from activities.photos import photos_add
+from core.files import _human_size, photo_prepare
 from tests.factories import ActivityFactory
 
 GPS_IFD = 0x8825

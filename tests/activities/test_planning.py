@@ -1,6 +1,5 @@
 import datetime as dt
 
-import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 

@@ -8,8 +8,8 @@ import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import expect
 from PIL import Image
+from playwright.sync_api import expect
 
 from activities.choices import ActivityStatus, AttendanceStatus, RecordedBy
 from activities.models import Activity, Attendance, Photo

@@ -6,8 +6,8 @@ import io
 import re
 
 import pytest
-from playwright.sync_api import expect
 from PIL import Image
+from playwright.sync_api import expect
 
 from oversight.models import Evidence, StandardisationReview
 

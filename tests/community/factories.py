@@ -5,7 +5,13 @@ import factory
 from factory.django import DjangoModelFactory
 
 from community.models import (
-    Campaign, CoBuildingAgreement, CommunityReport, Donation, JointProject, ReporterType, ServiceRecord,
+    Campaign,
+    CoBuildingAgreement,
+    CommunityReport,
+    Donation,
+    JointProject,
+    ReporterType,
+    ServiceRecord,
 )
 from tests.factories import MemberFactory, OrganisationFactory
 

@@ -13,7 +13,12 @@ from branches.models import Organisation
 from community import selectors, services
 from community.selectors import community_figures
 from tests.community.factories import (
-    AgreementFactory, CampaignFactory, DonationFactory, ProjectFactory, ReportFactory, ServiceFactory,
+    AgreementFactory,
+    CampaignFactory,
+    DonationFactory,
+    ProjectFactory,
+    ReportFactory,
+    ServiceFactory,
 )
 from tests.factories import ActivityFactory, AttendanceFactory, MemberFactory
 

@@ -11,8 +11,13 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from honours.models import BrandPhoto
-from tests.honours.factories import BrandFactory, CommendationFactory, NominationFactory, SelectionFactory, \
-    StarRatingFactory
+from tests.honours.factories import (
+    BrandFactory,
+    CommendationFactory,
+    NominationFactory,
+    SelectionFactory,
+    StarRatingFactory,
+)
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
 LOGIN = "login"

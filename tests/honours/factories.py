@@ -3,7 +3,13 @@ from factory.django import DjangoModelFactory
 
 from honours.choices import Level
 from honours.models import (
-    Brand, Commendation, CommendationTitle, Nomination, SelectionEntry, StarRating, TopTenSelection,
+    Brand,
+    Commendation,
+    CommendationTitle,
+    Nomination,
+    SelectionEntry,
+    StarRating,
+    TopTenSelection,
 )
 from tests.factories import MemberFactory, OrganisationFactory
 

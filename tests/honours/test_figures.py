@@ -9,7 +9,12 @@ from honours.choices import Level, SelectionSubject
 from honours.selectors import honours_figures
 from tests.factories import ActivityFactory, MemberFactory, OrganisationFactory
 from tests.honours.factories import (
-    BrandFactory, CommendationFactory, EntryFactory, NominationFactory, SelectionFactory, title,
+    BrandFactory,
+    CommendationFactory,
+    EntryFactory,
+    NominationFactory,
+    SelectionFactory,
+    title,
 )
 
 pytestmark = pytest.mark.django_db

@@ -16,13 +16,30 @@ from branches.choices import OrganisationKind, OrganisationStatus, Position
 from branches.models import Organisation
 from members.choices import Stage
 from oversight.compliance import (
-    ABSENT, AMBER, EXEMPT, FUTURE, GREEN, NO_COMMITTEE, NO_GROUPS, NOTHING, RED, ProblemCode, _due_by_month,
-    completion_rate, matrix_for, red_cells, setup_problems,
+    ABSENT,
+    AMBER,
+    EXEMPT,
+    FUTURE,
+    GREEN,
+    NO_COMMITTEE,
+    NO_GROUPS,
+    NOTHING,
+    RED,
+    ProblemCode,
+    _due_by_month,
+    completion_rate,
+    matrix_for,
+    red_cells,
+    setup_problems,
 )
 from oversight.models import Exemption
 from rules.models import MeetingRequirement, Period, RequiredBody, Threshold, ThresholdCode
 from tests.factories import (
-    ActivityFactory, CommitteePositionFactory, MemberFactory, OrganisationFactory, PartyGroupFactory,
+    ActivityFactory,
+    CommitteePositionFactory,
+    MemberFactory,
+    OrganisationFactory,
+    PartyGroupFactory,
 )
 
 TZ = dt.timezone(dt.timedelta(hours=8))

@@ -18,8 +18,13 @@ from oversight import duties as duty_services
 from oversight.choices import ReviewStatus
 from oversight.models import StandardisationReview
 from tests.factories import (
-    ActivityFactory, AttendanceFactory, CommitteePositionFactory, MemberFactory, OrganisationFactory,
-    PartyGroupFactory, TermFactory,
+    ActivityFactory,
+    AttendanceFactory,
+    CommitteePositionFactory,
+    MemberFactory,
+    OrganisationFactory,
+    PartyGroupFactory,
+    TermFactory,
 )
 
 NOW = "2025-05-15 10:00:00+08:00"

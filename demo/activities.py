@@ -14,14 +14,13 @@ from django.db import connection
 from django.db.models import Count
 from django.utils import timezone
 
+from activities.choices import ActivityKind, ActivityStatus, AttendanceStatus, RecordedBy, Theme, WishStatus
+from activities.models import Activity, Attendance, MicroWish
+from activities.services import month_day
 from branches.choices import OrganisationKind, OrganisationStatus
 from branches.models import CommitteePosition, Organisation, PartyGroup
 from members.choices import MembershipStatus, Stage
 from members.models import Member
-
-from .choices import ActivityKind, ActivityStatus, AttendanceStatus, RecordedBy, Theme, WishStatus
-from .models import Activity, Attendance, MicroWish
-from .services import month_day
 
 BATCH = 5000
 THEMES = [Theme.OATH_RENEWAL, Theme.MICRO_LESSON, Theme.MICRO_REFLECTION, Theme.MICRO_WISH]

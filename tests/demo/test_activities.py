@@ -2,9 +2,9 @@ import datetime as dt
 import random
 
 from activities.choices import ActivityKind, ActivityStatus, AttendanceStatus
-from activities.demo import seed_activities
 from activities.models import Activity, Attendance
 from branches.choices import OrganisationKind, Position
+from demo.activities import seed_activities
 from tests.factories import CommitteePositionFactory, MemberFactory, OrganisationFactory, PartyGroupFactory
 
 

@@ -3,7 +3,7 @@ import random
 
 from activities.choices import ActivityKind
 from branches.choices import OrganisationKind
-from honours.demo import seed_honours
+from demo.honours import seed_honours
 from honours.models import Brand, Commendation, SelectionEntry, StarRating
 from honours.selectors import honours_figures
 from tests.factories import ActivityFactory, MemberFactory, OrganisationFactory

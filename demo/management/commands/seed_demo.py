@@ -23,9 +23,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from branches import demo_data
 from branches.choices import OrganisationKind, Position, RoleKind
 from branches.models import CommitteePosition, Organisation, PartyGroup, Role, Term, Unit
+from demo import names as demo_data
 from members.choices import Education, EmploymentStatus, Gender, Stage
 from members.idnumbers import HUAIBEI_REGIONS, make_id_number
 from members.models import Member
@@ -428,10 +428,10 @@ class Command(BaseCommand):
     def _grow(self, *, rng, today: dt.date, years: int) -> None:
         """What the later domains add to the city, each from its own app's demo module, in order:
         activities first (honours pick top-ten lectures among them), then oversight, honours, community."""
-        from activities.demo import seed_activities
-        from community.demo import seed_community
-        from honours.demo import seed_honours
-        from oversight.demo import seed_oversight
+        from demo.activities import seed_activities
+        from demo.community import seed_community
+        from demo.honours import seed_honours
+        from demo.oversight import seed_oversight
 
         admin = get_user_model().objects.filter(username="admin").first()
         steps = [

@@ -14,12 +14,18 @@ from activities.choices import ActivityKind
 from activities.models import Activity
 from branches.choices import OrganisationKind
 from branches.models import Organisation
-from members.models import Member
-
-from .choices import TOP, Level, NominationStatus, RatingStatus, SelectionStatus, SelectionSubject, Subject
-from .models import (
-    Brand, Commendation, CommendationTitle, Nomination, SelectionEntry, StarCriterion, StarRating, TopTenSelection,
+from honours.choices import TOP, Level, NominationStatus, RatingStatus, SelectionStatus, SelectionSubject, Subject
+from honours.models import (
+    Brand,
+    Commendation,
+    CommendationTitle,
+    Nomination,
+    SelectionEntry,
+    StarCriterion,
+    StarRating,
+    TopTenSelection,
 )
+from members.models import Member
 
 BATCH = 2000
 COMMENDATIONS = 200

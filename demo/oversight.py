@@ -8,10 +8,9 @@ from django.utils import timezone
 
 from branches.choices import OrganisationKind
 from branches.models import Organisation
-
-from .choices import DutyStatus, ItemVerdict, ReviewAction, ReviewStatus
-from .models import Duty, DutyAssignment, ReviewEvent, ReviewItem, StandardisationReview
-from .reviews import checklist_for_year
+from oversight.choices import DutyStatus, ItemVerdict, ReviewAction, ReviewStatus
+from oversight.models import Duty, DutyAssignment, ReviewEvent, ReviewItem, StandardisationReview
+from oversight.reviews import checklist_for_year
 
 DUTIES = [
     ("制定年度党建工作计划", "结合本单位实际制定年度党建工作要点，报机关工委备案。", 3, 31),

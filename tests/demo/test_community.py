@@ -2,9 +2,9 @@ import datetime as dt
 import random
 
 from branches.choices import OrganisationKind, OrganisationStatus
-from community.demo import seed_community
 from community.models import CampaignBranch, CoBuildingAgreement, CommunityReport, ServiceRecord
 from community.selectors import community_figures
+from demo.community import seed_community
 from members.choices import EmploymentStatus
 from tests.factories import MemberFactory, OrganisationFactory
 

@@ -9,14 +9,19 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from community import selectors, services
+from community.choices import CampaignKind
+from community.models import (
+    Campaign,
+    CoBuildingAgreement,
+    CommunityReport,
+    Donation,
+    JointProject,
+    ReporterType,
+    ServiceRecord,
+)
 from members.choices import EmploymentStatus
 from members.models import Member
-
-from . import selectors, services
-from .choices import CampaignKind
-from .models import (
-    Campaign, CoBuildingAgreement, CommunityReport, Donation, JointProject, ReporterType, ServiceRecord,
-)
 
 BATCH = 5000
 REPORT_TARGET = 9400
