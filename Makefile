@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 VENDOR := static/vendor
 NM := node_modules
+# `PORT=8001 make run` when 8000 is taken.
+PORT ?= 8000
 
 .PHONY: run test install vendor migrate demo web worker clean
 
@@ -38,18 +40,19 @@ migrate: install
 
 # Loads the demo city only into an empty database: a second `make run` keeps what users entered.
 demo: migrate
+	@echo "  演示数据：数据库为空时载入演示城市（82 家党组织、约 1 万名党员、3 年的组织生活记录），首次约需 1–3 分钟；之后直接跳过。"
 	$(PY) manage.py seed_demo --if-empty
 
 run: demo
 	@echo ""
-	@echo "  机关党建 已启动： http://127.0.0.1:8000"
+	@echo "  机关党建 已启动： http://127.0.0.1:$(PORT)"
 	@echo "  演示账号（密码均为 demo-password-123）："
 	@echo "    admin      工委管理员"
 	@echo "    secretary  党支部书记"
 	@echo "    member     党员"
 	@echo "  按 Ctrl-C 停止（网站、任务进程与定时调度一并停止）。"
 	@echo ""
-	$(PY) -m honcho -f Procfile.dev start
+	JIGUAN_PORT=$(PORT) $(PY) -m honcho -f Procfile.dev start
 
 test: install
 	$(PY) -m pytest

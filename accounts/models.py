@@ -11,6 +11,8 @@ class User(AbstractUser):
     phone = models.CharField(
         "手机号", max_length=11, unique=True, null=True, blank=True, validators=[validate_mobile]
     )
+    # The first-login guide shows until the user dismisses it; then never again, on any device.
+    guide_dismissed_at = models.DateTimeField("已关闭入门引导", null=True, blank=True)
 
     class Meta:
         verbose_name = "用户账号"

@@ -4,7 +4,9 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.services import user_guide_dismiss
 
 from oversight.dashboard import home_context
 
@@ -26,3 +28,18 @@ def home(request: HttpRequest) -> HttpResponse:
 def admin_login(request: HttpRequest) -> HttpResponse:
     next_url = request.GET.get("next") or reverse("admin:index")
     return redirect(f"{reverse('account_login')}?{urlencode({'next': next_url})}")
+
+
+@require_GET
+def help_page(request: HttpRequest) -> HttpResponse:
+    """使用说明: what each role does here, step by step (the template shows the sections for the user's roles)."""
+    return render(request, "help.html")
+
+
+@require_POST
+def guide_dismiss(request: HttpRequest) -> HttpResponse:
+    """The first-login guide goes away for good (htmx removes it in place; without JavaScript, back home)."""
+    user_guide_dismiss(user=request.user)
+    if request.htmx:
+        return HttpResponse("")
+    return redirect("home")

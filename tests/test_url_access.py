@@ -41,7 +41,7 @@ def _own_apps() -> set[str]:
 
 
 OWN_NAMESPACES = _own_apps()
-OWN_TOP_LEVEL = {"home", "healthz", "admin_login_redirect"}
+OWN_TOP_LEVEL = {"home", "healthz", "admin_login_redirect", "help", "guide_dismiss"}
 
 # URL name → (how to build its kwargs from the city, {persona: expected status on GET}).
 # Personas: anonymous, outsider (login, no role), member, secretary (of org A), other_secretary (of org B), admin.
@@ -56,6 +56,9 @@ def everyone(status):
 MATRIX = {
     "home": (lambda c: {}, {"anonymous": LOGIN, **everyone(OK)}),
     "healthz": (lambda c: {}, {"anonymous": OK, **everyone(OK)}),
+    "help": (lambda c: {}, {"anonymous": LOGIN, **everyone(OK)}),
+    # POST only: a GET is refused for everyone who is logged in.
+    "guide_dismiss": (lambda c: {}, {"anonymous": LOGIN, **everyone(405)}),
     "admin_login_redirect": (lambda c: {}, {"anonymous": REDIRECT}),
     "branches:organisation_list": (lambda c: {}, {
         "anonymous": LOGIN, "outsider": FORBIDDEN, "member": FORBIDDEN, "secretary": OK, "other_secretary": OK,

@@ -26,6 +26,11 @@
     };
   }
 
+  // "2025-06-11T09:00:00+08:00" → "2025-06-11T09:00:00": the Beijing wall clock, whatever the device's zone.
+  function wallClock(value) {
+    return typeof value === "string" ? value.replace(/([+-]\d\d:\d\d|Z)$/, "") : value;
+  }
+
   function showError(message) {
     errorBox.textContent = message;
     errorBox.classList.toggle("d-none", !message);
@@ -44,26 +49,44 @@
     eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
     slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
     buttonText: { listMonth: "列表" },
-    events: {
-      url: options.eventsUrl,
-      extraParams: function () {
-        var params = {};
-        if (organisationSelect && organisationSelect.value) {
-          params.organisation = organisationSelect.value;
-        }
-        if (kindSelect && kindSelect.value) {
-          params.kind = kindSelect.value;
-        }
-        return params;
-      },
-      failure: function () {
-        showError("活动加载失败，请刷新页面重试。");
-      },
+    // Times are Beijing time on every device: the calendar runs in "UTC" as a neutral wall clock, the
+    // feed's "+08:00" times are read as that wall clock, and the range sent back is the same wall clock
+    // in Beijing time. (A phone set to another zone still sees 09:10 for a meeting at 09:10.)
+    timeZone: "UTC",
+    events: function (info, success, failure) {
+      var params = new URLSearchParams({
+        start: info.startStr.replace(/Z$/, "+08:00"),
+        end: info.endStr.replace(/Z$/, "+08:00"),
+      });
+      if (organisationSelect && organisationSelect.value) {
+        params.set("organisation", organisationSelect.value);
+      }
+      if (kindSelect && kindSelect.value) {
+        params.set("kind", kindSelect.value);
+      }
+      fetch(options.eventsUrl + "?" + params.toString(), { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) { throw new Error(response.status); }
+          return response.json();
+        })
+        .then(function (events) {
+          success(events.map(function (event) {
+            return Object.assign({}, event, { start: wallClock(event.start), end: wallClock(event.end) });
+          }));
+        })
+        .catch(function (error) {
+          showError("活动加载失败，请刷新页面重试。");
+          failure(error);
+        });
     },
     loading: function (isLoading) {
       if (isLoading) {
         showError("");
       }
+    },
+    // FullCalendar's arrow icons are role="img" without a name; the button around them has the name.
+    datesSet: function () {
+      el.querySelectorAll(".fc-icon").forEach(function (icon) { icon.setAttribute("aria-hidden", "true"); });
     },
     eventDidMount: function (info) {
       var props = info.event.extendedProps;
