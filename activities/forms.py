@@ -1,18 +1,12 @@
+import datetime as dt
+
 from django import forms
+from django.utils import timezone
 
 from branches.models import Organisation, PartyGroup
 
 from .choices import ActivityKind, ActivityStatus, AttendanceStatus, Theme
 from .models import Activity
-
-
-def add_service_error(form, error) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has it, else on top."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -74,7 +68,14 @@ class ActivityFilterForm(forms.Form):
 
 
 class RecordForm(forms.ModelForm):
-    """After the activity: when it really took place, who chaired and took minutes, what was decided."""
+    """After the activity: when it really took place, who chaired and took minutes, what was decided.
+
+    The actual times start as the planned ones; a date far from the plan is accepted only once the secretary
+    confirms it (a mistyped month is the commonest slip)."""
+
+    FAR_FROM_PLAN = dt.timedelta(days=3)
+
+    confirm_date = forms.BooleanField(label="实际日期与计划相差较大，确认无误", required=False)
 
     class Meta:
         model = Activity
@@ -88,8 +89,9 @@ class RecordForm(forms.ModelForm):
         self.fields["actual_start"].required = True
         self.fields["actual_end"].required = True
         if not self.instance.actual_start:
-            self.initial.setdefault("actual_start", self.instance.planned_start)
-            self.initial.setdefault("actual_end", self.instance.planned_end)
+            # The instance's initial has the keys with None: fill them, not setdefault.
+            self.initial["actual_start"] = self.instance.planned_start
+            self.initial["actual_end"] = self.instance.planned_end
         if not self.instance.is_open:
             del self.fields["participant_count"]
 
@@ -98,7 +100,17 @@ class RecordForm(forms.ModelForm):
         start, end = data.get("actual_start"), data.get("actual_end")
         if start and end and end <= start:
             self.add_error("actual_end", "结束时间须晚于开始时间。")
+        planned = self.instance.planned_start
+        # (A start in the future is refused by the service anyway, with its own message.)
+        if (start and planned and start <= timezone.now() and abs(start - planned) > self.FAR_FROM_PLAN
+                and not data.get("confirm_date")):
+            local = timezone.localtime(planned)
+            self.add_error("actual_start", f"实际开始日期与计划（{local:%Y年%-m月%-d日}）相差较大，请核对；"
+                                           "确认无误请勾选下方“确认无误”后再保存。")
+            self.show_confirm_date = True
         return data
+
+    show_confirm_date = False
 
 
 ATTENDANCE_CHOICES = [(s, label) for s, label in AttendanceStatus.choices if s != AttendanceStatus.EXPECTED]

@@ -15,7 +15,8 @@ from .forms import AccountForm, MemberFilterForm, MemberForm
 from .selectors import member_list as select_members
 
 
-def member_list(request: HttpRequest) -> HttpResponse:
+def _filtered_members(request: HttpRequest):
+    """The roster's filter form and the members it selects: the same for the list and its printout."""
     access.require(access.can_list_members(request.user))
     organisations = access.organisations_managed_by(request.user).active().order_by("path")
     form = MemberFilterForm(request.GET or None, organisations=organisations)
@@ -28,10 +29,31 @@ def member_list(request: HttpRequest) -> HttpResponse:
         employment_status=filters.get("employment_status") or "",
         sort=filters.get("sort") or "",
     )
+    return form, filters, members
+
+
+def member_list(request: HttpRequest) -> HttpResponse:
+    form, _, members = _filtered_members(request)
     page = Paginator(members, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "members/member_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+# Above this many rows the roster is printed one organisation at a time (a printout of a whole province
+# helps nobody and the page would not stay small).
+ROSTER_PRINT_LIMIT = 3000
+
+
+@require_GET
+def member_roster_print(request: HttpRequest) -> HttpResponse:
+    """The whole filtered roster (every row, not one page of 30) laid out for A4, phones masked."""
+    _, filters, members = _filtered_members(request)
+    rows = list(members[:ROSTER_PRINT_LIMIT + 1])
+    return render(request, "members/roster_print.html", {
+        "rows": rows[:ROSTER_PRINT_LIMIT], "too_many": len(rows) > ROSTER_PRINT_LIMIT, "limit": ROSTER_PRINT_LIMIT,
+        "organisation": filters.get("organisation"), "query": request.GET.urlencode(),
+    })
 
 
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -76,6 +76,9 @@ MATRIX = {
     "members:member_create": (lambda c: {}, {
         "anonymous": LOGIN, "outsider": FORBIDDEN, "member": FORBIDDEN, "secretary": OK, "other_secretary": OK,
         "admin": OK}),
+    "members:member_roster_print": (lambda c: {}, {
+        "anonymous": LOGIN, "outsider": FORBIDDEN, "member": FORBIDDEN, "secretary": OK, "other_secretary": OK,
+        "admin": OK}),
     "members:member_detail": (lambda c: {"pk": c.member.pk}, {
         "anonymous": LOGIN, "outsider": NOT_FOUND, "member": OK, "secretary": OK, "other_secretary": NOT_FOUND,
         "admin": OK}),

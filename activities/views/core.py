@@ -11,10 +11,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from branches import access
 from branches.models import Organisation
+from core.forms import add_service_error
 
 from .. import services
 from ..choices import AttendanceRole, AttendanceStatus, RecordedBy
@@ -26,7 +27,6 @@ from ..forms import (
     CancelForm,
     ObserverForm,
     RecordForm,
-    add_service_error,
 )
 from ..models import Attendance
 from ..planning import year_plan_proposal
@@ -97,6 +97,24 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "activities/activity_detail.html", context)
 
 
+@require_GET
+def activity_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting record as a formal 会议记录 on A4: who came, who was on leave and why, what was said and
+    decided, with signature lines for the host and the recorder. The host organisation's secretaries only."""
+    activity = access.get_activity_for(request.user, pk, write=True)
+    rows = attendance_rows(activity)
+    attendees = [row for row in rows if row.role == AttendanceRole.ATTENDEE]
+    by_status = {status: [row for row in attendees if row.status == status] for status in AttendanceStatus.values}
+    return render(request, "activities/minutes_print.html", {
+        "activity": activity,
+        "expected": attendees,
+        "present": by_status[AttendanceStatus.PRESENT],
+        "on_leave": by_status[AttendanceStatus.LEAVE],
+        "absent": by_status[AttendanceStatus.ABSENT] + by_status[AttendanceStatus.EXPECTED],
+        "others": [row for row in rows if row.role != AttendanceRole.ATTENDEE],
+    })
+
+
 @require_http_methods(["GET", "POST"])
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access.get_activity_for(request.user, pk, write=True)
@@ -136,7 +154,9 @@ def activity_record(request: HttpRequest, pk: int) -> HttpResponse:
         initial[f"status_{row.pk}"] = row.status if row.status != AttendanceStatus.EXPECTED else AttendanceStatus.PRESENT
         initial[f"reason_{row.pk}"] = row.leave_reason
     attendance_form = _attendance_form_class(rows)(request.POST or None, initial=initial, prefix="att")
-    observer_form = ObserverForm(request.POST or None, prefix="obs")
+    # The observer row is optional: left empty it is not validated (no "required" errors beside a real one).
+    observer_form = ObserverForm(request.POST or None, prefix="obs", empty_permitted=True,
+                                 use_required_attribute=False)
     if request.method == "POST":
         valid = record_form.is_valid() & attendance_form.is_valid()
         for row in rows:
@@ -147,7 +167,8 @@ def activity_record(request: HttpRequest, pk: int) -> HttpResponse:
         if valid:
             try:
                 with transaction.atomic():
-                    record = {k: v for k, v in record_form.cleaned_data.items() if k not in ("actual_start", "actual_end")}
+                    record = {k: v for k, v in record_form.cleaned_data.items()
+                          if k not in ("actual_start", "actual_end", "confirm_date")}
                     services.activity_mark_held(activity=activity, by=request.user,
                                                 actual_start=record_form.cleaned_data["actual_start"],
                                                 actual_end=record_form.cleaned_data["actual_end"], **record)
@@ -263,5 +284,6 @@ urlpatterns = [
     path("<int:pk>/", activity_detail, name="activity_detail"),
     path("<int:pk>/edit/", activity_edit, name="activity_edit"),
     path("<int:pk>/record/", activity_record, name="activity_record"),
+    path("<int:pk>/minutes/", activity_minutes, name="activity_minutes"),
     path("<int:pk>/cancel/", activity_cancel, name="activity_cancel"),
 ]

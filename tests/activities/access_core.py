@@ -36,6 +36,9 @@ MATRIX = {
     "activities:activity_record": (branch_a_activity, {
         "anonymous": LOGIN, "outsider": NOT_FOUND, "member": FORBIDDEN, "secretary": OK,
         "other_secretary": NOT_FOUND, "admin": OK}),
+    "activities:activity_minutes": (branch_a_activity, {
+        "anonymous": LOGIN, "outsider": NOT_FOUND, "member": FORBIDDEN, "secretary": OK,
+        "other_secretary": NOT_FOUND, "admin": OK}),
     "activities:activity_cancel": (branch_a_activity, {
         "anonymous": LOGIN, "outsider": NOT_FOUND, "member": FORBIDDEN, "secretary": OK,
         "other_secretary": NOT_FOUND, "admin": OK}),

@@ -1,0 +1,31 @@
+"""The printed roster: every row of the filter, not one page of 30; refused politely when it would be huge."""
+
+import pytest
+
+from members import views
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_printout_lists_every_member_of_the_filter_not_one_page(city, login, settings):
+    settings.MEMBER_LIST_PAGE_SIZE = 5
+    MemberFactory.create_batch(12, organisation=city.branch_a)
+
+    listing = login(city.secretary).get("/members/").content.decode()
+    printout = login(city.secretary).get("/members/print/").content.decode()
+
+    assert listing.count('href="/members/') - listing.count('href="/members/new') < 13
+    assert printout.count("<tr><td class=\"text-end\">") == 13  # 12 + the member of the city fixture
+    assert "共 13 人" in printout
+    assert "乙党员" not in printout  # organisation B's member is not this secretary's
+
+
+def test_a_huge_printout_asks_to_choose_an_organisation(city, login, monkeypatch):
+    monkeypatch.setattr(views, "ROSTER_PRINT_LIMIT", 3)
+    MemberFactory.create_batch(4, organisation=city.branch_a)
+
+    page = login(city.secretary).get("/members/print/").content.decode()
+
+    assert "请先在名册中选择一个党组织" in page
+    assert 'data-testid="roster-print"' not in page
