@@ -7,6 +7,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import user_guide_dismiss
+from core.todo import todos_for
 
 from oversight.dashboard import home_context
 
@@ -20,8 +21,9 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    # Admins get the working committee's dashboard, secretaries theirs, members their next activities.
-    return render(request, "home.html", home_context(request.user))
+    # Admins get the working committee's dashboard, secretaries theirs (their 待办 first), members their next
+    # activities.
+    return render(request, "home.html", {**home_context(request.user), "todos": todos_for(request.user)})
 
 
 @login_not_required
