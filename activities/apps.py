@@ -8,3 +8,6 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
+        from .registrations import register
+
+        register()

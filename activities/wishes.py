@@ -10,7 +10,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from branches import access
+from activities import access
 from branches.models import Organisation
 from core.files import image_store, photo_prepare, removed_on_failure
 

@@ -5,13 +5,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from activities.selectors import member_attendance_summary, member_recent_attendances
 from audit.services import personal_data_viewed
-from branches import access
 from branches.models import CommitteePosition
+from members import access
 
 from . import services
 from .forms import AccountForm, MemberFilterForm, MemberForm
+from .panels import member_panel_context
 from .selectors import member_list as select_members
 
 
@@ -40,10 +40,9 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/member_detail.html", {
         "member": member,
         "positions": positions,
-        "attendance_summary": member_attendance_summary(member),
-        "recent_attendances": member_recent_attendances(member),
         "can_manage": access.can_manage_member(request.user, member),
         "can_reveal": access.can_see_personal_data(request.user),
+        **member_panel_context(member),
     })
 
 

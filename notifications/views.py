@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from branches import access
+from notifications import access
 
 from . import services, tasks
 from .forms import SettingsForm, WebhookForm

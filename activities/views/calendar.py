@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from branches import access
+from activities import access
 
 from .. import ical
 from ..calendar_selectors import (

@@ -13,7 +13,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from branches import access
+from activities import access
 from branches.models import Organisation
 
 from .. import services

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from branches import access
+from activities import access
 from branches.models import Organisation
 from core.files import ACCEPT, private_file_response
 from core.forms import add_service_error

@@ -9,9 +9,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from branches import access
 from core.forms import add_service_error
 from core.paging import chosen_year
+from members import access
 from members.models import Member
 
 from .. import services
