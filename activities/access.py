@@ -7,13 +7,23 @@ from django.http import Http404
 
 from branches.access import *  # noqa: F403
 from branches.access import __all__ as _tree_rules
-from branches.access import can_manage_organisation, is_admin, is_secretary, managed_paths, own_member, path_condition
+from branches.access import (
+    can_manage_organisation,
+    is_admin,
+    is_secretary,
+    managed_paths,
+    organisations_visible_to,
+    own_member,
+    path_condition,
+)
 from branches.models import Organisation
 
-from .models import Activity
+from .choices import WishStatus
+from .models import Activity, MicroWish
 
 __all__ = [*_tree_rules, "activities_visible_to", "can_manage_activity", "get_activity_for",
-           "can_plan_activities"]
+           "can_plan_activities", "wishes_visible_to", "get_wish_for", "can_manage_wish", "can_claim_wish",
+           "can_fulfil_wish", "wish_rights"]
 
 
 def activities_visible_to(user):
@@ -52,3 +62,54 @@ def get_activity_for(user, pk, *, write: bool = False):
 
 def can_plan_activities(user) -> bool:
     return is_admin(user) or is_secretary(user)
+
+
+# --- micro-wishes ----------------------------------------------------------------------------------
+
+def wishes_visible_to(user):
+    """Wishes of the organisations the user may open (admin: all; secretary: theirs and below; member: own),
+    and those published on an activity the user may open (so the activity page and the board agree)."""
+    if is_admin(user):
+        return MicroWish.objects.all()
+    return MicroWish.objects.filter(Q(organisation__in=organisations_visible_to(user).values("pk"))
+                                    | Q(activity__in=activities_visible_to(user).values("pk")))
+
+
+def get_wish_for(user, pk) -> MicroWish:
+    """A wish the user may see, or 404 (its existence is not leaked)."""
+    try:
+        return wishes_visible_to(user).select_related("organisation", "claimed_by", "activity").get(pk=pk)
+    except (MicroWish.DoesNotExist, ValueError):
+        raise Http404("没有找到该心愿。")
+
+
+def can_manage_wish(user, wish: MicroWish) -> bool:
+    """Entering a wish, releasing a claim: a secretary of the wish's organisation (or an admin)."""
+    return can_manage_organisation(user, wish.organisation)
+
+
+def _is_claimer(user, wish: MicroWish) -> bool:
+    member = own_member(user)
+    return member is not None and wish.claimed_by_id == member.pk
+
+
+def can_claim_wish(user, wish: MicroWish) -> bool:
+    """Any member who sees an open wish may claim it."""
+    return own_member(user) is not None and wish.status == WishStatus.OPEN
+
+
+def can_fulfil_wish(user, wish: MicroWish) -> bool:
+    """The claimer, or a secretary of the wish's organisation (only a claimed wish can be fulfilled)."""
+    return _is_claimer(user, wish) or can_manage_wish(user, wish)
+
+
+def wish_rights(user, wish: MicroWish) -> dict[str, bool]:
+    """Per-row rights for the board (no queries: roles and member are cached on the user)."""
+    can_manage = can_manage_wish(user, wish)
+    is_mine = _is_claimer(user, wish)
+    return {
+        "can_manage": can_manage,
+        "is_mine": is_mine,
+        "can_claim": can_claim_wish(user, wish),
+        "can_fulfil": wish.status == WishStatus.CLAIMED and (is_mine or can_manage),
+    }

@@ -21,7 +21,7 @@ from .choices import RoleKind
 from .models import Organisation, Role
 
 __all__ = [
-    "is_admin", "managed_paths", "is_secretary", "own_member", "path_condition",
+    "is_admin", "managed_paths", "organisations_run_by", "is_secretary", "own_member", "path_condition",
     "organisations_managed_by", "organisations_visible_to", "can_manage_organisation", "get_organisation_for",
     "can_list_members", "can_see_personal_data", "require",
     "scoped", "get_scoped", "scoped_to_managed", "get_managed_object", "get_own_object",
@@ -63,6 +63,14 @@ def managed_paths(user) -> list[str]:
     if not user.is_authenticated:
         return []
     return [path for kind, _, path in _roles(user) if kind == RoleKind.SECRETARY and path]
+
+
+def organisations_run_by(user) -> QuerySet[Organisation]:
+    """The organisations the user was made secretary of (the top of each managed subtree)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(pk__in=[organisation_id for kind, organisation_id, path in _roles(user)
+                                               if kind == RoleKind.SECRETARY and path])
 
 
 def is_secretary(user) -> bool:

@@ -24,8 +24,8 @@ from activities.choices import REGULAR_KINDS, ActivityStatus
 from activities.models import Activity
 from audit.models import Action
 from audit.services import action_log
-from branches import access
 from branches.models import Organisation
+from oversight import access
 
 from .. import compliance
 from ..export_matrix import CONTENT_TYPE, filename_for, matrix_xlsx
@@ -52,9 +52,7 @@ def _year_from(request: HttpRequest, today: dt.date) -> int:
 def _scope_label(user) -> str:
     if access.is_admin(user):
         return "全部党组织"
-    # The organisations the secretary was given (the top of each managed subtree), by their paths.
-    tops = [int(p.strip("/").split("/")[-1]) for p in access.managed_paths(user)]
-    return "、".join(Organisation.objects.filter(pk__in=tops).order_by("path").values_list("name", flat=True))
+    return "、".join(access.organisations_run_by(user).order_by("path").values_list("name", flat=True))
 
 
 # --- the matrix ---------------------------------------------------------------------------------
