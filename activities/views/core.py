@@ -17,7 +17,7 @@ from activities import access
 from branches.models import Organisation
 
 from .. import services
-from ..choices import AttendanceRole, AttendanceStatus, RecordedBy
+from ..choices import AttendanceStatus, RecordedBy
 from ..forms import (
     ATTENDANCE_CHOICES,
     ActivityFilterForm,
@@ -28,7 +28,6 @@ from ..forms import (
     RecordForm,
     add_service_error,
 )
-from ..models import Attendance
 from ..planning import year_plan_proposal
 from ..selectors import activity_list as select_activities
 from ..selectors import attendance_counts, attendance_rows
@@ -160,11 +159,9 @@ def activity_record(request: HttpRequest, pk: int) -> HttpResponse:
                             services.attendance_record(attendance=row, by=request.user, status=status, via=via,
                                                        leave_reason=reason)
                     if observer_form.has_changed() and observer_form.is_valid():
-                        Attendance.objects.create(
-                            activity=activity, guest_name=observer_form.cleaned_data["name"],
-                            guest_unit=observer_form.cleaned_data["unit"], role=AttendanceRole.OBSERVER,
-                            status=AttendanceStatus.PRESENT, recorded_via=RecordedBy.SECRETARY,
-                            recorded_by=request.user, recorded_at=timezone.now())
+                        services.observer_add(activity=activity, by=request.user,
+                                              name=observer_form.cleaned_data["name"],
+                                              unit=observer_form.cleaned_data["unit"])
             except ValidationError as error:
                 add_service_error(record_form, error)
             else:
