@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from members.validators import MOBILE_RE
+from core.validators import MOBILE_RE
 
 
 class PhoneBackend(ModelBackend):

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from members.validators import validate_mobile
+from core.validators import validate_mobile
 
 
 class User(AbstractUser):

@@ -7,9 +7,7 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "组织生活"
 
     def ready(self):
-        from core import todo
-
         from . import signals  # noqa: F401
-        from .todo import meetings_to_record
+        from .registrations import register
 
-        todo.register("activities.meetings_to_record", meetings_to_record)
+        register()

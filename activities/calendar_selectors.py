@@ -10,7 +10,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from branches import access
+from activities import access
 from branches.models import Organisation
 
 from .choices import ActivityKind, ActivityStatus

@@ -131,7 +131,7 @@ def calendar_feed_for(*, user) -> CalendarFeed:
 
 
 @transaction.atomic
-def calendar_feed_reset(*, user, request=None) -> CalendarFeed:
+def calendar_feed_reset(*, user, ip: str | None = None) -> CalendarFeed:
     """A new token: the old feed URL stops answering at once."""
     from audit.models import Action
     from audit.services import action_log
@@ -139,5 +139,5 @@ def calendar_feed_reset(*, user, request=None) -> CalendarFeed:
     feed = calendar_feed_for(user=user)
     feed.token = _new_token()
     feed.save(update_fields=["token"])
-    action_log(request=request, actor=user, action=Action.CALENDAR_FEED_RESET)
+    action_log(ip=ip, actor=user, action=Action.CALENDAR_FEED_RESET)
     return feed

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from branches import access
+from activities import access
 
 from .choices import AttendanceStatus
 from .models import Activity, Attendance

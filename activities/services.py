@@ -12,7 +12,7 @@ from branches.models import CommitteePosition, Organisation
 from members.models import Member
 
 from . import tasks
-from .choices import ActivityKind, ActivityStatus, AttendanceStatus, RecordedBy
+from .choices import ActivityKind, ActivityStatus, AttendanceRole, AttendanceStatus, RecordedBy
 from .models import Activity, ActivityPlan, Attendance
 
 
@@ -136,6 +136,15 @@ def attendance_record(*, attendance: Attendance, by, status: str, via: str = Rec
     attendance.recorded_at = timezone.now()
     attendance.save()
     return attendance
+
+
+def observer_add(*, activity: Activity, by, name: str, unit: str = "") -> Attendance:
+    """A guest who sat in (列席), recorded by the secretary as present."""
+    observer = Attendance(activity=activity, guest_name=name, guest_unit=unit, role=AttendanceRole.OBSERVER,
+                          status=AttendanceStatus.PRESENT, recorded_via=RecordedBy.SECRETARY, recorded_by=by,
+                          recorded_at=timezone.now())
+    observer.save()
+    return observer
 
 
 def month_day(year: int, month: int, day: int) -> dt.date:

@@ -7,28 +7,29 @@ fulfilment only of a claimed wish, photos validated like activity photos)."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
-from django.http import Http404
 from django.utils import timezone
 
-from branches import access
+from activities import access
 from branches.models import Organisation
 from core.files import image_store, photo_prepare, removed_on_failure
+from core.workflow import Workflow
 
 from .choices import ActivityKind, WishStatus
 from .models import Activity, MicroWish
 
 WISH_PHOTO_MAX_SIDE = 1600
 
-# The legal status changes and the Chinese name of each. Anything else is refused.
-TRANSITIONS: dict[tuple[str, str], str] = {
+# The legal status changes and the Chinese name of each (a core.workflow table). Anything else is refused.
+WISH = Workflow(WishStatus, {
     (WishStatus.OPEN, WishStatus.CLAIMED): "认领",
     (WishStatus.CLAIMED, WishStatus.FULFILLED): "标记为已实现",
     (WishStatus.CLAIMED, WishStatus.OPEN): "退回待认领",
-}
+}, noun="该心愿")
+TRANSITIONS = WISH.moves
 
 
 def _move(wish: MicroWish, to: str) -> None:
-    if (wish.status, to) in TRANSITIONS:
+    if WISH.can(wish.status, to):
         wish.status = to
         return
     if wish.status == WishStatus.CLAIMED and to == WishStatus.CLAIMED:
@@ -37,6 +38,7 @@ def _move(wish: MicroWish, to: str) -> None:
         raise ValidationError("该心愿已经实现，不能再更改。", code="already_fulfilled")
     if wish.status == WishStatus.OPEN and to == WishStatus.FULFILLED:
         raise ValidationError("该心愿还没有党员认领，认领后才能标记为已实现。", code="not_claimed")
+    # Not WISH.check: releasing an open wish reads better as "cannot become open" than "is already open".
     raise ValidationError(f"该心愿当前为“{wish.get_status_display()}”，不能改为“{WishStatus(to).label}”。",
                           code="illegal_transition")
 
@@ -104,26 +106,9 @@ def wish_fulfil(*, wish: MicroWish, note: str, photo=None) -> MicroWish:
 
 # --- reads --------------------------------------------------------------------------------
 
-def wishes_visible_to(user) -> QuerySet[MicroWish]:
-    """Wishes of the organisations the user may open (admin: all; secretary: theirs and below; member: own),
-    and those published on an activity the user may open (so the activity page and the board agree)."""
-    if access.is_admin(user):
-        return MicroWish.objects.all()
-    return MicroWish.objects.filter(Q(organisation__in=access.organisations_visible_to(user).values("pk"))
-                                    | Q(activity__in=access.activities_visible_to(user).values("pk")))
-
-
-def get_wish_for(user, pk) -> MicroWish:
-    """A wish the user may see, or 404 (its existence is not leaked)."""
-    try:
-        return wishes_visible_to(user).select_related("organisation", "claimed_by", "activity").get(pk=pk)
-    except (MicroWish.DoesNotExist, ValueError):
-        raise Http404("没有找到该心愿。")
-
-
 def wish_board(*, user, organisation: Organisation | None = None, status: str = "") -> tuple[QuerySet, dict]:
     """The board's wishes (open first, newest first) and the counts per status, counted in the database."""
-    wishes = wishes_visible_to(user)
+    wishes = access.wishes_visible_to(user)
     if organisation is not None:
         wishes = wishes.filter(organisation__path__startswith=organisation.path)
     counts = wishes.aggregate(

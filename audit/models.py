@@ -10,6 +10,9 @@ class Action(models.TextChoices):
     ACCOUNT_CREATED = "ACCOUNT_CREATED", "创建账号"
     CALENDAR_FEED_RESET = "CALENDAR_FEED_RESET", "重置日历订阅地址"
     EXEMPTION_GRANTED = "EXEMPTION_GRANTED", "批准要求豁免"
+    WEBHOOK_CREATED = "WEBHOOK_CREATED", "添加群机器人"
+    WEBHOOK_UPDATED = "WEBHOOK_UPDATED", "修改群机器人"
+    WEBHOOK_DELETED = "WEBHOOK_DELETED", "删除群机器人"
 
 
 class ActionLog(models.Model):

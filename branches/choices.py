@@ -1,12 +1,6 @@
 from django.db import models
 
-
-class OrganisationKind(models.TextChoices):
-    WORKING_COMMITTEE = "WORKING_COMMITTEE", "机关工委"
-    PARTY_COMMITTEE = "PARTY_COMMITTEE", "党委"
-    GENERAL_BRANCH = "GENERAL_BRANCH", "党总支"
-    BRANCH = "BRANCH", "党支部"
-    TEMPORARY_BRANCH = "TEMPORARY_BRANCH", "临时党支部"
+from core.choices import OrganisationKind  # noqa: F401  (re-exported: the rules tables name it too)
 
 
 class OrganisationStatus(models.TextChoices):

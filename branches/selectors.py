@@ -5,8 +5,7 @@ import datetime as dt
 from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Q
 
-from members.choices import MembershipStatus, Stage
-from members.models import Member
+from core.choices import MembershipStatus, Stage
 from rules.models import Threshold, ThresholdCode
 
 from . import access
@@ -70,8 +69,10 @@ def stage_counts(members) -> dict[str, int]:
 
 def organisation_summary(organisation: Organisation) -> dict:
     today = dt.date.today()
-    subtree = Member.objects.filter(organisation__path__startswith=organisation.path)
-    counts = stage_counts(Member.objects.filter(organisation=organisation))
+    # The member register through the reverse relation: members stands on branches, not the other way.
+    members = organisation.members.model.objects
+    subtree = members.filter(organisation__path__startswith=organisation.path)
+    counts = stage_counts(members.filter(organisation=organisation))
     term = Term.objects.filter(organisation=organisation).order_by("-starts_on").first()
     positions = list(
         CommitteePosition.objects.current(today).filter(organisation=organisation)

@@ -3,10 +3,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from audit.models import Action
-from audit.services import action_log
+from core.http import client_address
 
-from . import access
+from . import access, services
 from .forms import OrganisationFilterForm, OrganisationForm
 from .selectors import organisation_summary, organisation_tree, units_for_filter
 
@@ -39,9 +38,9 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.get_organisation_for(request.user, pk, write=True)
     form = OrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        action_log(request=request, action=Action.ORGANISATION_UPDATED, organisation=organisation,
-                   detail="、".join(str(form.fields[f].label) for f in form.changed_data))
+        services.organisation_update(organisation=form.save(commit=False), by=request.user,
+                                     ip=client_address(request),
+                                     changed=[str(form.fields[f].label) for f in form.changed_data])
         messages.success(request, "党组织信息已保存。")
         return redirect(organisation)
     return render(request, "branches/organisation_form.html", {"form": form, "organisation": organisation})

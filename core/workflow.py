@@ -31,6 +31,8 @@ class Workflow:
     moves: Mapping[tuple[str, str], str]
     noun: str = "该记录"
     decided: frozenset[str] | None = None
+    # The refusal of any move out of a final state; {noun} and {current} (the state's label) are filled in.
+    final_message: str = "{noun}已经“{current}”，不能再更改。"
     _finals: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self):
@@ -61,7 +63,7 @@ class Workflow:
             return action
         current_label, target_label = self.states(current).label, self.states(target).label
         if current in self._finals:
-            raise ValidationError(f"{self.noun}已经“{current_label}”，不能再更改。", code="final")
+            raise ValidationError(self.final_message.format(noun=self.noun, current=current_label), code="final")
         if current == target:
             raise ValidationError(f"{self.noun}已经是“{current_label}”状态。", code="same_status")
         raise ValidationError(f"{self.noun}当前为“{current_label}”，不能改为“{target_label}”。",

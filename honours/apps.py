@@ -7,4 +7,8 @@ class HonoursConfig(AppConfig):
     verbose_name = "表彰与品牌"
 
     def ready(self):
+        from members.panels import register_member_panel
+
         from . import signals  # noqa: F401
+
+        register_member_panel("honours", template="honours/_member_panel.html", order=10)

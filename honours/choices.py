@@ -41,21 +41,4 @@ class SelectionStatus(models.TextChoices):
 
 TOP = 10  # "十佳"
 
-# Every workflow's legal steps, in one place. A step not listed here is refused by the services.
-TRANSITIONS = {
-    NominationStatus: {
-        NominationStatus.SUBMITTED: {NominationStatus.APPROVED, NominationStatus.REJECTED},
-    },
-    RatingStatus: {
-        RatingStatus.SUBMITTED: {RatingStatus.CONFIRMED},
-    },
-    SelectionStatus: {
-        # The admin either opens scoring to the jury or marks the ten directly.
-        SelectionStatus.SHORTLISTING: {SelectionStatus.SCORING, SelectionStatus.DECIDED},
-        SelectionStatus.SCORING: {SelectionStatus.DECIDED},
-    },
-}
-
-
-def can_move(current, target) -> bool:
-    return target in TRANSITIONS[type(target)].get(current, set())
+# The legal steps of each workflow: honours/workflow.py (core.workflow tables).

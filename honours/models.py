@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from core.workflow import Decided
 from rules.models import Rule
 
 from .choices import (
@@ -22,6 +23,7 @@ from .choices import (
     SelectionSubject,
     Subject,
 )
+from .workflow import NOMINATION, RED_FLAG, SELECTION, STAR_RATING
 
 
 def _private_path(folder):
@@ -64,8 +66,10 @@ class CommendationTitle(Rule):
         return self.name
 
 
-class Nomination(models.Model):
+class Nomination(Decided):
     """A secretary's nomination of a member, or of their organisation, for a city-level title (推荐)."""
+
+    workflow = NOMINATION
 
     title = models.ForeignKey(CommendationTitle, verbose_name="称号", on_delete=models.PROTECT,
                               related_name="nominations")
@@ -176,8 +180,10 @@ class StarCriterion(Rule):
         return f"{self.year} {self.name}（{self.points}分）"
 
 
-class StarRating(models.Model):
+class StarRating(Decided):
     """A member's stars for a year (1–5), given by their secretary and confirmed by an admin."""
+
+    workflow = STAR_RATING
 
     member = models.ForeignKey("members.Member", verbose_name="党员", on_delete=models.CASCADE,
                                related_name="star_ratings")
@@ -188,9 +194,10 @@ class StarRating(models.Model):
     rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="评定人", on_delete=models.SET_NULL,
                                  null=True, blank=True, related_name="+")
     rated_at = models.DateTimeField("评定时间", auto_now=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人", on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+")
-    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人", on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+    comment = models.TextField("确认意见", blank=True)
 
     history = HistoricalRecords()
 
@@ -207,9 +214,15 @@ class StarRating(models.Model):
     def __str__(self):
         return f"{self.member} {self.year}年 {self.stars}星"
 
+    # Their former names (the confirmation is the decision): read by older code and tests.
+    confirmed_by = property(lambda self: self.decided_by)
+    confirmed_at = property(lambda self: self.decided_at)
 
-class RedFlagApplication(models.Model):
+
+class RedFlagApplication(Decided):
     """An organisation's application for 红旗党支部 in a year, scored against the year's criteria."""
+
+    workflow = RED_FLAG
 
     organisation = models.ForeignKey("branches.Organisation", verbose_name="党组织", on_delete=models.CASCADE,
                                      related_name="red_flag_applications")
@@ -219,9 +232,10 @@ class RedFlagApplication(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申报人", on_delete=models.SET_NULL,
                                      null=True, blank=True, related_name="+")
     submitted_at = models.DateTimeField("申报时间", auto_now_add=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人", on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+")
-    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="确认人", on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+    comment = models.TextField("确认意见", blank=True)
 
     history = HistoricalRecords()
 
@@ -236,6 +250,10 @@ class RedFlagApplication(models.Model):
 
     def __str__(self):
         return f"{self.organisation} {self.year}年红旗党支部申报"
+
+    # Their former names (the confirmation is the decision): read by older code and tests.
+    confirmed_by = property(lambda self: self.decided_by)
+    confirmed_at = property(lambda self: self.decided_at)
 
 
 class RedFlagScore(models.Model):
@@ -297,6 +315,8 @@ class BrandPhoto(models.Model):
 
 class TopTenSelection(models.Model):
     """A year's "十佳" selection of brands or of open lectures."""
+
+    workflow = SELECTION
 
     year = models.PositiveSmallIntegerField("年度")
     subject = models.CharField("评选类别", max_length=20, choices=SelectionSubject.choices)

@@ -8,31 +8,12 @@ from branches import access
 from branches.models import Organisation
 
 from .choices import Level, SelectionStatus, SelectionSubject
-from .models import Brand, Commendation, Nomination, SelectionEntry, StarRating
+from .models import Brand, Commendation, SelectionEntry, StarRating
 
 
 def in_scope(organisations) -> Q:
     """An honour of an organisation in scope, or of a member of one."""
     return Q(organisation__in=organisations) | Q(member__organisation__in=organisations)
-
-
-def commendations_visible_to(user) -> QuerySet[Commendation]:
-    """Admin: all; secretary: their organisations' and their members'; member: their own."""
-    base = Commendation.objects.select_related("title", "organisation", "member", "member__organisation")
-    if access.is_admin(user):
-        return base
-    condition = Q(pk__in=[])
-    if access.is_secretary(user):
-        condition |= in_scope(access.organisations_managed_by(user))
-    member = access.own_member(user)
-    if member is not None:
-        condition |= Q(member=member)
-    return base.filter(condition)
-
-
-def nominations_visible_to(user) -> QuerySet[Nomination]:
-    return access.scoped_to_managed(user, Nomination.objects.select_related(
-        "title", "organisation", "member", "nominated_by", "decided_by"))
 
 
 def member_honours(member) -> dict:

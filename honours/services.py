@@ -1,7 +1,7 @@
 """Writes for commendations, nominations, star ratings, brands and top-ten selections.
 
 Views have asked `branches.access` already; these functions keep the records right: full_clean before save, one
-transaction per business step, and every status change checked against `choices.TRANSITIONS`. Approving is an
+transaction per business step, and every status change checked against its table in `workflow.py`. Approving is an
 admin's act, so the nomination service refuses anyone else even if a view forgot to ask."""
 
 from collections.abc import Iterable
@@ -17,7 +17,7 @@ from branches import access
 from core.files import image_store, photos_prepare, removed_on_failure
 from oversight.evidence import evidence_prepare
 
-from .choices import TOP, NominationStatus, RatingStatus, SelectionStatus, SelectionSubject, Subject, can_move
+from .choices import TOP, NominationStatus, RatingStatus, SelectionStatus, SelectionSubject, Subject
 from .models import (
     Brand,
     BrandPhoto,
@@ -32,11 +32,7 @@ from .models import (
     StarRating,
     TopTenSelection,
 )
-
-
-def _step(current: str, target) -> None:
-    if not can_move(current, target):
-        raise ValidationError(f"当前状态下不能执行该操作（{target.label}）。", code="illegal_step")
+from .workflow import SELECTION
 
 
 def _check_subject(title: CommendationTitle, organisation, member) -> None:
@@ -98,9 +94,7 @@ def nomination_decide(*, nomination: Nomination, by, approve: bool, comment: str
     with transaction.atomic():
         nomination = Nomination.objects.select_for_update(of=("self",)).select_related("title", "organisation", "member").get(
             pk=nomination.pk)
-        _step(nomination.status, target)
-        nomination.status, nomination.decided_by, nomination.decided_at, nomination.comment = (
-            target, by, timezone.now(), comment)
+        nomination.move_to(target, by=by, comment=comment)
         nomination.full_clean()
         nomination.save()
         if approve:
@@ -127,9 +121,8 @@ def star_rating_save(*, member, year: int, stars: int, reason: str, by) -> StarR
 def _confirm(row, by):
     if not access.is_admin(by):
         raise PermissionDenied("只有工委管理员可以确认。")
-    _step(row.status, RatingStatus.CONFIRMED)
-    row.status, row.confirmed_by, row.confirmed_at = RatingStatus.CONFIRMED, by, timezone.now()
-    row.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    row.move_to(RatingStatus.CONFIRMED, by=by)
+    row.save(update_fields=["status", "decided_by", "decided_at"])
     return row
 
 
@@ -206,7 +199,7 @@ def entry_add(*, selection: TopTenSelection, brand: Brand | None = None, activit
 
 
 def scoring_open(*, selection: TopTenSelection) -> TopTenSelection:
-    _step(selection.status, SelectionStatus.SCORING)
+    SELECTION.check(selection.status, SelectionStatus.SCORING)
     if not selection.entries.filter(shortlisted=True).exists():
         raise ValidationError("还没有入围项目。")
     selection.status = SelectionStatus.SCORING
@@ -224,7 +217,7 @@ def jury_score(*, entry: SelectionEntry, juror, score: int) -> JuryScore:
 
 
 def _decide(selection: TopTenSelection, ordered_ids: list[int]) -> TopTenSelection:
-    _step(selection.status, SelectionStatus.DECIDED)
+    SELECTION.check(selection.status, SelectionStatus.DECIDED)
     with transaction.atomic():
         selection.entries.update(rank=None)
         for rank, pk in enumerate(ordered_ids[:TOP], start=1):

@@ -1,20 +1,7 @@
 from django.db import models
 
-
-class Stage(models.TextChoices):
-    APPLICANT = "APPLICANT", "入党申请人"
-    ACTIVIST = "ACTIVIST", "入党积极分子"
-    CANDIDATE = "CANDIDATE", "发展对象"
-    PROBATIONARY = "PROBATIONARY", "预备党员"
-    FULL = "FULL", "正式党员"
-
-
-class MembershipStatus(models.TextChoices):
-    ACTIVE = "ACTIVE", "在册"
-    TRANSFERRED_OUT = "TRANSFERRED_OUT", "已转出"
-    SUSPENDED = "SUSPENDED", "停止党籍"
-    EXPELLED = "EXPELLED", "出党"
-    DECEASED = "DECEASED", "去世"
+# Re-exported: the organisation pages (branches) count members by them too.
+from core.choices import MembershipStatus, Stage  # noqa: F401
 
 
 class Gender(models.TextChoices):

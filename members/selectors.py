@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
-from branches import access
 from branches.models import Organisation
+from members import access
 
 from .models import Member
 

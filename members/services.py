@@ -9,26 +9,27 @@ from .models import Member
 
 
 @transaction.atomic
-def member_create(*, by, request=None, **fields) -> Member:
+def member_create(*, by, ip: str | None = None, **fields) -> Member:
     member = Member(**fields)
     member.full_clean()
     member.save()
-    action_log(request=request, actor=by, action=Action.MEMBER_CREATED, member=member,
+    action_log(ip=ip, actor=by, action=Action.MEMBER_CREATED, member=member,
                organisation=member.organisation, detail=member.name)
     return member
 
 
 @transaction.atomic
-def member_update(*, member: Member, by, request=None, changed: list[str] = ()) -> Member:
+def member_update(*, member: Member, by, ip: str | None = None, changed: list[str] = ()) -> Member:
     member.full_clean()
     member.save()
-    action_log(request=request, actor=by, action=Action.MEMBER_UPDATED, member=member,
+    action_log(ip=ip, actor=by, action=Action.MEMBER_UPDATED, member=member,
                organisation=member.organisation, detail="、".join(changed))
     return member
 
 
 @transaction.atomic
-def member_account_create(*, member: Member, by, username: str, password: str, email: str = "", request=None):
+def member_account_create(*, member: Member, by, username: str, password: str, email: str = "",
+                          ip: str | None = None):
     if member.user_id:
         raise ValidationError("该党员已有登录账号。")
     User = get_user_model()
@@ -41,6 +42,6 @@ def member_account_create(*, member: Member, by, username: str, password: str, e
     user.save()
     member.user = user
     member.save(update_fields=["user", "updated_at"])
-    action_log(request=request, actor=by, action=Action.ACCOUNT_CREATED, member=member,
+    action_log(ip=ip, actor=by, action=Action.ACCOUNT_CREATED, member=member,
                organisation=member.organisation, detail=username)
     return user

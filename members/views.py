@@ -5,13 +5,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from activities.selectors import member_attendance_summary, member_recent_attendances
 from audit.services import personal_data_viewed
-from branches import access
 from branches.models import CommitteePosition
+from core.http import client_address
+from members import access
 
 from . import services
 from .forms import AccountForm, MemberFilterForm, MemberForm
+from .panels import member_panel_context
 from .selectors import member_list as select_members
 
 
@@ -62,10 +63,9 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/member_detail.html", {
         "member": member,
         "positions": positions,
-        "attendance_summary": member_attendance_summary(member),
-        "recent_attendances": member_recent_attendances(member),
         "can_manage": access.can_manage_member(request.user, member),
         "can_reveal": access.can_see_personal_data(request.user),
+        **member_panel_context(member),
     })
 
 
@@ -73,7 +73,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def member_personal_data(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for(request.user, pk)
     access.require(access.can_see_personal_data(request.user))
-    personal_data_viewed(request=request, member=member, fields="公民身份号码、手机号码")
+    personal_data_viewed(by=request.user, ip=client_address(request), member=member, fields="公民身份号码、手机号码")
     return render(request, "members/_personal_data.html", {"member": member})
 
 
@@ -87,7 +87,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
     form = MemberForm(request.POST or None, initial=initial, organisations=organisations,
                       reveal_personal_data=True)
     if request.method == "POST" and form.is_valid():
-        member = services.member_create(by=request.user, request=request, **form.cleaned_data)
+        member = services.member_create(by=request.user, ip=client_address(request), **form.cleaned_data)
         messages.success(request, f"已添加党员 {member.name}。")
         return redirect(member)
     return render(request, "members/member_form.html", {"form": form})
@@ -100,9 +100,10 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = MemberForm(request.POST or None, instance=member, organisations=organisations,
                       reveal_personal_data=access.can_see_personal_data(request.user))
     if request.method == "GET" and not form.keeps_masked:
-        personal_data_viewed(request=request, member=member, fields="编辑表单中的公民身份号码、手机号码")
+        personal_data_viewed(by=request.user, ip=client_address(request), member=member,
+                             fields="编辑表单中的公民身份号码、手机号码")
     if request.method == "POST" and form.is_valid():
-        member = services.member_update(member=form.save(commit=False), by=request.user, request=request,
+        member = services.member_update(member=form.save(commit=False), by=request.user, ip=client_address(request),
                                changed=[str(form.fields[f].label) for f in form.changed_data])
         messages.success(request, "党员信息已保存。")
         return redirect(member)
@@ -117,7 +118,8 @@ def member_account_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(member)
     form = AccountForm(request.POST or None, initial={"username": member.phone or ""})
     if request.method == "POST" and form.is_valid():
-        services.member_account_create(member=member, by=request.user, request=request, **form.cleaned_data)
+        services.member_account_create(member=member, by=request.user, ip=client_address(request),
+                                       **form.cleaned_data)
         messages.success(request, f"已为 {member.name} 创建登录账号。")
         return redirect(member)
     return render(request, "members/account_form.html", {"form": form, "member": member})

@@ -1,6 +1,6 @@
 from functools import cache
 
-from branches import access
+from notifications import access
 
 
 def unread(request):

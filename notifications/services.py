@@ -22,6 +22,9 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from audit.models import Action
+from audit.services import action_log
+
 from . import channels
 from .choices import Channel, DeliveryStatus, Kind, Mode
 from .models import Delivery, Notification, NotificationSettings, WebhookEndpoint, recipient_key
@@ -227,6 +230,33 @@ def webhooks_for(organisation_ids: Iterable[int], *, duty: bool = False) -> dict
             "pk", "organisation_id"):
         endpoints.setdefault(organisation_id, []).append(pk)
     return endpoints
+
+
+def webhook_create(*, endpoint: WebhookEndpoint, organisation, by, ip: str | None = None) -> WebhookEndpoint:
+    """Add a group robot (filled in by the form) to an organisation, and log who did."""
+    with transaction.atomic():
+        endpoint.organisation = organisation
+        endpoint.created_by = by
+        endpoint.full_clean()
+        endpoint.save()
+        action_log(actor=by, ip=ip, action=Action.WEBHOOK_CREATED, organisation=organisation, detail=endpoint.name)
+    return endpoint
+
+
+def webhook_update(*, endpoint: WebhookEndpoint, by, ip: str | None = None) -> WebhookEndpoint:
+    with transaction.atomic():
+        endpoint.full_clean()
+        endpoint.save()
+        action_log(actor=by, ip=ip, action=Action.WEBHOOK_UPDATED, organisation=endpoint.organisation,
+                   detail=endpoint.name)
+    return endpoint
+
+
+def webhook_delete(*, endpoint: WebhookEndpoint, by, ip: str | None = None) -> None:
+    with transaction.atomic():
+        action_log(actor=by, ip=ip, action=Action.WEBHOOK_DELETED, organisation=endpoint.organisation,
+                   detail=endpoint.name)
+        endpoint.delete()
 
 
 def webhook_test(*, endpoint: WebhookEndpoint, by) -> Notification:

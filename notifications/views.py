@@ -11,7 +11,8 @@ from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from branches import access
+from core.http import client_address
+from notifications import access
 
 from . import services, tasks
 from .forms import SettingsForm, WebhookForm
@@ -88,10 +89,8 @@ def webhook_create(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.get_organisation_for(request.user, pk, write=True)
     form = WebhookForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        endpoint = form.save(commit=False)
-        endpoint.organisation = organisation
-        endpoint.created_by = request.user
-        endpoint.save()
+        services.webhook_create(endpoint=form.save(commit=False), organisation=organisation, by=request.user,
+                                ip=client_address(request))
         messages.success(request, "群机器人已添加。可以点“发送测试消息”检查是否设置成功。")
         return redirect("notifications:webhook_list", organisation.pk)
     return _webhook_form_page(request, form=form, organisation=organisation, title="添加群机器人")
@@ -102,7 +101,7 @@ def webhook_edit(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = access.get_webhook_for(request.user, pk)
     form = WebhookForm(request.POST or None, instance=endpoint)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.webhook_update(endpoint=form.save(commit=False), by=request.user, ip=client_address(request))
         messages.success(request, "群机器人设置已保存。")
         return redirect("notifications:webhook_list", endpoint.organisation_id)
     return _webhook_form_page(request, form=form, organisation=endpoint.organisation, title="修改群机器人")
@@ -112,7 +111,7 @@ def webhook_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def webhook_delete(request: HttpRequest, pk: int) -> HttpResponse:
     endpoint = access.get_webhook_for(request.user, pk)
     organisation_id = endpoint.organisation_id
-    endpoint.delete()
+    services.webhook_delete(endpoint=endpoint, by=request.user, ip=client_address(request))
     messages.success(request, "群机器人已删除，不再向该群推送。")
     return redirect("notifications:webhook_list", organisation_id)
 

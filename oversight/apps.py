@@ -8,4 +8,9 @@ class OversightConfig(AppConfig):
 
     def ready(self):
         # Connects the receiver that removes evidence files after their rows are deleted, however deleted.
+        from notifications.registry import register_admin_digest_lines
+
         from . import evidence  # noqa: F401
+        from .reminders import admin_digest_lines
+
+        register_admin_digest_lines("oversight", admin_digest_lines)

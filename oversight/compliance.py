@@ -35,13 +35,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from activities.choices import ActivityKind, ActivityStatus
 from activities.models import Activity
+from audit.models import Action
+from audit.services import action_log
 from branches.choices import OrganisationKind, OrganisationStatus, Position
 from branches.models import CommitteePosition, Organisation, PartyGroup
 from core.dates import local_midnight
@@ -543,3 +545,16 @@ def setup_problems(*, organisations: QuerySet, today: dt.date | None = None) -> 
             problems.append(Problem(org, ProblemCode.SILENT,
                                     f"近{silent_days}天没有已开展的组织生活（{when}）。"))
     return problems
+
+
+# --- writes -------------------------------------------------------------------------------------
+
+def exemption_grant(*, exemption, by, ip: str | None = None):
+    """Save an admin's exemption from a meeting requirement (filled in by the form) and log it; django-simple-
+    history keeps who changed what afterwards."""
+    with transaction.atomic():
+        exemption.granted_by = by
+        exemption.save()
+        action_log(actor=by, ip=ip, action=Action.EXEMPTION_GRANTED, organisation=exemption.organisation,
+                   detail=f"{exemption.get_activity_kind_display()}：{exemption.reason}")
+    return exemption

@@ -15,13 +15,13 @@ from django.utils import timezone
 
 from activities.choices import ActivityStatus, AttendanceStatus
 from activities.models import Activity, Attendance
-from branches import access
 from branches.choices import OrganisationKind
 from branches.models import Organisation, Role
 from branches.selectors import stage_counts
 from core.dates import local_midnight
 from members.choices import Stage
 from members.models import Member
+from oversight import access
 
 from . import compliance, duties, elections, reviews
 

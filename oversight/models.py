@@ -7,9 +7,11 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from activities.choices import ActivityKind
+from core.workflow import Decided
 from rules.models import Rule
 
 from .choices import DutyStatus, ItemVerdict, ReviewAction, ReviewStatus
+from .workflow import REVIEW
 
 
 class ChecklistItem(Rule):
@@ -33,8 +35,10 @@ class ChecklistItem(Rule):
         return self.title
 
 
-class StandardisationReview(models.Model):
+class StandardisationReview(Decided):
     """An organisation's yearly standardisation acceptance review (标准化验收)."""
+
+    workflow = REVIEW
 
     organisation = models.ForeignKey("branches.Organisation", verbose_name="党组织", on_delete=models.CASCADE,
                                      related_name="standardisation_reviews")
@@ -45,7 +49,7 @@ class StandardisationReview(models.Model):
     decided_at = models.DateTimeField("验收时间", null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="验收人", on_delete=models.SET_NULL,
                                    null=True, blank=True, related_name="+")
-    decision_comment = models.TextField("验收意见", blank=True)
+    comment = models.TextField("验收意见", blank=True)
 
     history = HistoricalRecords()
 
@@ -60,6 +64,15 @@ class StandardisationReview(models.Model):
 
     def get_absolute_url(self):
         return reverse("oversight:review_detail", args=[self.pk])
+
+    @property
+    def decision_comment(self) -> str:
+        """The decision's comment under its former name (exports and templates read it)."""
+        return self.comment
+
+    @decision_comment.setter
+    def decision_comment(self, value: str) -> None:
+        self.comment = value
 
 
 class ReviewItem(models.Model):

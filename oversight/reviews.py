@@ -2,11 +2,11 @@
 
 Who does what (checked here as well as in the views, so no caller can get round it):
 - the secretary of the organisation (or of one above it) starts the review, writes statements,
-  uploads evidence, submits and resubmits (`review_can_fill`);
+  uploads evidence, submits and resubmits (`access.review_can_fill`);
 - only a working-committee admin judges items and decides the review, and never one who is also
-  secretary of that organisation (`review_can_decide`): nobody passes their own review.
+  secretary of that organisation (`access.review_can_decide`): nobody passes their own review.
 
-Which status may follow which is `oversight.workflow.TRANSITIONS`. Every step writes a
+Which status may follow which is `oversight.workflow.REVIEW` (a core.workflow table). Every step writes a
 `ReviewEvent` (the timeline); django-simple-history keeps the field history of reviews and items.
 """
 
@@ -14,50 +14,23 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from branches import access
 from branches.choices import OrganisationKind, OrganisationStatus
 from branches.models import Organisation
 from core.files import removed_on_failure
 
+from . import access
 from .choices import ItemVerdict, ReviewAction, ReviewStatus
 from .evidence import PreparedEvidence, evidence_delete, evidence_store, evidences_prepare
 from .models import ChecklistItem, Evidence, ReviewEvent, ReviewItem, StandardisationReview
 from .reminders import review_returned_notify
 from .workflow import EDITABLE, UNDER_REVIEW, transition_check
 
-# --- who may -------------------------------------------------------------------------------
-
-
-def _is_secretary_of(user, organisation: Organisation) -> bool:
-    return any(organisation.path.startswith(path) for path in access.managed_paths(user))
-
-
-def review_can_fill(user, review: StandardisationReview) -> bool:
-    """The organisation's own secretaries (or those of an organisation above it) write the self-assessment."""
-    return _is_secretary_of(user, review.organisation)
-
-
-def review_can_decide(user, review: StandardisationReview) -> bool:
-    """Admins judge; an admin who is also this organisation's secretary may not judge its review."""
-    return access.is_admin(user) and not _is_secretary_of(user, review.organisation)
-
-
-def _require_filler(user, review: StandardisationReview) -> None:
-    if not review_can_fill(user, review):
-        raise PermissionDenied("只有本党组织的书记（党务工作者）可以填报自评。")
-
-
-def _require_decider(user, review: StandardisationReview) -> None:
-    if not access.is_admin(user):
-        raise PermissionDenied("只有工委管理员可以审核验收。")
-    if not review_can_decide(user, review):
-        raise PermissionDenied("您是该党组织的书记，不能审核本组织的验收。")
-
+# --- who may: oversight/access.py (checked here as well as in the views) ------------------------------
 
 # --- helpers --------------------------------------------------------------------------------
 
@@ -128,7 +101,7 @@ def review_start(*, organisation: Organisation, year: int, by) -> Standardisatio
     if organisation.status != OrganisationStatus.ACTIVE:
         raise ValidationError(f"{organisation.display_name}已撤销，不能开始验收。", code="dissolved")
     review = StandardisationReview(organisation=organisation, year=year)
-    _require_filler(by, review)
+    access.require_review_filler(by, review)
     if StandardisationReview.objects.filter(organisation=organisation, year=year).exists():
         raise ValidationError(f"{organisation.display_name} {year} 年度的标准化验收已经开始。", code="exists")
     checklist = checklist_for_year(year)
@@ -165,7 +138,7 @@ def review_save(*, review: StandardisationReview, by, statements: Mapping[int, s
 
     with removed_on_failure() as written, transaction.atomic():
         review = _locked(review)
-        _require_filler(by, review)
+        access.require_review_filler(by, review)
         _require_editable(review)
         editable = {item.pk: item for item in _editable_items(review)}
         # Posting an unchanged statement of a passed item is harmless; changing it or adding files is not.
@@ -205,7 +178,7 @@ def review_evidence_delete(*, evidence: Evidence, by) -> None:
     """Remove a file from an item the secretary may still change; the file goes after commit."""
     item = evidence.review_item
     review = _locked(item.review)
-    _require_filler(by, review)
+    access.require_review_filler(by, review)
     _require_editable(review)
     if item.pk not in {editable.pk for editable in _editable_items(review)}:
         raise ValidationError(f"“{item.checklist_item.title}”已审核通过，不能再修改。", code="item_not_editable")
@@ -240,7 +213,7 @@ def _require_complete(review: StandardisationReview) -> None:
 def review_submit(*, review: StandardisationReview, by) -> StandardisationReview:
     """DRAFT → SUBMITTED, once every item has a statement and every item that needs it has evidence."""
     review = _locked(review)
-    _require_filler(by, review)
+    access.require_review_filler(by, review)
     if review.status == ReviewStatus.RETURNED:
         raise ValidationError("该验收已退回整改，请整改后“重新提交”。", code="use_resubmit")
     action = transition_check(review.status, ReviewStatus.SUBMITTED)
@@ -255,7 +228,7 @@ def review_submit(*, review: StandardisationReview, by) -> StandardisationReview
 def review_resubmit(*, review: StandardisationReview, by) -> StandardisationReview:
     """RETURNED → SUBMITTED: the corrected items go back to 待审核 for the admin; passed items stay passed."""
     review = _locked(review)
-    _require_filler(by, review)
+    access.require_review_filler(by, review)
     if review.status == ReviewStatus.DRAFT:
         raise ValidationError("该验收尚未提交过，请使用“提交”。", code="use_submit")
     action = transition_check(review.status, ReviewStatus.SUBMITTED)
@@ -275,7 +248,7 @@ def review_resubmit(*, review: StandardisationReview, by) -> StandardisationRevi
 def _judge(item: ReviewItem, by, verdict: str, comment: str) -> ReviewItem:
     with transaction.atomic():
         review = _locked(item.review)
-        _require_decider(by, review)
+        access.require_review_decider(by, review)
         if review.status not in UNDER_REVIEW:
             raise ValidationError(f"该验收当前为“{review.get_status_display()}”，只有已提交待审核的验收才能审核。",
                                   code="not_under_review")
@@ -315,7 +288,7 @@ def _require_all_decided(grouped: dict[str, list[ReviewItem]]) -> None:
 def _decide(review: StandardisationReview, by, target: str) -> tuple[StandardisationReview, str,
                                                                        dict[str, list[ReviewItem]]]:
     review = _locked(review)
-    _require_decider(by, review)
+    access.require_review_decider(by, review)
     action = transition_check(review.status, target)
     grouped = _items_by_verdict(review)
     _require_all_decided(grouped)
@@ -346,10 +319,9 @@ def review_accept(*, review: StandardisationReview, by, comment: str = "") -> St
     if to_correct:
         raise ValidationError(f"{_titles(to_correct)}需整改，不能验收合格；请退回整改或判定不合格。",
                               code="items_need_correction")
-    review.status, review.decided_at, review.decided_by = ReviewStatus.ACCEPTED, timezone.now(), by
-    review.decision_comment = comment.strip()
+    review.move_to(ReviewStatus.ACCEPTED, by=by, comment=comment.strip())
     _save(review)
-    _event(review, action, by, comment=review.decision_comment)
+    _event(review, action, by, comment=review.comment)
     return review
 
 
@@ -359,25 +331,13 @@ def review_fail(*, review: StandardisationReview, by, comment: str) -> Standardi
     if not (comment or "").strip():
         raise ValidationError({"comment": "判定不合格须填写验收意见，说明理由。"}, code="comment_required")
     review, action, _ = _decide(review, by, ReviewStatus.FAILED)
-    review.status, review.decided_at, review.decided_by = ReviewStatus.FAILED, timezone.now(), by
-    review.decision_comment = comment.strip()
+    review.move_to(ReviewStatus.FAILED, by=by, comment=comment.strip())
     _save(review)
-    _event(review, action, by, comment=review.decision_comment)
+    _event(review, action, by, comment=review.comment)
     return review
 
 
 # --- selectors -----------------------------------------------------------------------------------
-
-def reviews_visible_to(user) -> QuerySet[StandardisationReview]:
-    """Admin: every review; secretary: those of their organisations and below; anyone else: none."""
-    return access.scoped_to_managed(user, StandardisationReview.objects.all())
-
-
-def get_review_for(user, pk) -> StandardisationReview:
-    """A review the user may open, or 404."""
-    return access.get_managed_object(
-        user, StandardisationReview.objects.select_related("organisation", "organisation__unit", "decided_by"), pk)
-
 
 def reviewable_organisations(organisations: QuerySet[Organisation] | None = None) -> QuerySet[Organisation]:
     """Organisations that take part in the yearly review: active, and not the working committee itself."""

@@ -6,45 +6,31 @@
                               ▼  │
                             RETURNED
 
-`TRANSITIONS` is the one table: a status change that is not a key in it is refused,
+`REVIEW` is the one table (a core.workflow.Workflow): a status change that is not in it is refused,
 whoever asks. Who may ask (secretary fills and submits, admin decides) is the
 views' and services' business; this module only knows what may follow what.
 """
 
-from django.core.exceptions import ValidationError
+from core.workflow import Workflow
 
 from .choices import ReviewAction, ReviewStatus
 
 # (from, to) → the timeline entry the step writes.
-TRANSITIONS: dict[tuple[str, str], str] = {
+REVIEW = Workflow(ReviewStatus, {
     (ReviewStatus.DRAFT, ReviewStatus.SUBMITTED): ReviewAction.SUBMITTED,
     (ReviewStatus.SUBMITTED, ReviewStatus.RETURNED): ReviewAction.RETURNED,
     (ReviewStatus.SUBMITTED, ReviewStatus.ACCEPTED): ReviewAction.ACCEPTED,
     (ReviewStatus.SUBMITTED, ReviewStatus.FAILED): ReviewAction.FAILED,
     (ReviewStatus.RETURNED, ReviewStatus.SUBMITTED): ReviewAction.RESUBMITTED,
-}
+}, noun="该验收", final_message="{noun}已经“{current}”，结果不能再更改。")
+
+# The names the services, views and tests use, all read from the one table.
+TRANSITIONS = REVIEW.moves
+FINAL = REVIEW.finals
+allowed_targets = REVIEW.targets
+transition_check = REVIEW.check
 
 # The secretary writes statements and evidence only in these states (in RETURNED only the returned items).
 EDITABLE = frozenset({ReviewStatus.DRAFT, ReviewStatus.RETURNED})
 # The admin judges items only while the review waits for them.
 UNDER_REVIEW = frozenset({ReviewStatus.SUBMITTED})
-# Nothing leaves these: a decided review is history and stays as decided.
-FINAL = frozenset(status for status in ReviewStatus.values
-                  if not any(source == status for source, _ in TRANSITIONS))
-
-
-def allowed_targets(status: str) -> list[str]:
-    return [target for source, target in TRANSITIONS if source == status]
-
-
-def transition_check(current: str, target: str) -> str:
-    """The action a legal step writes to the timeline; a ValidationError in Chinese for any other step."""
-    action = TRANSITIONS.get((current, target))
-    if action is not None:
-        return action
-    current_label, target_label = ReviewStatus(current).label, ReviewStatus(target).label
-    if current in FINAL:
-        raise ValidationError(f"该验收已经“{current_label}”，结果不能再更改。", code="final")
-    if current == target:
-        raise ValidationError(f"该验收已经是“{current_label}”状态。", code="same_status")
-    raise ValidationError(f"该验收当前为“{current_label}”，不能改为“{target_label}”。", code="illegal_transition")

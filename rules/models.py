@@ -12,8 +12,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
-from activities.choices import ActivityKind
-from branches.choices import OrganisationKind
+from core.choices import ActivityKind, OrganisationKind
 
 
 class RuleQuerySet(models.QuerySet):

@@ -16,7 +16,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET, require_POST, require_safe
 
-from branches import access
+from activities import access
+from core.http import client_address
 
 from .. import ical
 from ..calendar_selectors import (
@@ -133,7 +134,7 @@ def calendar_subscribe(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def calendar_feed_reset(request: HttpRequest) -> HttpResponse:
-    ical.calendar_feed_reset(user=request.user, request=request)
+    ical.calendar_feed_reset(user=request.user, ip=client_address(request))
     messages.success(request, "订阅地址已重置，原地址立即失效。请在手机日历中删除旧的订阅，再用新地址重新订阅。")
     return redirect("activities:calendar_subscribe")
 

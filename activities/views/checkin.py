@@ -20,7 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from branches import access
+from activities import access
 
 from .. import checkin as services
 from .. import registration as registrations

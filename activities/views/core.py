@@ -13,7 +13,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from branches import access
+from activities import access
 from branches.models import Organisation
 from core.forms import add_service_error
 
@@ -28,7 +28,6 @@ from ..forms import (
     ObserverForm,
     RecordForm,
 )
-from ..models import Attendance
 from ..planning import year_plan_proposal
 from ..selectors import activity_list as select_activities
 from ..selectors import attendance_counts, attendance_rows
@@ -181,11 +180,9 @@ def activity_record(request: HttpRequest, pk: int) -> HttpResponse:
                             services.attendance_record(attendance=row, by=request.user, status=status, via=via,
                                                        leave_reason=reason)
                     if observer_form.has_changed() and observer_form.is_valid():
-                        Attendance.objects.create(
-                            activity=activity, guest_name=observer_form.cleaned_data["name"],
-                            guest_unit=observer_form.cleaned_data["unit"], role=AttendanceRole.OBSERVER,
-                            status=AttendanceStatus.PRESENT, recorded_via=RecordedBy.SECRETARY,
-                            recorded_by=request.user, recorded_at=timezone.now())
+                        services.observer_add(activity=activity, by=request.user,
+                                              name=observer_form.cleaned_data["name"],
+                                              unit=observer_form.cleaned_data["unit"])
             except ValidationError as error:
                 add_service_error(record_form, error)
             else:

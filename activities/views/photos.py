@@ -13,7 +13,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
-from branches import access
+from activities import access
 from core.files import ACCEPT, private_file_response
 from core.forms import MultipleFileField
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
-from branches import access
+from activities import access
 from branches.models import Organisation
 from core.files import ACCEPT, private_file_response
 from core.forms import add_service_error
@@ -96,19 +96,12 @@ class BoardFilterForm(forms.Form):
 
 # --- helpers ----------------------------------------------------------------------------
 
-def _can_manage(user, wish: MicroWish) -> bool:
-    return access.can_manage_organisation(user, wish.organisation)
-
-
 def _decorate(user, wishes) -> list[MicroWish]:
-    """Per-wish permissions for the templates (no queries: roles and member are cached on the user)."""
-    member = access.own_member(user)
+    """Per-wish permissions for the templates, from the access module."""
     rows = list(wishes)
     for wish in rows:
-        wish.can_manage = _can_manage(user, wish)
-        wish.is_mine = member is not None and wish.claimed_by_id == member.pk
-        wish.can_claim = member is not None and wish.status == WishStatus.OPEN
-        wish.can_fulfil = wish.status == WishStatus.CLAIMED and (wish.is_mine or wish.can_manage)
+        for name, value in access.wish_rights(user, wish).items():
+            setattr(wish, name, value)
     return rows
 
 
@@ -181,7 +174,7 @@ def wish_create(request: HttpRequest) -> HttpResponse:
 
 
 def wish_claim(request: HttpRequest, pk: int) -> HttpResponse:
-    wish = services.get_wish_for(request.user, pk)
+    wish = access.get_wish_for(request.user, pk)
     member = access.own_member(request.user)
     if member is None:
         raise PermissionDenied("只有党员可以认领心愿。")
@@ -197,8 +190,8 @@ def wish_claim(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def wish_release(request: HttpRequest, pk: int) -> HttpResponse:
-    wish = services.get_wish_for(request.user, pk)
-    if not _can_manage(request.user, wish):
+    wish = access.get_wish_for(request.user, pk)
+    if not access.can_manage_wish(request.user, wish):
         raise PermissionDenied("只有本党组织的书记可以退回认领。")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
@@ -214,10 +207,8 @@ def wish_release(request: HttpRequest, pk: int) -> HttpResponse:
 @transaction.non_atomic_requests  # wish_fulfil runs its own transaction and removes its file if that fails
 @require_http_methods(["GET", "POST"])
 def wish_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
-    wish = services.get_wish_for(request.user, pk)
-    member = access.own_member(request.user)
-    is_claimer = member is not None and wish.claimed_by_id == member.pk
-    if not (is_claimer or _can_manage(request.user, wish)):
+    wish = access.get_wish_for(request.user, pk)
+    if not access.can_fulfil_wish(request.user, wish):
         raise PermissionDenied("只有认领的党员或本党组织的书记可以标记心愿已实现。")
     if wish.status != WishStatus.CLAIMED:
         messages.error(request, f"该心愿当前为“{wish.get_status_display()}”，不能标记为已实现。")
@@ -240,7 +231,7 @@ def wish_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def wish_photo(request: HttpRequest, pk: int) -> HttpResponse:
-    wish = services.get_wish_for(request.user, pk)
+    wish = access.get_wish_for(request.user, pk)
     if not wish.fulfilment_photo:
         raise Http404("该心愿没有照片。")
     extension = wish.fulfilment_photo.name.rsplit(".", 1)[-1].lower()

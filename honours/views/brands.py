@@ -5,19 +5,19 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from branches import access
 from core.files import CONTENT_TYPES, private_file_response
 from core.forms import add_service_error
 from core.paging import form_page, query_without_page
+from honours import access
 
 from .. import selectors, services
 from ..forms import BrandForm
-from ..models import Brand, BrandPhoto
+from ..models import Brand
 
 BRANDS_PER_PAGE = 24
 
@@ -79,8 +79,7 @@ def brand_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def brand_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    brand = get_object_or_404(Brand.objects.select_related("organisation"), pk=pk)  # brands are public
-    access.require(access.can_manage_organisation(user, brand.organisation))
+    brand = access.get_brand_for(user, pk, write=True)
     initial = {"organisation": brand.organisation, "name": brand.name, "summary": brand.summary,
                "story": brand.story, "year": brand.year}
     form = BrandForm(request.POST or None, request.FILES or None, initial=initial,
@@ -95,10 +94,7 @@ def brand_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @transaction.non_atomic_requests
 def brand_photo(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        photo = BrandPhoto.objects.get(pk=pk)
-    except BrandPhoto.DoesNotExist:
-        raise Http404("没有找到该照片。")
+    photo = access.get_brand_photo_for(request.user, pk)
     extension = photo.image.name.rsplit(".", 1)[-1]
     return private_file_response(photo.image, content_type=CONTENT_TYPES.get(extension, "application/octet-stream"))
 

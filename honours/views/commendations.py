@@ -4,15 +4,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from branches import access
 from core.files import private_file_response
 from core.forms import add_service_error
 from core.paging import ROWS_PER_PAGE, form_page, query_without_page
+from honours import access
 
 from .. import selectors, services
 from ..forms import CommendationFilterForm, CommendationForm
@@ -22,7 +22,7 @@ from ..forms import CommendationFilterForm, CommendationForm
 def commendation_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(access.can_see_commendations(user))
-    commendations = selectors.commendations_visible_to(user)
+    commendations = access.commendations_visible_to(user)
     form = CommendationFilterForm(request.GET or None, organisations=access.organisations_managed_by(user))
     data = {}
     if form.is_bound:
@@ -69,10 +69,7 @@ def commendation_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @transaction.non_atomic_requests
 def commendation_certificate(request: HttpRequest, pk: int) -> HttpResponse:
-    try:
-        commendation = selectors.commendations_visible_to(request.user).get(pk=pk)
-    except (ValueError, selectors.Commendation.DoesNotExist):
-        raise Http404("没有找到该表彰。")
+    commendation = access.get_commendation_for(request.user, pk)
     return private_file_response(commendation.certificate, content_type=commendation.certificate_content_type,
                         filename=commendation.certificate_name)
 

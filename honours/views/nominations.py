@@ -10,26 +10,25 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from branches import access
 from core.files import private_file_response
 from core.forms import add_service_error
 from core.paging import ROWS_PER_PAGE, form_page, query_without_page
-from members.models import Member
+from honours import access
 
-from .. import selectors, services
+from .. import services
 from ..choices import NominationStatus
 from ..forms import DecisionForm, NominationForm
 
 
 def _nomination_for(user, pk):
-    return access.get_managed_object(user, selectors.nominations_visible_to(user), pk)
+    return access.get_nomination_for(user, pk)
 
 
 @require_GET
 def nomination_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(access.is_admin(user) or access.is_secretary(user))
-    nominations = selectors.nominations_visible_to(user)
+    nominations = access.nominations_visible_to(user)
     status = request.GET.get("status")
     if status in NominationStatus.values:
         nominations = nominations.filter(status=status)
@@ -47,7 +46,7 @@ def nomination_create(request: HttpRequest) -> HttpResponse:
     access.require(access.can_nominate(user))
     organisations = access.organisations_managed_by(user).active()
     form = NominationForm(request.POST or None, request.FILES or None, organisations=organisations,
-                          members=Member.objects.active().filter(organisation__in=organisations))
+                          members=access.nominable_members(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         member = data["member"]

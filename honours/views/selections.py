@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from activities.choices import ActivityKind
 from activities.models import Activity
-from branches import access
+from honours import access
 
 from .. import services
 from ..choices import SelectionStatus, SelectionSubject

@@ -5,14 +5,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from branches import access
 from core.forms import add_service_error
 from core.paging import chosen_year
-from members.models import Member
+from honours import access
 
 from .. import services
 from ..choices import RatingStatus, Subject
@@ -26,7 +25,7 @@ def star_ratings(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(access.is_admin(user) or access.is_secretary(user))
     organisation = access.get_organisation_for(user, pk, write=True)
     year = chosen_year(request)
-    members = list(Member.objects.party_members().filter(organisation=organisation).order_by("name"))
+    members = list(access.rateable_members(user, organisation).order_by("name"))
     ratings = {r.member_id: r for r in StarRating.objects.filter(member__in=members, year=year)}
     rows, failed = [], False
     with transaction.atomic():
@@ -62,8 +61,7 @@ def star_ratings(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def star_rating_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    rating = get_object_or_404(StarRating.objects.select_related("member__organisation"),
-                               pk=pk, member__in=access.members_visible_to(user))
+    rating = access.get_star_rating_for(user, pk)
     access.require(access.can_run_selections(user))
     try:
         services.star_rating_confirm(rating=rating, by=user)

@@ -19,9 +19,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from branches import access
 from branches.models import Organisation
 from core.forms import MultipleFileField, add_service_error
+from oversight import access
 
 from .. import duties as services
 from ..evidence import ACCEPT, evidence_delete, evidence_for

@@ -16,9 +16,9 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from branches import access
 from branches.models import Organisation
 from core.forms import add_service_error
+from oversight import access
 
 from .. import elections as services
 

@@ -22,10 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from activities.choices import REGULAR_KINDS, ActivityStatus
 from activities.models import Activity
-from audit.models import Action
-from audit.services import action_log
-from branches import access
 from branches.models import Organisation
+from core.http import client_address
+from oversight import access
 
 from .. import compliance
 from ..export_matrix import CONTENT_TYPE, filename_for, matrix_xlsx
@@ -52,9 +51,7 @@ def _year_from(request: HttpRequest, today: dt.date) -> int:
 def _scope_label(user) -> str:
     if access.is_admin(user):
         return "全部党组织"
-    # The organisations the secretary was given (the top of each managed subtree), by their paths.
-    tops = [int(p.strip("/").split("/")[-1]) for p in access.managed_paths(user)]
-    return "、".join(Organisation.objects.filter(pk__in=tops).order_by("path").values_list("name", flat=True))
+    return "、".join(access.organisations_run_by(user).order_by("path").values_list("name", flat=True))
 
 
 # --- the matrix ---------------------------------------------------------------------------------
@@ -216,11 +213,8 @@ def exemption_create(request: HttpRequest) -> HttpResponse:
         initial.update({key: request.GET[key] for key in ("organisation", "activity_kind") if key in request.GET})
     form = ExemptionForm(request.POST or None, organisations=organisations, initial=initial)
     if request.method == "POST" and form.is_valid():
-        exemption = form.save(commit=False)
-        exemption.granted_by = request.user
-        exemption.save()  # django-simple-history keeps who changed what afterwards
-        action_log(request=request, action=Action.EXEMPTION_GRANTED, organisation=exemption.organisation,
-                   detail=f"{exemption.get_activity_kind_display()}：{exemption.reason}")
+        exemption = compliance.exemption_grant(exemption=form.save(commit=False), by=request.user,
+                                               ip=client_address(request))
         messages.success(request, f"已批准：{exemption}（{exemption.reason}）。")
         return redirect("oversight:exemption_list")
     return render(request, "oversight/exemption_form.html", {"form": form})

@@ -21,10 +21,9 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from branches import access
-from branches.models import Organisation
 from core.forms import MultipleFileField
 
+from .. import access
 from .. import reviews as services
 from ..choices import ItemVerdict, ReviewStatus
 from ..evidence import ACCEPT, evidence_for, evidence_response
@@ -103,12 +102,12 @@ def _year(request: HttpRequest) -> int:
 
 
 def _require_fill(user, review: StandardisationReview) -> None:
-    if not services.review_can_fill(user, review):
+    if not access.review_can_fill(user, review):
         raise PermissionDenied("只有本党组织的书记（党务工作者）可以填报自评。")
 
 
 def _require_decide(user, review: StandardisationReview) -> None:
-    if not services.review_can_decide(user, review):
+    if not access.review_can_decide(user, review):
         raise PermissionDenied("只有工委管理员可以审核验收，且不能审核本人负责的党组织。")
 
 
@@ -128,8 +127,8 @@ def _render_detail(request: HttpRequest, review: StandardisationReview, *, fill_
     user = request.user
     items = list(review.items.select_related("checklist_item", "reviewed_by").prefetch_related("evidence")
                  .order_by("checklist_item__sort_order", "pk"))
-    can_fill = services.review_can_fill(user, review) and review.status in EDITABLE
-    can_decide = services.review_can_decide(user, review) and review.status in UNDER_REVIEW
+    can_fill = access.review_can_fill(user, review) and review.status in EDITABLE
+    can_decide = access.review_can_decide(user, review) and review.status in UNDER_REVIEW
     editable = [item for item in items
                 if can_fill and (review.status == ReviewStatus.DRAFT or item.verdict == ItemVerdict.NEEDS_CORRECTION)]
     if can_fill and fill_form is None:
@@ -172,7 +171,7 @@ def review_list(request: HttpRequest) -> HttpResponse:
     is_admin = access.is_admin(user)
     access.require(is_admin or access.is_secretary(user))
     year = _year(request)
-    visible = services.reviews_visible_to(user)
+    visible = access.reviews_visible_to(user)
     of_year = visible.filter(year=year)
     counts = services.status_counts(of_year)
     status = request.GET.get("status", "")
@@ -218,14 +217,14 @@ def review_start(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, services.get_review_for(request.user, pk))
+    return _render_detail(request, access.get_review_for(request.user, pk))
 
 
 @transaction.non_atomic_requests  # review_save runs its own transaction and removes its files if that fails
 def review_save(request: HttpRequest, pk: int) -> HttpResponse:
     """Save the draft (action=save) or save and submit (action=submit; a returned review is resubmitted)."""
     user = request.user
-    review = services.get_review_for(user, pk)
+    review = access.get_review_for(user, pk)
     _require_fill(user, review)
     if (refused := _post_only(request)) is not None:
         return refused
@@ -261,7 +260,7 @@ def review_save(request: HttpRequest, pk: int) -> HttpResponse:
 def review_item_decide(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     """An admin's verdict on one item: verdict=PASS, or verdict=NEEDS_CORRECTION with a comment."""
     user = request.user
-    review = services.get_review_for(user, pk)
+    review = access.get_review_for(user, pk)
     item = get_object_or_404(ReviewItem.objects.select_related("checklist_item"), pk=item_pk, review=review)
     _require_decide(user, review)
     if (refused := _post_only(request)) is not None:
@@ -294,7 +293,7 @@ DECISIONS = {
 def review_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """An admin's decision on the whole review once every item is judged: return, accept (合格) or fail."""
     user = request.user
-    review = services.get_review_for(user, pk)
+    review = access.get_review_for(user, pk)
     _require_decide(user, review)
     if (refused := _post_only(request)) is not None:
         return refused
@@ -352,7 +351,7 @@ def review_export(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     organisations = access.organisations_managed_by(user)
     scope = "" if is_admin else "、".join(
-        Organisation.objects.filter(path__in=access.managed_paths(user)).order_by("path")
+        access.organisations_run_by(user).order_by("path")
         .values_list("name", flat=True))
     content = reviews_xlsx(services.results(year=year, organisations=organisations), scope=scope)
     response = HttpResponse(content, content_type=CONTENT_TYPE)

@@ -25,6 +25,6 @@ class RequireAdminMFAMiddleware:
             return False
         from allauth.mfa.models import Authenticator
 
-        from branches.access import is_admin
+        from .access import is_admin
 
         return is_admin(user) and not Authenticator.objects.filter(user=user).exists()

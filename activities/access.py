@@ -1,0 +1,115 @@
+"""Who may see and change activities, built on the tree rules of branches.access (re-exported here, so the
+activities views import one access module)."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from branches.access import *  # noqa: F403
+from branches.access import __all__ as _tree_rules
+from branches.access import (
+    can_manage_organisation,
+    is_admin,
+    is_secretary,
+    managed_paths,
+    organisations_visible_to,
+    own_member,
+    path_condition,
+)
+from branches.models import Organisation
+
+from .choices import WishStatus
+from .models import Activity, MicroWish
+
+__all__ = [*_tree_rules, "activities_visible_to", "can_manage_activity", "get_activity_for",
+           "can_plan_activities", "wishes_visible_to", "get_wish_for", "can_manage_wish", "can_claim_wish",
+           "can_fulfil_wish", "wish_rights"]
+
+
+def activities_visible_to(user):
+    """Activities the user may open: an admin all; a secretary those of their
+    organisations (hosted or joint); everyone their own organisation's, the ones
+    they are expected at, and open or city-wide events."""
+    if is_admin(user):
+        return Activity.objects.all()
+    condition = Q(is_open=True) | Q(is_city_wide=True)
+    paths = managed_paths(user)
+    if paths:
+        managed = Organisation.objects.filter(path_condition(paths)).values("pk")
+        condition |= Q(organisation__in=managed) | Q(joint_organisations__in=managed)
+    member = own_member(user)
+    if member is not None:
+        condition |= (Q(organisation_id=member.organisation_id) | Q(joint_organisations=member.organisation_id)
+                      | Q(attendances__member=member))
+    # The joins above can repeat a row; filtering by pk keeps the queryset plain for callers.
+    return Activity.objects.filter(pk__in=Activity.objects.filter(condition).values("pk"))
+
+
+def can_manage_activity(user, activity) -> bool:
+    """Only the host organisation's secretaries (and admins) change an activity."""
+    return can_manage_organisation(user, activity.organisation)
+
+
+def get_activity_for(user, pk, *, write: bool = False):
+    try:
+        activity = activities_visible_to(user).select_related("organisation", "party_group").get(pk=pk)
+    except (Activity.DoesNotExist, ValueError):
+        raise Http404("没有找到该活动。")
+    if write and not can_manage_activity(user, activity):
+        raise PermissionDenied("您没有修改该活动的权限。")
+    return activity
+
+
+def can_plan_activities(user) -> bool:
+    return is_admin(user) or is_secretary(user)
+
+
+# --- micro-wishes ----------------------------------------------------------------------------------
+
+def wishes_visible_to(user):
+    """Wishes of the organisations the user may open (admin: all; secretary: theirs and below; member: own),
+    and those published on an activity the user may open (so the activity page and the board agree)."""
+    if is_admin(user):
+        return MicroWish.objects.all()
+    return MicroWish.objects.filter(Q(organisation__in=organisations_visible_to(user).values("pk"))
+                                    | Q(activity__in=activities_visible_to(user).values("pk")))
+
+
+def get_wish_for(user, pk) -> MicroWish:
+    """A wish the user may see, or 404 (its existence is not leaked)."""
+    try:
+        return wishes_visible_to(user).select_related("organisation", "claimed_by", "activity").get(pk=pk)
+    except (MicroWish.DoesNotExist, ValueError):
+        raise Http404("没有找到该心愿。")
+
+
+def can_manage_wish(user, wish: MicroWish) -> bool:
+    """Entering a wish, releasing a claim: a secretary of the wish's organisation (or an admin)."""
+    return can_manage_organisation(user, wish.organisation)
+
+
+def _is_claimer(user, wish: MicroWish) -> bool:
+    member = own_member(user)
+    return member is not None and wish.claimed_by_id == member.pk
+
+
+def can_claim_wish(user, wish: MicroWish) -> bool:
+    """Any member who sees an open wish may claim it."""
+    return own_member(user) is not None and wish.status == WishStatus.OPEN
+
+
+def can_fulfil_wish(user, wish: MicroWish) -> bool:
+    """The claimer, or a secretary of the wish's organisation (only a claimed wish can be fulfilled)."""
+    return _is_claimer(user, wish) or can_manage_wish(user, wish)
+
+
+def wish_rights(user, wish: MicroWish) -> dict[str, bool]:
+    """Per-row rights for the board (no queries: roles and member are cached on the user)."""
+    can_manage = can_manage_wish(user, wish)
+    is_mine = _is_claimer(user, wish)
+    return {
+        "can_manage": can_manage,
+        "is_mine": is_mine,
+        "can_claim": can_claim_wish(user, wish),
+        "can_fulfil": wish.status == WishStatus.CLAIMED and (is_mine or can_manage),
+    }
