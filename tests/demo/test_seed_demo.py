@@ -255,3 +255,13 @@ def test_scaling_up_adds_units_of_the_same_shape():
     assert Organisation.objects.count() == 400
     assert not Organisation.objects.exclude(parent=None).exclude(
         pk__in=CommitteePosition.objects.filter(position=Position.SECRETARY).values("organisation")).exists()
+
+
+def test_no_organisation_name_repeats_a_word(db):
+    """"市纪委监委机关" is an organ already: its branches are not "…机关机关第四党支部"."""
+    from branches.models import Organisation
+
+    seed(*SMALL)
+    names = list(Organisation.objects.values_list("name", flat=True))
+    assert any(name.startswith("市纪委监委机关") for name in names)
+    assert [name for name in names if "机关机关" in name] == []

@@ -191,20 +191,22 @@ class CityPlanner:
 
         for i, (name, _) in enumerate(units):
             s = sub_orgs.get(i, 0)
+            # "市纪委监委机关" is already an organ: its branch is "市纪委监委机关党支部", not "…机关机关党支部".
+            organ = name if name.endswith("机关") else f"{name}机关"
             if s == 0:
-                add(OrganisationKind.BRANCH, f"{name}机关党支部", i, 0)
+                add(OrganisationKind.BRANCH, f"{organ}党支部", i, 0)
             elif s < 5:
-                top = add(OrganisationKind.GENERAL_BRANCH, f"{name}机关党总支", i, 0)
-                add_branches(f"{name}机关", i, top, s, retiree_last=s >= 3)
+                top = add(OrganisationKind.GENERAL_BRANCH, f"{organ}党总支", i, 0)
+                add_branches(organ, i, top, s, retiree_last=s >= 3)
             else:
-                top = add(OrganisationKind.PARTY_COMMITTEE, f"{name}机关党委", i, 0)
+                top = add(OrganisationKind.PARTY_COMMITTEE, f"{organ}党委", i, 0)
                 nested = s // 7 if s >= 9 else 0
                 sections = demo_data.SECTIONS.get(name, demo_data.GENERIC_SECTIONS)
                 for j in range(nested):
                     section = sections[j] if j < len(sections) else f"直属第{chinese_number(j + 1)}"
                     gb = add(OrganisationKind.GENERAL_BRANCH, f"{name}{section}党总支", i, top)
                     add_branches(f"{name}{section}", i, gb, 3, retiree_last=False)
-                add_branches(f"{name}机关", i, top, s - 4 * nested, retiree_last=True)
+                add_branches(organ, i, top, s - 4 * nested, retiree_last=True)
         leaves = [k for k, o in enumerate(orgs) if o.kind == OrganisationKind.BRANCH]
         return CityPlan(units, orgs, leaves)
 
