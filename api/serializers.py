@@ -4,11 +4,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from activities.choices import ActivityKind, ActivityStatus
+from activities.choices import ActivityKind, ActivityStatus, Theme
 from activities.models import Activity
 from branches.choices import OrganisationKind
 from branches.models import Organisation
-from members.choices import Stage
+from members.choices import Education, Stage
 from members.models import Member
 
 from .services import RECORDABLE
@@ -37,6 +37,8 @@ class MemberSerializer(serializers.ModelSerializer):
     id_number = serializers.SerializerMethodField(help_text="公民身份号码；无查看权限时脱敏，如 3406**********1234")
     phone = serializers.SerializerMethodField(help_text="手机号码；无查看权限时脱敏，如 139****0001")
     personal_data_masked = serializers.SerializerMethodField(help_text="身份证号与手机号是否已脱敏")
+    # Declared: a read-only model field loses allow_blank, and the schema would not admit the empty value.
+    education = serializers.ChoiceField(choices=Education.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Member
@@ -70,6 +72,7 @@ class ActivitySerializer(serializers.ModelSerializer):
     present = serializers.IntegerField(read_only=True, help_text="出席人数（含列席与来宾）")
     on_leave = serializers.IntegerField(read_only=True, help_text="请假人数")
     absent = serializers.IntegerField(read_only=True, help_text="缺席人数")
+    theme = serializers.ChoiceField(choices=Theme.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Activity

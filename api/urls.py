@@ -14,10 +14,9 @@ router.register("activities", views.ActivityViewSet, basename="activity")
 router.register("compliance", views.ComplianceViewSet, basename="compliance")
 
 urlpatterns = [
-    # The schema answers token callers too (401 to anonymous, like every call); the docs pages are for the
+    # The schema answers token callers too (401 to anonymous, like every call); the docs page is for the
     # browser session and send an anonymous visitor to the login page.
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("docs/", views.DocsView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", views.RedocView.as_view(url_name="api:schema"), name="redoc"),
     *router.urls,
 ]

@@ -340,8 +340,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SCHEMA_PATH_PREFIX": "/api/",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Swagger UI and Redoc from the drf-spectacular-sidecar package's static files: no CDN.
+    # Swagger UI from the drf-spectacular-sidecar package's static files: no CDN. (No Redoc page: its template
+    # loads web fonts from outside.)
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
 }

@@ -27,7 +27,6 @@ def branch_a_activity(city):
 MATRIX = {
     "api:schema": (lambda c: {}, {"anonymous": UNAUTHENTICATED, **everyone(OK)}),
     "api:docs": (lambda c: {}, {"anonymous": LOGIN, **everyone(OK)}),
-    "api:redoc": (lambda c: {}, {"anonymous": LOGIN, **everyone(OK)}),
     "api:organisation-list": (lambda c: {}, OVERSEERS),
     "api:organisation-detail": (lambda c: {"pk": c.branch_a.pk}, {
         "anonymous": UNAUTHENTICATED, "outsider": NOT_FOUND, "member": OK, "secretary": OK,
