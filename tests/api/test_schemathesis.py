@@ -5,10 +5,10 @@ two; it is never skipped."""
 
 import pytest
 import schemathesis
-from schemathesis.generation import GenerationMode
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
+from schemathesis.generation import GenerationMode
 
 from activities.choices import AttendanceStatus
 from api.services import api_token_issue
