@@ -17,3 +17,12 @@ def personal_data_viewed(*, by, member, fields: str, ip: str | None = None) -> A
         actor=by, ip=ip, action=Action.PERSONAL_DATA_VIEWED, member=member,
         organisation=member.organisation, detail=f"查看：{fields}",
     )
+
+
+def personal_data_viewed_many(*, actor, members, fields: str, channel: str, ip_address: str | None = None) -> int:
+    """One action-log row per member whose personal data a call returned (an API page: one INSERT)."""
+    rows = [ActionLog(actor=actor, action=Action.PERSONAL_DATA_VIEWED, member=member,
+                      organisation_id=member.organisation_id, detail=f"{channel}查看：{fields}"[:300],
+                      ip_address=ip_address) for member in members]
+    ActionLog.objects.bulk_create(rows)
+    return len(rows)

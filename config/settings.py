@@ -63,6 +63,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "django_htmx",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "core",
     "accounts",
     "audit",
@@ -75,6 +78,7 @@ INSTALLED_APPS = [
     "honours",
     "notifications",
     "reports",
+    "api",
     "demo",
 ]
 
@@ -293,3 +297,51 @@ LOGGING = {
 # Personal data masking: who sees unmasked ID numbers and phones is decided in
 # branches.access; every unmasked view is written to the action log.
 MEMBER_LIST_PAGE_SIZE = 30
+
+# --- JSON API (api app) ----------------------------------------------------------
+def env_rate(name: str, default: str) -> str:
+    """A request rate such as "1000/hour"; a malformed one stops start-up (DRF would fail on the first request)."""
+    import re
+
+    raw = env.str(name, default=default).strip()
+    if not re.fullmatch(r"[1-9][0-9]*/(s|sec|second|m|min|minute|h|hour|d|day)", raw):
+        raise ImproperlyConfigured(f"环境变量 {name} 的值 {raw!r} 无法识别，请使用如 1000/hour 的格式。")
+    return raw
+
+
+# Token clients (the city's OA system, the organisation department's platform) and the browser session; both go
+# through branches.access like the pages. Rates per token (or per user for the session), e.g. "1000/hour".
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # The token first: its WWW-Authenticate header makes an anonymous call a 401, not a login redirect.
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ApiReadThrottle", "api.throttling.ApiWriteThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_read": env_rate("API_READ_RATE", "1000/hour"),
+        "api_write": env_rate("API_WRITE_RATE", "300/hour"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+API_PAGE_SIZE = 50
+API_MAX_PAGE_SIZE = 200
+SPECTACULAR_SETTINGS = {
+    "TITLE": "机关党建 数据接口",
+    "DESCRIPTION": "党组织、党员（个人敏感信息按权限脱敏）、组织生活与出勤、“三会一课”完成情况；写入仅限登记出勤。"
+                   "认证：请求头 Authorization: Bearer <令牌>（由管理员在后台签发），或浏览器登录会话。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from the drf-spectacular-sidecar package's static files: no CDN. (No Redoc page: its template
+    # loads web fonts from outside.)
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+}

@@ -24,4 +24,5 @@ urlpatterns = [
     path("honours/", include("honours.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
+    path("api/", include("api.urls")),
 ]

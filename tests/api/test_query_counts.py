@@ -1,0 +1,51 @@
+"""A call costs the same number of queries whatever the size of the register."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import ActivityFactory, AttendanceFactory, MemberFactory
+from tests.test_query_counts import grow
+
+
+def grow_activities(city, n):
+    for organisation in (city.branch_a, city.org_a):
+        for _ in range(n):
+            activity = ActivityFactory(organisation=organisation)
+            AttendanceFactory.create_batch(2, activity=activity)
+    MemberFactory.create_batch(n, organisation=city.branch_a)
+
+
+CALLS = [
+    ("admin", lambda c: reverse("api:organisation-list")),
+    ("secretary", lambda c: reverse("api:organisation-list")),
+    ("admin", lambda c: reverse("api:member-list")),  # unmasked: the action log grows by one INSERT, not per row
+    ("secretary", lambda c: reverse("api:member-list") + f"?organisation={c.org_a.pk}"),
+    ("admin", lambda c: reverse("api:activity-list")),
+    ("secretary", lambda c: reverse("api:activity-list") + f"?organisation={c.org_a.pk}&date_from=2000-01-01"),
+    ("member", lambda c: reverse("api:activity-list")),
+    ("admin", lambda c: reverse("api:compliance-list")),
+    ("secretary", lambda c: reverse("api:compliance-list") + "?month=1"),
+    ("admin", lambda c: reverse("api:member-detail", args=[c.member.pk])),
+]
+
+
+def queries_for(call, persona, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = call(persona, "get", url)
+    assert response.status_code == 200, response.content
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize(("persona", "url_for"), CALLS)
+def test_a_call_costs_the_same_queries_at_two_sizes(city, call, persona, url_for, django_assert_max_num_queries):
+    url = url_for(city)
+    grow(city, 2)
+    grow_activities(city, 2)
+    small = queries_for(call, persona, url)
+    grow(city, 12)
+    grow_activities(city, 12)
+    with django_assert_max_num_queries(small):
+        response = call(persona, "get", url)
+    assert response.status_code == 200
