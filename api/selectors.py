@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from activities.choices import AttendanceStatus
 from activities.models import Attendance
+from activities import access as activity_access
 from branches import access
+from members import access as member_access
 from core.dates import local_midnight
 from oversight import compliance
 
@@ -34,7 +36,7 @@ def organisations_for(*, user, organisation: int | None = None, kind: str = "", 
 
 
 def members_for(*, user, organisation: int | None = None, stage: str = "", updated_since=None):
-    members = access.members_visible_to(user).select_related("organisation")
+    members = member_access.members_visible_to(user).select_related("organisation")
     path = _subtree_path(user, organisation)
     if path is not None:
         members = members.filter(organisation__path__startswith=path) if path else members.none()
@@ -49,7 +51,7 @@ def activities_for(*, user, organisation: int | None = None, kind: str = "", sta
                    date_from: dt.date | None = None, date_until: dt.date | None = None):
     """Not annotated: the counts are added to one page at a time (with_attendance_counts), so the paginator counts
     the plain table, not a grouped join."""
-    activities = access.activities_visible_to(user).select_related("organisation")
+    activities = activity_access.activities_visible_to(user).select_related("organisation")
     path = _subtree_path(user, organisation)
     if path is not None:
         if path:

@@ -64,7 +64,7 @@ def api_token_used(*, token: ApiToken) -> None:
 def attendance_record_by_call(*, activity: Activity, member_id: int, status: str, leave_reason: str = "",
                               by) -> Attendance:
     """Mark one expected member of an activity present, absent or on leave. The caller has already checked that
-    `by` manages the activity (branches.access.get_activity_for(..., write=True)); the recording itself is the
+    `by` manages the activity (activities.access.get_activity_for(..., write=True)); the recording itself is the
     activities app's own service, so a call and the record page leave the same trace."""
     if activity.status == ActivityStatus.CANCELLED:
         raise ValidationError({"activity": "已取消的活动不能登记出勤。"})

@@ -18,7 +18,9 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from audit.services import personal_data_viewed_many
+from activities import access as activity_access
 from branches import access
+from members import access as member_access
 
 from . import selectors, serializers
 from .models import ApiToken
@@ -117,7 +119,7 @@ class MemberViewSet(ApiViewSet):
 
     @extend_schema(summary="党员详情", parameters=[PK])
     def retrieve(self, request, pk=None):
-        member = access.get_member_for(request.user, self.object_pk())
+        member = member_access.get_member_for(request.user, self.object_pk())
         data = self.get_serializer(member).data
         self._log_reveal([member])
         return Response(data)
@@ -135,7 +137,7 @@ class ActivityViewSet(ApiViewSet):
 
     @extend_schema(summary="活动详情（含出勤人数）", parameters=[PK])
     def retrieve(self, request, pk=None):
-        activity = access.get_activity_for(request.user, self.object_pk())
+        activity = activity_access.get_activity_for(request.user, self.object_pk())
         return Response(self.get_serializer(selectors.with_attendance_counts([activity])[0]).data)
 
     @extend_schema(summary="登记一名党员的出勤", parameters=[PK], request=serializers.AttendanceWriteSerializer,
@@ -144,7 +146,7 @@ class ActivityViewSet(ApiViewSet):
     @action(detail=True, methods=["post"], url_path="attendance", url_name="attendance",
             serializer_class=serializers.AttendanceWriteSerializer)
     def attendance(self, request, pk=None):
-        activity = access.get_activity_for(request.user, self.object_pk(), write=True)
+        activity = activity_access.get_activity_for(request.user, self.object_pk(), write=True)
         body = serializers.AttendanceWriteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
