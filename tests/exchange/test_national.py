@@ -116,3 +116,18 @@ def test_export_then_import_on_a_small_demo_city_equals_the_register(db, client)
     assert job.status == JobStatus.DONE
     restored = {m["id_number"]: m for m in Member.objects.filter(id_number__in=register).values(*CARRIED)}
     assert restored == register
+
+
+def test_the_export_costs_the_same_number_of_queries_with_more_members(city, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(city.admin)
+    with CaptureQueriesContext(connection) as small:
+        export(client)
+    for organisation in (city.branch_a, city.org_b):
+        MemberFactory.create_batch(20, organisation=organisation)
+        CommitteePositionFactory(organisation=organisation)
+    with CaptureQueriesContext(connection) as large:
+        export(client)
+    assert len(large) == len(small)
