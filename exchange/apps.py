@@ -9,4 +9,4 @@ class ExchangeConfig(AppConfig):
     verbose_name = "数据导入导出"
 
     def ready(self):
-        from . import kinds  # noqa: F401 -- the built-in kinds register themselves
+        from . import kinds, signals  # noqa: F401 -- the built-in kinds register themselves; file clean-up

@@ -18,7 +18,8 @@ class ImportJob(models.Model):
     small file, in a Celery task for a large one), the errors found, the user's confirmation, the write."""
 
     kind = models.CharField("导入类型", max_length=30)
-    file = models.FileField("上传的文件", upload_to=_upload_path, max_length=200)
+    # Emptied (and the file deleted) once the rows are written: the register holds the data from then on.
+    file = models.FileField("上传的文件", upload_to=_upload_path, max_length=200, blank=True)
     original_name = models.CharField("文件名", max_length=200)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.CASCADE,
                                     related_name="+")

@@ -143,6 +143,10 @@ def import_write(job: ImportJob, *, today: dt.date | None = None) -> ImportJob:
             kind.write(outcome.planned, by=job.uploaded_by)
             _record(job, outcome, status=JobStatus.DONE,
                     message=f"已导入：新增 {outcome.count('create')} 条，修改 {outcome.count('update')} 条")
+            # The uploaded file holds personal data the register now keeps: it goes once the write commits.
+            stored = job.file.name
+            ImportJob.objects.filter(pk=job.pk).update(file="")
+            transaction.on_commit(lambda: files_delete([stored]))
     except WorkbookRefused as refused:
         job_fail(job.pk, refused.message)
     except (ValidationError, ValueError, LookupError) as error:

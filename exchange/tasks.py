@@ -38,7 +38,7 @@ def _run(task, job_id: int, status: str, work) -> str:
     except SoftTimeLimitExceeded:
         services.job_fail(job_id, "处理超时（超过9分钟），未导入任何数据。请把文件拆小后分别导入。")
         return "failed"
-    except Exception as error:  # noqa: BLE001 -- recorded where the user sees it
+    except Exception as error:  # recorded where the user sees it
         logger.warning("import %s failed", job_id, exc_info=True)
         services.job_fail(job_id, f"处理过程中出现错误（{type(error).__name__}），未导入任何数据。请重新上传，如仍失败请联系管理员。")
         return "failed"

@@ -124,7 +124,6 @@ class ImportKind:
 
     def row_key(self, values: dict):
         """Two rows with the same key are duplicates within the file (None: not checked)."""
-        return None
 
     def check_row(self, values: dict) -> Planned | None:
         raise NotImplementedError
