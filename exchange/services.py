@@ -12,7 +12,7 @@ import os
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DataError, IntegrityError, transaction
 from django.utils import timezone
 
 from core.files import files_delete
@@ -149,7 +149,7 @@ def import_write(job: ImportJob, *, today: dt.date | None = None) -> ImportJob:
             transaction.on_commit(lambda: files_delete([stored]))
     except WorkbookRefused as refused:
         job_fail(job.pk, refused.message)
-    except (ValidationError, ValueError, LookupError) as error:
+    except (ValidationError, ValueError, LookupError, IntegrityError, DataError) as error:
         logger.warning("import %s failed while writing", job.pk, exc_info=True)
         job_fail(job.pk, "写入时出错，未导入任何数据：" + "；".join(getattr(error, "messages", [str(error)]))[:500])
     job.refresh_from_db()
