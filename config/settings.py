@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "api",
+    "exchange",
     "demo",
 ]
 

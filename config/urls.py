@@ -25,4 +25,5 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
     path("api/", include("api.urls")),
+    path("exchange/", include("exchange.urls")),
 ]

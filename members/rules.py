@@ -1,6 +1,8 @@
 """Checks of a member's dates against the rule tables (rules.models)."""
 
+import contextvars
 import datetime as dt
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 
@@ -25,6 +27,28 @@ LATER_DATES = {
     Stage.PROBATIONARY: ["full_on"],
     Stage.FULL: [],
 }
+
+
+# Inside `rules_read_once()` each rule is read from the database once (a bulk import judges thousands of members).
+_memo: contextvars.ContextVar[dict | None] = contextvars.ContextVar("member_rules_memo", default=None)
+
+
+@contextmanager
+def rules_read_once():
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _remembered(key, compute):
+    memo = _memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def member_date_errors(member, *, today: dt.date | None = None) -> dict[str, list[str]]:
@@ -67,12 +91,13 @@ def member_date_errors(member, *, today: dt.date | None = None) -> dict[str, lis
 
     applied = dates["applied_on"]
     if birth and applied:
-        min_age = Threshold.value_of(ThresholdCode.APPLICANT_MIN_AGE, applied)
+        min_age = _remembered(("min_age", applied),
+                              lambda: Threshold.value_of(ThresholdCode.APPLICANT_MIN_AGE, applied))
         age = applied.year - birth.year - ((applied.month, applied.day) < (birth.month, birth.day))
         if age < min_age:
             add("applied_on", f"递交入党申请时须年满 {min_age} 周岁。")
 
-    for rule in _intervals_in_force(today):
+    for rule in _remembered(("intervals", today), lambda: _intervals_in_force(today)):
         start, end = getattr(member, rule.from_event, None), getattr(member, rule.to_event, None)
         if not start or not end:
             continue
