@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "honours",
     "notifications",
     "reports",
+    "dues",
+    "appraisals",
     "demo",
 ]
 

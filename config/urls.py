@@ -22,4 +22,6 @@ urlpatterns = [
     path("honours/", include("honours.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
+    path("dues/", include("dues.urls")),
+    path("appraisals/", include("appraisals.urls")),
 ]
