@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "reports",
     "api",
     "exchange",
+    "dues",
+    "appraisals",
     "demo",
 ]
 

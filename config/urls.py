@@ -26,4 +26,6 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("api/", include("api.urls")),
     path("exchange/", include("exchange.urls")),
+    path("dues/", include("dues.urls")),
+    path("appraisals/", include("appraisals.urls")),
 ]

@@ -16,6 +16,8 @@ class Kind(models.TextChoices):
     PROBATION_ENDING = "PROBATION_ENDING", "预备期即将届满"
     REVIEW_RETURNED = "REVIEW_RETURNED", "标准化验收退回修改"
     DUTY_DUE = "DUTY_DUE", "责任清单事项即将到期"
+    DUES_BASE_UPDATE = "DUES_BASE_UPDATE", "年度核定党费基数"
+    DUES_UNPAID = "DUES_UNPAID", "党员连续未交党费"
     # Summaries.
     WEEKLY_DIGEST = "WEEKLY_DIGEST", "每周工作摘要"
     ADMIN_DIGEST = "ADMIN_DIGEST", "工委每周摘要"
@@ -50,6 +52,8 @@ KIND_SPECS = {
     Kind.PROBATION_ENDING: KindSpec(Mode.DIGEST, choosable=True),
     Kind.REVIEW_RETURNED: KindSpec(Mode.IMMEDIATE, choosable=True),
     Kind.DUTY_DUE: KindSpec(Mode.DIGEST, choosable=True),
+    Kind.DUES_BASE_UPDATE: KindSpec(Mode.DIGEST, choosable=True),
+    Kind.DUES_UNPAID: KindSpec(Mode.DIGEST, choosable=True),
     Kind.WEEKLY_DIGEST: KindSpec(Mode.IMMEDIATE),
     Kind.ADMIN_DIGEST: KindSpec(Mode.IMMEDIATE),
     Kind.WEBHOOK_TEST: KindSpec(Mode.IMMEDIATE),

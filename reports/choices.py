@@ -8,6 +8,7 @@ class ReportKind(models.TextChoices):
     ATTENDANCE = "ATTENDANCE", "出勤统计表"
     STANDARDISATION = "STANDARDISATION", "标准化验收结果"
     HONOURS = "HONOURS", "表彰名单"
+    DUES = "DUES", "党费台账"
 
 
 class ReportStatus(models.TextChoices):

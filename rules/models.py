@@ -75,6 +75,9 @@ class ThresholdCode(models.TextChoices):
     REMIND_MEETINGS_FROM_DAY = "REMIND_MEETINGS_FROM_DAY", "每月几日起提醒应开会议尚未召开"
     PROBATION_NOTICE_DAYS = "PROBATION_NOTICE_DAYS", "预备期届满前提醒天数"
     DUTY_NOTICE_DAYS = "DUTY_NOTICE_DAYS", "责任清单到期前提醒天数"
+    DUES_UNPAID_MONTHS = "DUES_UNPAID_MONTHS", "连续未交党费预警月数"
+    DUES_BASE_REMINDER_MONTH = "DUES_BASE_REMINDER_MONTH", "每年提醒核定党费基数的月份"
+    APPRAISAL_EXCELLENT_DIVISOR = "APPRAISAL_EXCELLENT_DIVISOR", "民主评议“优秀”不超过参评人数的几分之一"
 
 
 class Threshold(Rule):

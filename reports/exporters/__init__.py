@@ -8,9 +8,12 @@ from .roster import RosterExporter
 from .standardisation import StandardisationExporter
 from .yearly import YearlyExporter
 
+# Feature apps' exporters (until the reports registry lets them register themselves).
+from dues.exporters import DuesExporter  # noqa: E402  (dues.exporters imports .base above)
+
 EXPORTERS: dict[str, type[Exporter]] = {cls.identifier: cls for cls in (
     MonthlyActivityExporter, YearlyExporter, RosterExporter, AttendanceExporter, StandardisationExporter,
-    HonoursExporter)}
+    HonoursExporter, DuesExporter)}
 
 
 def exporter_class(kind: str) -> type[Exporter]:

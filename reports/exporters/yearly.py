@@ -13,6 +13,8 @@ from django.db.models.functions import Coalesce
 
 from activities.choices import REGULAR_KINDS, ActivityKind, ActivityStatus, Theme
 from activities.models import Activity
+from appraisals.choices import Grade
+from appraisals.selectors import grade_counts
 from branches.choices import OrganisationKind, OrganisationStatus
 from community.models import CoBuildingAgreement, Donation
 from community.selectors import affiliated_organisations, community_figures, reporting_totals
@@ -111,6 +113,7 @@ class YearlyExporter(Exporter):
 
         breakdown = self._breakdown(matrix, reporting)
         return {
+            "appraisal": grade_counts(year=year, organisations=organisations),
             "kinds": kinds,
             "affiliated": affiliated,
             "stages": stages,
@@ -232,6 +235,11 @@ class YearlyExporter(Exporter):
             Line("volunteer_hours", "志愿服务时长（小时）", community.volunteer_hours, HOURS),
             Line("donations", "捐款（元）", community.donations_total, MONEY),
             Line("temporary_branches", "成立临时党支部（个）", community.temporary_branches),
+            # 民主评议党员 (submitted or confirmed appraisals of the year).
+            Line("appraisal_graded", "民主评议评定等次的党员（名）", f["appraisal"]["graded"],
+                 note=f"{f['appraisal']['appraisals']} 个党组织上报；预备党员 {f['appraisal']['ungraded']} 名参评不定等次"),
+            *[Line(f"appraisal_{grade.lower()}", f"其中：{label}（名）", f["appraisal"][grade])
+              for grade, label in Grade.choices],
         ]
 
     def narrative(self) -> list[str]:

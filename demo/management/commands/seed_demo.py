@@ -429,9 +429,12 @@ class Command(BaseCommand):
 
     def _grow(self, *, rng, today: dt.date, years: int) -> None:
         """What the later domains add to the city, each from its own app's demo module, in order:
-        activities first (honours pick top-ten lectures among them), then oversight, honours, community."""
+        activities first (honours pick top-ten lectures among them; appraisals are held at the 组织生活会),
+        then oversight, honours, community, dues, appraisals."""
         from demo.activities import seed_activities
+        from demo.appraisals import seed_appraisals
         from demo.community import seed_community
+        from demo.dues import seed_dues
         from demo.honours import seed_honours
         from demo.oversight import seed_oversight
 
@@ -441,6 +444,8 @@ class Command(BaseCommand):
             ("督导考核", lambda: seed_oversight(rng=rng, today=today, admin=admin)),
             ("表彰与品牌", lambda: seed_honours(rng=rng, today=today)),
             ("共驻共建", lambda: seed_community(rng=rng, today=today)),
+            ("党费", lambda: seed_dues(rng=rng, today=today, years=years)),
+            ("民主评议党员", lambda: seed_appraisals(rng=rng, today=today)),
         ]
         for label, step in steps:
             started = time.monotonic()

@@ -1,0 +1,114 @@
+"""Three years of 党费 for the demo city (called by `seed_demo`): a base per member from the first month of the
+period (or the month of admission), a raise for some in a later January, monthly payments with some paid quarterly
+or late (补交), a few paid ahead for the year (预交), and some arrears — among them members who have paid nothing
+for six months or more, so the 党章 Art. 9 warning has cases to show.
+
+Deterministic for a given random generator; bulk-inserted without per-row history (the demo's rows were never
+edited), amounts from the rate table as the service would compute them."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from dues.choices import CATEGORY_FOR_EMPLOYMENT, PaymentKind
+from dues.ledger import last_ended_month, months_between
+from dues.models import DuesBase, DuesPayment
+from dues.rates import RateTable
+from members.choices import EmploymentStatus
+from members.models import Member
+from rules.models import DuesCategory
+
+BATCH = 5000
+
+
+def _income(rng: random.Random, status: str) -> Decimal | None:
+    if status == EmploymentStatus.RETIRED:
+        return Decimal(rng.randrange(2600, 7200, 10))
+    if status == EmploymentStatus.SERVING:
+        return Decimal(round(rng.lognormvariate(8.75, 0.32), -1))  # about 6,300 a month, most 3,500–11,000
+    return None
+
+
+def _kind(month: dt.date, paid_on: dt.date) -> str:
+    paid_month = paid_on.replace(day=1)
+    return PaymentKind.ADVANCE if month > paid_month else PaymentKind.LATE if month < paid_month else PaymentKind.ON_TIME
+
+
+def seed_dues(*, rng: random.Random, today: dt.date, years: int = 3) -> dict:
+    first = dt.date(today.year - years + 1, 1, 1)  # this year and the full years before it
+    end = last_ended_month(today)
+    rates = RateTable()
+    members = list(Member.objects.party_members().order_by("pk").values_list(
+        "pk", "organisation_id", "employment_status", "admitted_on"))
+    if not members:
+        return {}
+    bases: list[DuesBase] = []
+    plans = []  # (member pk, organisation pk, [(from, category, income)], start)
+    for pk, organisation_id, status, admitted_on in members:
+        start = max(first, admitted_on.replace(day=1)) if admitted_on else first
+        category = CATEGORY_FOR_EMPLOYMENT.get(status, DuesCategory.SERVING)
+        income = _income(rng, status)
+        steps = [(start, category, income)]
+        if income is not None and rng.random() < 0.35:  # a raise from a later January
+            raise_from = dt.date(rng.randint(start.year + 1, today.year + 1), 1, 1)
+            if raise_from <= today:
+                steps.append((raise_from, category, (income * Decimal(rng.uniform(1.03, 1.12))).quantize(
+                    Decimal("10"))))
+        bases += [DuesBase(member_id=pk, effective_from=f, category=c, monthly_income=i,
+                           note="年度核定" if f != start else "") for f, c, i in steps]
+        plans.append((pk, organisation_id, steps, start))
+    DuesBase.objects.bulk_create(bases, batch_size=BATCH)
+    base_ids = {(pk, f): base_pk for pk, f, base_pk in DuesBase.objects.values_list("member_id", "effective_from",
+                                                                                     "pk")}
+
+    payments: list[DuesPayment] = []
+    counts = {"bases": len(bases), "payments": 0, "late": 0, "ahead": 0, "members_in_arrears": 0, "six_months": 0}
+
+    def flush():
+        DuesPayment.objects.bulk_create(payments, batch_size=BATCH)
+        counts["payments"] += len(payments)
+        payments.clear()
+
+    for pk, organisation_id, steps, start in plans:
+        habit = rng.random()
+        stop = None  # the first month never paid (arrears up to today)
+        if habit < 0.03:
+            stop = end - relativedelta(months=rng.randint(5, 10))  # six months or more unpaid by now
+        elif habit < 0.08:
+            stop = end - relativedelta(months=rng.randint(0, 2))
+        quarterly = 0.08 <= habit < 0.2
+        yearly_ahead = 0.2 <= habit < 0.24
+        last_paid = end + relativedelta(months=1)  # most have paid the current month too
+        if stop is not None:
+            counts["members_in_arrears"] += 1
+            counts["six_months"] += stop <= end - relativedelta(months=5)
+        for month in months_between(start, last_paid):
+            if stop is not None and month >= stop:
+                break
+            if yearly_ahead:
+                paid_on = dt.date(month.year, 1, rng.randint(5, 25))
+                paid_on = max(paid_on, start)
+            elif quarterly:
+                quarter_end = month.replace(month=((month.month - 1) // 3) * 3 + 3)
+                paid_on = quarter_end.replace(day=rng.randint(10, 28))
+            else:
+                paid_on = month.replace(day=rng.randint(3, 26))
+            if paid_on > today:
+                if month > today.replace(day=1):
+                    break
+                paid_on = today
+            step = [s for s in steps if s[0] <= month][-1]
+            amount = rates.amount(step[1], step[2], month)
+            if not amount:
+                continue
+            kind = _kind(month, paid_on)
+            counts["late"] += kind == PaymentKind.LATE
+            counts["ahead"] += kind == PaymentKind.ADVANCE
+            payments.append(DuesPayment(member_id=pk, organisation_id=organisation_id, month=month, amount=amount,
+                                        base_id=base_ids[(pk, step[0])], paid_on=paid_on, kind=kind))
+        if len(payments) >= BATCH:
+            flush()
+    flush()
+    return counts

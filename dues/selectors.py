@@ -1,0 +1,173 @@
+"""Reads: a member's dues, a page of a branch's ledger, arrears and warnings, and monthly/yearly totals.
+
+Every function costs a fixed number of queries: bases and payments of the members shown are read in one query
+each and the months are judged in Python (dues.ledger) against the rate table read once."""
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+
+from branches.models import Organisation
+from members.models import Member
+from rules.models import Threshold, ThresholdCode
+
+from .ledger import BaseRow, MemberDues, last_ended_month, member_dues, month_count, unpaid_streak
+from .models import DuesBase, DuesPayment
+from .rates import RateTable
+
+FALLBACK_UNPAID_MONTHS = 6
+
+
+def unpaid_months_limit(today: dt.date) -> int:
+    """The 党章第九条 rule: months without paying after which the branch must look at the member."""
+    try:
+        return Threshold.value_of(ThresholdCode.DUES_UNPAID_MONTHS, today)
+    except LookupError:
+        return FALLBACK_UNPAID_MONTHS
+
+
+def dues_members(organisation: Organisation, *, subtree: bool = True) -> QuerySet[Member]:
+    """Who pays dues in an organisation today: active full and probationary members."""
+    members = Member.objects.party_members()
+    if subtree:
+        return members.filter(organisation__path__startswith=organisation.path)
+    return members.filter(organisation=organisation)
+
+
+def dues_for(members: list[Member], *, today: dt.date, rates: RateTable | None = None) -> dict[int, MemberDues]:
+    """Each member's dues (two queries for any number of members, plus the rate table once)."""
+    rates = rates or RateTable()
+    ids = [m.pk for m in members]
+    bases: dict[int, list[BaseRow]] = defaultdict(list)
+    for member_id, pk, start, category, income in (DuesBase.objects.filter(member_id__in=ids).values_list(
+            "member_id", "pk", "effective_from", "category", "monthly_income")):
+        bases[member_id].append(BaseRow(start, category, income, pk))
+    paid: dict[int, dict[dt.date, Decimal]] = defaultdict(dict)
+    for member_id, month, amount in DuesPayment.objects.filter(member_id__in=ids).values_list(
+            "member_id", "month", "amount"):
+        paid[member_id][month] = amount
+    return {m.pk: member_dues(bases=bases[m.pk], paid=paid[m.pk], admitted_on=m.admitted_on, left_on=m.left_on,
+                              today=today, rates=rates) for m in members}
+
+
+@dataclass
+class LedgerRow:
+    member: Member
+    dues: MemberDues
+    months: list[Decimal | None]  # the year's twelve months: the amount paid, or None
+    year_total: Decimal
+    warning: bool
+
+
+def ledger_rows(members: list[Member], *, year: int, today: dt.date) -> list[LedgerRow]:
+    limit = unpaid_months_limit(today)
+    by_member = dues_for(members, today=today)
+    rows = []
+    for member in members:
+        dues = by_member[member.pk]
+        months = [dues.paid.get(dt.date(year, m, 1)) for m in range(1, 13)]
+        rows.append(LedgerRow(member, dues, months, sum((a for a in months if a), Decimal("0")),
+                              dues.unpaid_streak >= limit))
+    return rows
+
+
+@dataclass(frozen=True)
+class Standing:
+    arrears: int  # months ended unpaid
+    streak: int  # of which in a row up to last month
+    first_unpaid: dt.date | None  # the streak's first month
+
+
+def standings(*, today: dt.date, members: QuerySet[Member] | None = None) -> dict[int, Standing]:
+    """Member pk → arrears and the unpaid run, for every member given who has a base (three grouped queries
+    over the whole register, whatever its size)."""
+    members = Member.objects.party_members() if members is None else members
+    end = last_ended_month(today)
+    starts = dict(DuesBase.objects.filter(member__in=members.values("pk")).values("member_id")
+                  .annotate(start=Min("effective_from")).values_list("member_id", "start"))
+    paid = {row["member_id"]: row for row in DuesPayment.objects.filter(member__in=members.values("pk"))
+            .values("member_id").annotate(last=Max("month"), upto_end=Count("pk", filter=Q(month__lte=end)))}
+    result = {}
+    for member_id, admitted_on, left_on in members.filter(pk__in=starts).values_list("pk", "admitted_on",
+                                                                                      "left_on"):
+        start = starts[member_id]
+        if admitted_on:
+            start = max(start, admitted_on.replace(day=1))
+        until = min(end, left_on.replace(day=1)) if left_on else end
+        row = paid.get(member_id, {"last": None, "upto_end": 0})
+        streak = unpaid_streak(start=start, last_paid=row["last"], end=until)
+        arrears = max(0, month_count(start, until) - row["upto_end"])
+        first = until - relativedelta(months=streak - 1) if streak else None
+        result[member_id] = Standing(arrears, streak, first)
+    return result
+
+
+# --- totals -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthTotal:
+    month: int
+    payers: int
+    amount: Decimal
+
+
+def payments_in(organisations: QuerySet[Organisation] | None, year: int) -> QuerySet[DuesPayment]:
+    payments = DuesPayment.objects.filter(month__gte=dt.date(year, 1, 1), month__lte=dt.date(year, 12, 1))
+    if organisations is not None:
+        payments = payments.filter(organisation__in=organisations.values("pk"))
+    return payments
+
+
+def monthly_totals(*, organisations: QuerySet[Organisation] | None, year: int) -> list[MonthTotal]:
+    """Dues of each month of the year (by the month paid for), for the organisations given or the city."""
+    rows = {row["month"].month: row for row in payments_in(organisations, year).order_by().values("month")
+            .annotate(payers=Count("member", distinct=True), amount=Sum("amount"))}
+    return [MonthTotal(m, rows[m]["payers"] if m in rows else 0, rows[m]["amount"] if m in rows else Decimal("0"))
+            for m in range(1, 13)]
+
+
+def totals_by_organisation(*, organisation_ids: list[int], year: int) -> dict[int, dict]:
+    """Organisation pk → the year's total and payments for the organisations given (one grouped query)."""
+    rows = (payments_in(None, year).filter(organisation_id__in=organisation_ids).order_by().values("organisation_id")
+            .annotate(amount=Sum("amount"), months=Count("pk"), payers=Count("member", distinct=True),
+                      late=Count("pk", filter=Q(kind="LATE"))))
+    return {row["organisation_id"]: row for row in rows}
+
+
+def subtree_totals(*, organisations: list[Organisation], year: int) -> dict[int, Decimal]:
+    """Organisation pk → the year's dues of it and everything below it (one query per organisation shown is
+    avoided: the scope's payments are grouped by organisation once, then rolled up by path)."""
+    if not organisations:
+        return {}
+    condition = Q(pk__in=[])
+    for organisation in organisations:
+        condition |= Q(organisation__path__startswith=organisation.path)
+    by_path = (payments_in(None, year).filter(condition).order_by().values("organisation__path")
+               .annotate(amount=Sum("amount")))
+    totals = {o.pk: Decimal("0") for o in organisations}
+    for row in by_path:
+        for organisation in organisations:
+            if row["organisation__path"].startswith(organisation.path):
+                totals[organisation.pk] += row["amount"]
+    return totals
+
+
+def party_member_counts(organisations: list[Organisation]) -> dict[int, int]:
+    counts = {o.pk: 0 for o in organisations}
+    if not organisations:
+        return counts
+    condition = Q(pk__in=[])
+    for organisation in organisations:
+        condition |= Q(organisation__path__startswith=organisation.path)
+    for path, n in (Member.objects.party_members().filter(condition).order_by().values("organisation__path")
+                    .annotate(n=Count("pk")).values_list("organisation__path", "n")):
+        for organisation in organisations:
+            if path.startswith(organisation.path):
+                counts[organisation.pk] += n
+    return counts
+

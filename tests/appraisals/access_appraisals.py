@@ -1,0 +1,34 @@
+"""Access rows for the appraisals app (merged by tests/test_url_access.py).
+
+Grades are about people: an appraisal is seen by the secretaries who run the organisation and admins; members,
+the outsider and another organisation's secretary get a 404. Submitting and deciding are POST only (405 on GET)."""
+
+OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 403, 404, 405
+LOGIN = "login"
+
+
+def everyone(status):
+    return {"outsider": status, "member": status, "secretary": status, "other_secretary": status, "admin": status}
+
+
+def branch_a_appraisal(city):
+    from appraisals import services
+    from tests.appraisals.helpers import meeting
+
+    appraisal = services.appraisal_start(organisation=city.branch_a, meeting=meeting(city.branch_a),
+                                         by=city.secretary)
+    return {"pk": appraisal.pk}
+
+
+MANAGED = {"anonymous": LOGIN, "outsider": NOT_FOUND, "member": NOT_FOUND, "secretary": OK,
+           "other_secretary": NOT_FOUND, "admin": OK}
+
+MATRIX = {
+    "appraisals:appraisal_list": (lambda c: {}, {"anonymous": LOGIN, "outsider": FORBIDDEN, "member": FORBIDDEN,
+                                                 "secretary": OK, "other_secretary": OK, "admin": OK}),
+    "appraisals:appraisal_start": (lambda c: {"pk": c.branch_a.pk}, MANAGED),
+    "appraisals:appraisal_detail": (branch_a_appraisal, MANAGED),
+    "appraisals:appraisal_submit": (branch_a_appraisal, {"anonymous": LOGIN, **everyone(NOT_ALLOWED)}),
+    "appraisals:appraisal_decide": (lambda c: {**branch_a_appraisal(c), "target": "confirmed"},
+                                    {"anonymous": LOGIN, **everyone(NOT_ALLOWED)}),
+}
