@@ -76,6 +76,8 @@ class ThresholdCode(models.TextChoices):
     REMIND_MEETINGS_FROM_DAY = "REMIND_MEETINGS_FROM_DAY", "每月几日起提醒应开会议尚未召开"
     PROBATION_NOTICE_DAYS = "PROBATION_NOTICE_DAYS", "预备期届满前提醒天数"
     DUTY_NOTICE_DAYS = "DUTY_NOTICE_DAYS", "责任清单到期前提醒天数"
+    TRANSFER_LETTER_VALID_DAYS = "TRANSFER_LETTER_VALID_DAYS", "组织关系介绍信有效期（天）"
+    TRANSFER_ACCEPT_DAYS = "TRANSFER_ACCEPT_DAYS", "组织关系转接应在几天内接收（逾期提醒）"
 
 
 class Threshold(Rule):
