@@ -13,6 +13,7 @@ from branches.models import CommitteePosition
 from . import services
 from .forms import AccountForm, MemberFilterForm, MemberForm
 from .selectors import member_list as select_members
+from .selectors import member_register_history
 
 
 def member_list(request: HttpRequest) -> HttpResponse:
@@ -44,6 +45,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "recent_attendances": member_recent_attendances(member),
         "can_manage": access.can_manage_member(request.user, member),
         "can_reveal": access.can_see_personal_data(request.user),
+        "register": member_register_history(member),
     })
 
 
@@ -74,6 +76,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for(request.user, pk, write=True)
+    access.require(member.status == "ACTIVE")  # a member who left keeps a read-only record
     organisations = access.organisations_managed_by(request.user).active().order_by("path")
     form = MemberForm(request.POST or None, instance=member, organisations=organisations,
                       reveal_personal_data=access.can_see_personal_data(request.user))
