@@ -5,6 +5,8 @@ from django.db import transaction
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from members.signals import member_left, member_moved
+
 from .models import MicroWish, Photo
 
 
@@ -24,3 +26,29 @@ def photo_files_delete(sender, instance: Photo, **kwargs):
 @receiver(post_delete, sender=MicroWish)
 def wish_photo_delete(sender, instance: MicroWish, **kwargs):
     _delete_after_commit(instance.fulfilment_photo.name)
+
+
+
+# --- the register: a member who left or moved is no longer expected at what comes after -------------
+
+def _expected_from(member_id: int, on, organisation_id: int | None = None):
+    from core.dates import local_midnight
+
+    from .choices import AttendanceStatus
+    from .models import Attendance
+
+    rows = Attendance.objects.filter(member_id=member_id, status=AttendanceStatus.EXPECTED,
+                                     activity__planned_start__gte=local_midnight(on))
+    if organisation_id is not None:
+        rows = rows.filter(activity__organisation_id=organisation_id)
+    return rows
+
+
+@receiver(member_left, dispatch_uid="activities.member_left")
+def member_left_unexpect(sender, member, on, **kwargs):
+    _expected_from(member.pk, on).delete()
+
+
+@receiver(member_moved, dispatch_uid="activities.member_moved")
+def member_moved_unexpect(sender, member, from_organisation, on, **kwargs):
+    _expected_from(member.pk, on, from_organisation.pk).delete()

@@ -213,6 +213,13 @@ class CommitteePosition(models.Model):
     def __str__(self):
         return f"{self.organisation.display_name} {self.get_position_display()} {self.member.name}"
 
+    def clean(self):
+        # A seat belongs to a term of its own organisation and starts within it (the committee of that term).
+        if self.term_id and self.organisation_id and self.term.organisation_id != self.organisation_id:
+            raise ValidationError({"term": "所选届次不属于该党组织。"})
+        if self.term_id and self.starts_on and not (self.term.starts_on <= self.starts_on <= self.term.ends_on):
+            raise ValidationError({"starts_on": "任职日期应在所选届次的任期之内。"})
+
 
 class Role(models.Model):
     """What a login may do. Admin: everything. Secretary: one organisation and

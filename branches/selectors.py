@@ -99,4 +99,23 @@ def organisation_summary(organisation: Organisation) -> dict:
         "secretary": next((p for p in positions if p.position == "SECRETARY"), None),
         "party_groups": groups,
         "children": children,
+        "past_terms": past_terms(organisation, current=term),
     }
+
+
+def past_terms(organisation: Organisation, *, current: Term | None) -> list[dict]:
+    """The organisation's earlier terms, newest first, each with the committee it had: the seats tied to the
+    term, or (for seats recorded without a term) those held during it. Two queries."""
+    terms = list(Term.objects.filter(organisation=organisation).exclude(pk=getattr(current, "pk", None))
+                 .order_by("-starts_on"))
+    if not terms:
+        return []
+    seats = list(CommitteePosition.objects.filter(organisation=organisation)
+                 .filter(Q(term__in=terms) | Q(term__isnull=True, ends_on__isnull=False))
+                 .select_related("member").order_by("position", "starts_on", "pk"))
+    rows = []
+    for term in terms:
+        held = [s for s in seats if s.term_id == term.pk
+                or (s.term_id is None and s.starts_on < term.ends_on and s.ends_on >= term.starts_on)]
+        rows.append({"term": term, "positions": held})
+    return rows

@@ -55,11 +55,125 @@ def stage_on(day):
 
 
 def members_on(day) -> QuerySet[Member]:
-    """Who was on the register on `day`, annotated with `stage_then`: still on it (active), or left after
-    that day; and already in the pipeline then."""
-    from django.db.models import Q
+    """Who was on the register on `day`, annotated with what was true of them then:
 
-    from .choices import MembershipStatus
+    - `stage_then`: the development stage their dates give for that day (members not yet in the pipeline are
+      left out);
+    - `organisation_then`: the organisation their relationship sat in (from the organisation periods a
+      transfer writes; a member who never moved is in their current organisation);
+    - `category_then`: 流动 / 失联 / 出国（境） if such a period covered the day, else None;
+    - `retired_then`: retired by then (离退休 with a date on or before the day).
 
+    On the register means: a member with organisation periods had one covering the day (so someone
+    transferred in this year is not counted last year, and someone who moved is counted where they were);
+    one without periods was still on it (active), or left after that day."""
+    from django.db.models import BooleanField, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, Subquery
+    from django.db.models.functions import Coalesce
+
+    from .choices import EmploymentStatus, MembershipStatus
+    from .models import MemberCategory, MemberOrganisationPeriod
+
+    covering = MemberOrganisationPeriod.objects.filter(
+        Q(starts_on__isnull=True) | Q(starts_on__lte=day), Q(ends_on__isnull=True) | Q(ends_on__gt=day),
+        member=OuterRef("pk"))
+    category = MemberCategory.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day), starts_on__lte=day,
+                                             member=OuterRef("pk")).order_by("-starts_on", "-pk")
+    never_moved = ~Exists(MemberOrganisationPeriod.objects.filter(member=OuterRef("pk")))
     on_register = Q(status=MembershipStatus.ACTIVE, left_on__isnull=True) | Q(left_on__gt=day)
-    return Member.objects.filter(on_register).annotate(stage_then=stage_on(day)).exclude(stage_then=None)
+    return (Member.objects
+            .annotate(period_organisation=Subquery(covering.values("organisation_id")[:1]))
+            .filter((never_moved & on_register) | Q(period_organisation__isnull=False))
+            .annotate(stage_then=stage_on(day),
+                      organisation_then=Coalesce("period_organisation", "organisation_id",
+                                                 output_field=IntegerField()),
+                      category_then=Subquery(category.values("kind")[:1]),
+                      retired_then=ExpressionWrapper(
+                          Q(employment_status=EmploymentStatus.RETIRED)
+                          & (Q(retired_on__isnull=True) | Q(retired_on__lte=day)), output_field=BooleanField()))
+            .exclude(stage_then=None))
+
+
+# --- the register over time --------------------------------------------------------------------------------
+
+def transfer_list(*, transfers, status: str = "", kind: str = "", year: int | None = None):
+    if status:
+        transfers = transfers.filter(status=status)
+    if kind:
+        transfers = transfers.filter(kind=kind)
+    if year:
+        transfers = transfers.filter(sent_on__year=year)
+    return transfers.select_related("member", "from_organisation", "to_organisation").order_by("-sent_on", "-pk")
+
+
+def member_register_history(member: Member) -> dict:
+    """What the member page shows of the register: transfers, organisation periods, categories, leaving."""
+    from .models import Leaving, MemberCategory, MemberOrganisationPeriod, Transfer
+
+    return {
+        "transfers": list(Transfer.objects.filter(member=member)
+                          .select_related("from_organisation", "to_organisation").order_by("-sent_on", "-pk")),
+        "periods": list(MemberOrganisationPeriod.objects.filter(member=member).select_related("organisation")
+                        .order_by("starts_on", "pk")),
+        "categories": list(MemberCategory.objects.filter(member=member).order_by("-starts_on", "-pk")),
+        "leaving": Leaving.objects.filter(member=member).first(),
+    }
+
+
+def category_counts(*, members) -> dict:
+    """Current members by category: 在职 / 离退休 (employment) and the open 流动 / 失联 / 出国（境） periods."""
+    from django.db.models import Count
+
+    from .choices import CategoryKind, EmploymentStatus
+    from .models import MemberCategory
+
+    active = members.active()
+    employment = dict(active.order_by().values("employment_status").annotate(n=Count("pk"))
+                      .values_list("employment_status", "n"))
+    open_categories = dict(MemberCategory.objects.filter(member__in=active.values("pk"), ends_on__isnull=True)
+                           .order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    return {
+        "employment": [(label, employment.get(value, 0)) for value, label in EmploymentStatus.choices],
+        "categories": [(value, label, open_categories.get(value, 0)) for value, label in CategoryKind.choices],
+        "total": sum(employment.values()),
+    }
+
+
+def register_year(*, organisations, year: int) -> dict:
+    """The register's movement in a year over the given organisations (and those below them): on the register
+    at the start and the end (by `members_on`), transfers in and out (within the system counted on both
+    sides when the other side is outside the scope) and leavings by kind. A fixed number of queries."""
+    import datetime as dt
+
+    from django.db.models import Count, Q
+
+    from .choices import LeavingKind, Stage, TransferKind, TransferStatus
+    from .models import Leaving, Transfer
+
+    scope = Organisation.objects.subtree_of(organisations).values("pk")
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    party = [Stage.PROBATIONARY, Stage.FULL]
+    at_start = members_on(start - dt.timedelta(days=1)).filter(organisation_then__in=scope, stage_then__in=party)
+    at_end = members_on(end).filter(organisation_then__in=scope, stage_then__in=party)
+    moved = Transfer.objects.filter(status=TransferStatus.ACCEPTED, accepted_on__year=year)
+    within = moved.filter(kind=TransferKind.WITHIN)
+    came = Q(to_organisation__in=scope) & ~Q(from_organisation__in=scope)
+    went = Q(from_organisation__in=scope) & ~Q(to_organisation__in=scope)
+    out = Transfer.objects.filter(kind=TransferKind.OUT, sent_on__year=year, from_organisation__in=scope) \
+        .exclude(status=TransferStatus.CANCELLED)
+    leavings = dict(Leaving.objects.filter(left_on__year=year, member__organisation__in=scope).order_by()
+                    .values("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    return {
+        "year": year,
+        "at_start": at_start.count(),
+        "at_end": at_end.count(),
+        "in_within": within.filter(came).count(),
+        "in_outside": moved.filter(kind=TransferKind.IN, to_organisation__in=scope).count(),
+        "out_within": within.filter(went).count(),
+        "out_outside": out.count(),
+        "leavings": [(label, leavings.get(value, 0)) for value, label in LeavingKind.choices],
+        "left_total": sum(leavings.values()),
+    }
+
+
+def register_years(*, organisations, years: list[int]) -> list[dict]:
+    return [register_year(organisations=organisations, year=year) for year in years]

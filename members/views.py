@@ -14,6 +14,7 @@ from . import services
 from .forms import AccountForm, MemberFilterForm, MemberForm
 from .panels import member_panel_context
 from .selectors import member_list as select_members
+from .selectors import member_register_history
 
 
 def _filtered_members(request: HttpRequest):
@@ -66,6 +67,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": access.can_manage_member(request.user, member),
         "can_reveal": access.can_see_personal_data(request.user),
         **member_panel_context(member),
+        "register": member_register_history(member),
     })
 
 
@@ -96,6 +98,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for(request.user, pk, write=True)
+    access.require(member.status == "ACTIVE")  # a member who left keeps a read-only record
     organisations = access.organisations_managed_by(request.user).active().order_by("path")
     form = MemberForm(request.POST or None, instance=member, organisations=organisations,
                       reveal_personal_data=access.can_see_personal_data(request.user))

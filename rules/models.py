@@ -78,6 +78,8 @@ class ThresholdCode(models.TextChoices):
     DUES_UNPAID_MONTHS = "DUES_UNPAID_MONTHS", "连续未交党费预警月数"
     DUES_BASE_REMINDER_MONTH = "DUES_BASE_REMINDER_MONTH", "每年提醒核定党费基数的月份"
     APPRAISAL_EXCELLENT_DIVISOR = "APPRAISAL_EXCELLENT_DIVISOR", "民主评议“优秀”不超过参评人数的几分之一"
+    TRANSFER_LETTER_VALID_DAYS = "TRANSFER_LETTER_VALID_DAYS", "组织关系介绍信有效期（天）"
+    TRANSFER_ACCEPT_DAYS = "TRANSFER_ACCEPT_DAYS", "组织关系转接应在几天内接收（逾期提醒）"
 
 
 class Threshold(Rule):

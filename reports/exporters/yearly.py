@@ -84,7 +84,7 @@ class YearlyExporter(Exporter):
             affiliated = affiliated_organisations().count()
         else:
             affiliated = sum(kinds.values())
-        members = self._members().filter(organisation__in=scope.values("pk"))
+        members = self._members().filter(organisation_then__in=scope.values("pk"))
         stages = dict(members.order_by().values("stage_then").annotate(n=Count("pk"))
                       .values_list("stage_then", "n"))
         admitted = Member.objects.filter(organisation__in=scope.values("pk"), admitted_on__year=year).count()
@@ -140,16 +140,16 @@ class YearlyExporter(Exporter):
         the register as the recorded dates had it for a past year (who had left since is counted, who joined
         since is not)."""
         if self.period_end >= self.today:
-            return Member.objects.active().annotate(stage_then=F("stage"))
+            return Member.objects.active().annotate(stage_then=F("stage"), organisation_then=F("organisation_id"))
         return members_on(self.period_end)
 
     def _breakdown(self, matrix, reporting) -> Breakdown:
         """Per organisation below the scope: grouped queries by organisation, rolled up in Python."""
         year, scope_pks = self.year, self.scope.values("pk")
         breakdown = Breakdown(self)
-        for org, stage, n in (self._members().filter(organisation__in=scope_pks).order_by()
-                              .values("organisation_id", "stage_then").annotate(n=Count("pk"))
-                              .values_list("organisation_id", "stage_then", "n")):
+        for org, stage, n in (self._members().filter(organisation_then__in=scope_pks).order_by()
+                              .values("organisation_then", "stage_then").annotate(n=Count("pk"))
+                              .values_list("organisation_then", "stage_then", "n")):
             breakdown.add(org, stage, n)
             if stage in (Stage.FULL, Stage.PROBATIONARY):
                 breakdown.add(org, "party", n)

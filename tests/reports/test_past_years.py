@@ -21,3 +21,18 @@ def test_a_past_year_counts_who_was_there_and_at_which_stage(city):
                   admitted_on=dt.date(2025, 6, 1), full_on=None)
     assert figures(2024) == {Stage.FULL: 3, Stage.CANDIDATE: 1}
     assert figures(2026) == {Stage.FULL: 2, Stage.PROBATIONARY: 1}, "the current year is today's register"
+
+
+def test_a_past_years_report_of_an_organisation_is_unchanged_by_a_transfer_this_year(city):
+    from members import services
+
+    def org_a_stages(year):
+        return YearlyExporter(organisation=city.org_a, period_start=dt.date(year, 1, 1),
+                              period_end=dt.date(year, 12, 31), today=dt.date(2026, 11, 24)).figures["stages"]
+
+    before = org_a_stages(2025)
+    transfer = services.transfer_send(member=city.member, to_organisation=city.org_b, reason="工作调动",
+                                      sent_on=dt.date(2026, 3, 2), by=city.secretary)
+    services.transfer_accept(transfer=transfer, by=city.other_secretary, accepted_on=dt.date(2026, 3, 9))
+    assert org_a_stages(2025) == before == {Stage.FULL: 1}
+    assert figures(2025) == {Stage.FULL: 2}

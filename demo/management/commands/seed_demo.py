@@ -437,10 +437,12 @@ class Command(BaseCommand):
         from demo.dues import seed_dues
         from demo.honours import seed_honours
         from demo.oversight import seed_oversight
+        from demo.register import seed_register
 
         admin = get_user_model().objects.filter(username="admin").first()
         steps = [
             ("组织生活", lambda: seed_activities(rng=rng, years=years, today=today)),
+            ("名册变动", lambda: seed_register(rng=rng, today=today, years=years, admin=admin)),
             ("督导考核", lambda: seed_oversight(rng=rng, today=today, admin=admin)),
             ("表彰与品牌", lambda: seed_honours(rng=rng, today=today)),
             ("共驻共建", lambda: seed_community(rng=rng, today=today)),

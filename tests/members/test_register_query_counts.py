@@ -1,0 +1,42 @@
+"""The register's pages cost the same number of queries whatever the number of transfers and categories."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from members import services
+from tests.factories import MemberFactory, OrganisationFactory
+from tests.members.factories import MemberCategoryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(city, n):
+    for i in range(n):
+        member = MemberFactory(organisation=city.branch_a)
+        target = OrganisationFactory(parent=city.root)
+        transfer = services.transfer_send(member=member, to_organisation=target, reason="调动",
+                                          sent_on=dt.date(2026, 3, 2), by=city.secretary)
+        if i % 2:
+            services.transfer_accept(transfer=transfer, by=city.admin, accepted_on=dt.date(2026, 3, 9))
+        MemberCategoryFactory(member=MemberFactory(organisation=city.branch_a))
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("name", ["members:transfer_list", "members:category_list", "members:register_summary"])
+def test_the_registers_pages_do_not_grow_with_the_data(city, client, name, django_assert_max_num_queries):
+    client.force_login(city.secretary)
+    url = reverse(name)
+    grow(city, 2)
+    small = queries_for(client, url)
+    grow(city, 8)
+    with django_assert_max_num_queries(small):
+        assert client.get(url).status_code == 200
