@@ -22,4 +22,5 @@ urlpatterns = [
     path("honours/", include("honours.urls")),
     path("notifications/", include("notifications.urls")),
     path("reports/", include("reports.urls")),
+    path("development/", include("development.urls", namespace="development")),
 ]
