@@ -60,7 +60,8 @@ def interval_breach(from_event: str, to_event: str, start: dt.date | None, end: 
 
 def training_breach(*, on: dt.date, days: int | None, hours: int | None) -> Breach | None:
     """集中培训: any one of the rows in force (at least 3 days, or at least 24 hours) suffices."""
-    rules = StageInterval.rules_for(MemberEvent.TRAINING, MemberEvent.TRAINING, on)
+    rules = sorted(StageInterval.rules_for(MemberEvent.TRAINING, MemberEvent.TRAINING, on),
+                   key=lambda rule: rule.unit != IntervalUnit.DAY)
     if not rules:
         return None
     recorded = {IntervalUnit.DAY: days, IntervalUnit.HOUR: hours}
