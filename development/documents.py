@@ -26,7 +26,7 @@ PLACEHOLDERS = {
     "job_title": "职务/岗位", "organisation": "党支部", "superior": "上级党委", "applied_on": "递交入党申请书日期",
     "activist_on": "确定为入党积极分子日期", "candidate_on": "确定为发展对象日期", "admitted_on": "支部大会接收日期",
     "step_name": "步骤名称", "step_number": "步骤序号", "step_date": "步骤日期", "end_date": "截止日期",
-    "people": "培养联系人/入党介绍人", "votes_for": "赞成票", "votes_against": "反对票", "votes_abstain": "弃权票",
+    "people": "本步骤涉及的人员", "contacts": "培养联系人", "introducers": "入党介绍人", "votes_for": "赞成票", "votes_against": "反对票", "votes_abstain": "弃权票",
     "voters_entitled": "有表决权的正式党员数", "training_days": "培训天数", "training_hours": "培训学时",
     "extension_months": "延长预备期月数", "probation_end": "预备期届满日期", "outcome": "审批结果",
     "note": "情况记录", "today": "制发日期",
@@ -35,6 +35,10 @@ PLACEHOLDERS = {
 
 def _day(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
+
+
+def _names(step: DevelopmentStep | None) -> str:
+    return "、".join(p.name for p in step.people.all()) if step else ""
 
 
 def document_available(step: DevelopmentStep) -> bool:
@@ -58,6 +62,7 @@ def context_for(step: DevelopmentStep) -> dict[str, str]:
         "candidate_on": _day(state.date_of(7)), "admitted_on": _day(state.date_of(15)),
         "step_name": step.definition.name, "step_number": str(step.definition.number), "step_date": _day(step.date),
         "end_date": _day(step.end_date), "people": "、".join(p.name for p in step.people.all()),
+        "contacts": _names(state.done(5)), "introducers": _names(state.done(9)),
         "votes_for": number(step.votes_for), "votes_against": number(step.votes_against),
         "votes_abstain": number(step.votes_abstain), "voters_entitled": number(step.voters_entitled),
         "training_days": number(step.training_days), "training_hours": number(step.training_hours),

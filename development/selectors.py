@@ -200,7 +200,7 @@ def due_lists(user, *, today: dt.date | None = None) -> dict[str, list[DueItem]]
 
     window = records.filter(member__stage=Stage.PROBATIONARY, member__admitted_on__lte=today + dt.timedelta(
         days=SOON_DAYS) - relativedelta(years=1), member__admitted_on__gte=today - relativedelta(years=3))
-    ends = _probation_ends(window.values_list("pk", flat=True)[:500])
+    ends = probation_ends(window.values_list("pk", flat=True)[:500])
     for pk, name, org in window.values_list(*fields)[:500]:
         end = ends.get(pk)
         if end is None:
@@ -225,7 +225,7 @@ def due_lists(user, *, today: dt.date | None = None) -> dict[str, list[DueItem]]
     return {"due": [i for i in items if not i.overdue], "overdue": [i for i in items if i.overdue]}
 
 
-def _probation_ends(record_ids) -> dict[int, dt.date]:
+def probation_ends(record_ids) -> dict[int, dt.date]:
     from . import limits
 
     steps = (DevelopmentStep.objects.filter(record_id__in=list(record_ids), definition__number__in=[15, 24])

@@ -16,6 +16,7 @@ class Kind(models.TextChoices):
     PROBATION_ENDING = "PROBATION_ENDING", "预备期即将届满"
     REVIEW_RETURNED = "REVIEW_RETURNED", "标准化验收退回修改"
     DUTY_DUE = "DUTY_DUE", "责任清单事项即将到期"
+    DEVELOPMENT_DUE = "DEVELOPMENT_DUE", "发展党员工作待办"
     # Summaries.
     WEEKLY_DIGEST = "WEEKLY_DIGEST", "每周工作摘要"
     ADMIN_DIGEST = "ADMIN_DIGEST", "工委每周摘要"
@@ -50,6 +51,7 @@ KIND_SPECS = {
     Kind.PROBATION_ENDING: KindSpec(Mode.DIGEST, choosable=True),
     Kind.REVIEW_RETURNED: KindSpec(Mode.IMMEDIATE, choosable=True),
     Kind.DUTY_DUE: KindSpec(Mode.DIGEST, choosable=True),
+    Kind.DEVELOPMENT_DUE: KindSpec(Mode.DIGEST, choosable=True),
     Kind.WEEKLY_DIGEST: KindSpec(Mode.IMMEDIATE),
     Kind.ADMIN_DIGEST: KindSpec(Mode.IMMEDIATE),
     Kind.WEBHOOK_TEST: KindSpec(Mode.IMMEDIATE),

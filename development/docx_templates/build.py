@@ -36,8 +36,8 @@ TEMPLATES = {
         "入党积极分子：{{ name }}",
         "所在党支部：{{ organisation }}",
         "确定为入党积极分子日期：{{ activist_on }}",
+        "培养联系人：{{ contacts }}",
         "考察日期：{{ step_date }}",
-        "培养联系人：{{ people }}",
         "考察意见：",
         "{{ note }}",
     ]),
@@ -65,7 +65,7 @@ TEMPLATES = {
         "{{ superior }}：",
         "{{ organisation }}于{{ step_date }}召开支部党员大会，讨论{{ name }}同志的入党问题。应到会有表决权的正式党员"
         "{{ voters_entitled }}名，表决结果：赞成{{ votes_for }}票，反对{{ votes_against }}票，弃权{{ votes_abstain }}票。"
-        "支部大会同意接收{{ name }}同志为中共预备党员，入党介绍人为{{ people }}。",
+        "支部大会同意接收{{ name }}同志为中共预备党员，入党介绍人为{{ introducers }}。",
         "妥否，请批示。",
     ]),
     "CONVERSION_REQUEST": ("关于{{ name }}同志转为中共正式党员的请示", [

@@ -77,11 +77,12 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     record = access.get_record_for(user, pk)
     stages = selectors.timeline(record)
+    can_record, can_approve = access.can_record(user, record), access.can_approve(user, record)
     return render(request, "development/timeline.html", {
-        "record": record, "member": record.member, "stages": stages,
-        "can_record": access.can_record(user, record), "can_approve": access.can_approve(user, record),
+        "record": record, "member": record.member, "stages": stages, "can_record": can_record,
+        "can_approve": can_approve,
         "documents": {step.pk for stage in stages for row in stage.rows for step in row.steps
-                      if document_available(step)},
+                      if (can_record or can_approve) and document_available(step)},
     })
 
 

@@ -102,6 +102,8 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 @require_GET
 def step_document(request: HttpRequest, pk: int) -> HttpResponse:
     step = access.get_step_for(request.user, pk)
+    # The documents are the organisation's paperwork (opinions on the person): the person sees the timeline only.
+    branch_access.require(access.can_record(request.user, step.record) or access.can_approve(request.user, step.record))
     if not documents.document_available(step):
         raise Http404("该步骤没有文书。")
     try:
