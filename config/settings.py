@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "exchange",
     "dues",
     "appraisals",
+    "development",
     "demo",
 ]
 

@@ -28,4 +28,5 @@ urlpatterns = [
     path("exchange/", include("exchange.urls")),
     path("dues/", include("dues.urls")),
     path("appraisals/", include("appraisals.urls")),
+    path("development/", include("development.urls", namespace="development")),
 ]

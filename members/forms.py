@@ -45,8 +45,16 @@ class MemberForm(forms.ModelForm):
         widgets = {name: DATE for name in ["birth_date", "applied_on", "activist_on", "candidate_on", "admitted_on",
                                             "full_on"]}
 
+    # Once a person has a development record (the development app's `development` relation), their stage and
+    # stage dates are derived from the recorded steps and are no longer typed in here.
+    STAGE_FIELDS = ("stage", "applied_on", "activist_on", "candidate_on", "admitted_on", "full_on")
+
     def __init__(self, *args, organisations, reveal_personal_data: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.stage_is_derived = bool(self.instance.pk) and hasattr(self.instance, "development")
+        if self.stage_is_derived:
+            for name in self.STAGE_FIELDS:
+                del self.fields[name]
         self.fields["organisation"].queryset = organisations
         self.fields["party_group"].queryset = PartyGroup.objects.filter(organisation__in=organisations).select_related(
             "organisation")

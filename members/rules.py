@@ -97,26 +97,35 @@ def member_date_errors(member, *, today: dt.date | None = None) -> dict[str, lis
         if age < min_age:
             add("applied_on", f"递交入党申请时须年满 {min_age} 周岁。")
 
-    for rule in _remembered(("intervals", today), lambda: _intervals_in_force(today)):
+    for rule in _intervals_for(member):
         start, end = getattr(member, rule.from_event, None), getattr(member, rule.to_event, None)
         if not start or not end:
             continue
-        days = (end - start).days
-        if rule.min_days is not None and days < rule.min_days:
-            add(rule.to_event, f"{rule.name}：两者至少相隔 {rule.min_days} 天（依据：{rule.source}）。")
-        if rule.max_days is not None and days > rule.max_days:
-            add(rule.to_event, f"{rule.name}：两者至多相隔 {rule.max_days} 天（依据：{rule.source}）。")
+        if rule.too_short(start, end):
+            add(rule.to_event, f"{rule.name}：两者至少相隔 {rule.min_days} {rule.get_unit_display()}（依据：{rule.source}）。")
+        # An approval past the plain limit may stand with a reason (recorded with the development step).
+        if rule.too_long_even_with_reason(start, end):
+            add(rule.to_event, f"{rule.name}：两者至多相隔 {rule.max_with_reason or rule.max_days} "
+                               f"{rule.get_unit_display()}（依据：{rule.source}）。")
     return errors
 
 
-def _intervals_in_force(on: dt.date) -> list[StageInterval]:
-    fields = {choice for choice in MemberEvent.values}
-    seen, rules = set(), []
-    for rule in StageInterval.objects.in_force(on):
-        key = (rule.from_event, rule.to_event)
-        if key not in seen and rule.from_event in fields and rule.to_event in fields:
-            seen.add(key)
-            rules.append(rule)
+def _intervals_for(member) -> list[StageInterval]:
+    """Each interval between two of the member's own dates, judged by the rule in force on the later date
+    (the day the event happened), so a rule changed later never re-judges an old record."""
+    fields = frozenset({f.name for f in member._meta.fields} & set(MemberEvent.values))
+    pairs = _remembered(("interval pairs", fields), lambda: list(
+        StageInterval.objects.filter(from_event__in=fields, to_event__in=fields).exclude(from_event="birth_date")
+        .values_list("from_event", "to_event").distinct()))
+    rules = []
+    for start_field, end_field in pairs:
+        if start_field == end_field:
+            continue
+        end = getattr(member, end_field, None)
+        if end is None or getattr(member, start_field, None) is None:
+            continue
+        rules += _remembered(("interval", start_field, end_field, end),
+                             lambda: StageInterval.rules_for(start_field, end_field, end))  # noqa: B023 - used at once
     return rules
 
 

@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     DUES_BASE_UPDATE = "DUES_BASE_UPDATE", "年度核定党费基数"
     DUES_UNPAID = "DUES_UNPAID", "党员连续未交党费"
     TRANSFER_PENDING = "TRANSFER_PENDING", "组织关系转接逾期未接收"
+    DEVELOPMENT_DUE = "DEVELOPMENT_DUE", "发展党员工作待办"
     # Summaries.
     WEEKLY_DIGEST = "WEEKLY_DIGEST", "每周工作摘要"
     ADMIN_DIGEST = "ADMIN_DIGEST", "工委每周摘要"
@@ -56,6 +57,7 @@ KIND_SPECS = {
     Kind.DUES_BASE_UPDATE: KindSpec(Mode.DIGEST, choosable=True),
     Kind.DUES_UNPAID: KindSpec(Mode.DIGEST, choosable=True),
     Kind.TRANSFER_PENDING: KindSpec(Mode.DIGEST, choosable=True),
+    Kind.DEVELOPMENT_DUE: KindSpec(Mode.DIGEST, choosable=True),
     Kind.WEEKLY_DIGEST: KindSpec(Mode.IMMEDIATE),
     Kind.ADMIN_DIGEST: KindSpec(Mode.IMMEDIATE),
     Kind.WEBHOOK_TEST: KindSpec(Mode.IMMEDIATE),

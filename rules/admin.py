@@ -20,7 +20,8 @@ class ThresholdAdmin(RuleAdmin):
 
 @admin.register(StageInterval)
 class StageIntervalAdmin(RuleAdmin):
-    list_display = ("name", "from_event", "to_event", "min_days", "max_days", "effective_from", "source")
+    list_display = ("name", "from_event", "to_event", "unit", "min_days", "max_days", "max_with_reason", "max_times",
+                    "effective_from", "source")
 
 
 @admin.register(DuesRate)

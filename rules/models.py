@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 
 from core.choices import ActivityKind, OrganisationKind
 
@@ -115,34 +115,148 @@ class MemberEvent(models.TextChoices):
     TALKED = "talked_on", "组织谈话"
     ACTIVIST = "activist_on", "确定为入党积极分子"
     CANDIDATE = "candidate_on", "确定为发展对象"
+    TRAINING = "training", "集中培训（时长）"
+    PUBLICITY_FROM = "publicity_from", "公示开始"
+    PUBLICITY_TO = "publicity_to", "公示结束"
     ADMITTED = "admitted_on", "支部大会接收为预备党员"
     APPROVED = "approved_on", "上级党委审批"
+    EXTENSION = "extension", "延长预备期（时长）"
+    CONVERSION_MEETING = "convert_meeting_on", "支部大会讨论转正"
+    CONVERSION_APPROVED = "convert_approved_on", "上级党委审批转正"
     FULL = "full_on", "转为正式党员"
 
 
+class IntervalUnit(models.TextChoices):
+    DAY = "DAY", "天"
+    WORKING_DAY = "WORKING_DAY", "个工作日"
+    MONTH = "MONTH", "个月"
+    YEAR = "YEAR", "年"
+    HOUR = "HOUR", "学时"
+
+
+def working_days(start: dt.date, end: dt.date) -> int:
+    """Monday–Friday from start to end, both included (public holidays are not modelled: a rule row's note
+    says so, and the secretary extends the notice when a holiday falls in it)."""
+    if end < start:
+        return 0
+    days = (end - start).days + 1
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    for offset in range(rest):
+        if (start.weekday() + offset) % 7 < 5:
+            count += 1
+    return count
+
+
 class StageInterval(Rule):
-    """“From event X to event Y at least / at most N days” (发展党员工作细则)."""
+    """“From event X to event Y at least / at most N (days, working days, months, years)” (发展党员工作细则).
+
+    When from_event equals to_event the row bounds an amount recorded at that event (training of at least
+    3 days, or — a second row in another unit — 24 hours: either suffices; an extension of 6–12 months).
+    `max_with_reason` is the outer bound the rules allow as an exception, only with a recorded reason;
+    `max_times` how often the event may happen at all (a probation is extended once)."""
 
     name = models.CharField("规则名称", max_length=100)
     from_event = models.CharField("起点", max_length=20, choices=MemberEvent.choices)
     to_event = models.CharField("终点", max_length=20, choices=MemberEvent.choices)
-    min_days = models.PositiveIntegerField("至少（天）", null=True, blank=True)
-    max_days = models.PositiveIntegerField("至多（天）", null=True, blank=True)
+    unit = models.CharField("单位", max_length=12, choices=IntervalUnit.choices, default=IntervalUnit.DAY)
+    min_days = models.PositiveIntegerField("至少", null=True, blank=True, help_text="以“单位”计")
+    max_days = models.PositiveIntegerField("至多", null=True, blank=True, help_text="以“单位”计")
+    max_with_reason = models.PositiveIntegerField("说明理由时至多", null=True, blank=True,
+                                                  help_text="超过“至多”但不超过此数时，须记录理由方可通过")
+    max_times = models.PositiveSmallIntegerField("至多次数", null=True, blank=True)
 
     class Meta:
         verbose_name = "发展党员时间规则"
         verbose_name_plural = "发展党员时间规则"
         constraints = [
             models.CheckConstraint(
-                condition=Q(min_days__isnull=False) | Q(max_days__isnull=False), name="stageinterval_has_a_bound"
+                condition=Q(min_days__isnull=False) | Q(max_days__isnull=False) | Q(max_times__isnull=False),
+                name="stageinterval_has_a_bound"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_with_reason__isnull=True) | Q(max_days__isnull=False, max_with_reason__gte=F("max_days")),
+                name="stageinterval_exception_beyond_limit",
             ),
             models.UniqueConstraint(
-                fields=["from_event", "to_event", "effective_from"], name="stageinterval_unique_events_date"
+                fields=["from_event", "to_event", "unit", "effective_from"], name="stageinterval_unique_events_date"
             ),
         ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_amount(self) -> bool:
+        return self.from_event == self.to_event
+
+    def limit_text(self) -> str:
+        unit = self.get_unit_display()
+        parts = []
+        if self.min_days is not None:
+            parts.append(f"至少 {self.min_days} {unit}")
+        if self.max_days is not None:
+            parts.append(f"至多 {self.max_days} {unit}")
+        if self.max_with_reason is not None:
+            parts.append(f"说明理由的最长 {self.max_with_reason} {unit}")
+        if self.max_times is not None:
+            parts.append(f"至多 {self.max_times} 次")
+        return "，".join(parts)
+
+    def _shifted(self, start: dt.date, amount: int) -> dt.date:
+        from dateutil.relativedelta import relativedelta
+
+        if self.unit == IntervalUnit.MONTH:
+            return start + relativedelta(months=amount)
+        if self.unit == IntervalUnit.YEAR:
+            return start + relativedelta(years=amount)
+        return start + dt.timedelta(days=amount)
+
+    def measure(self, start: dt.date, end: dt.date) -> int:
+        """How far apart two dates are in this rule's unit (whole units, calendar-exact for months/years)."""
+        if self.unit == IntervalUnit.WORKING_DAY:
+            return working_days(start, end)
+        if self.unit in (IntervalUnit.MONTH, IntervalUnit.YEAR):
+            from dateutil.relativedelta import relativedelta
+
+            delta = relativedelta(end, start)
+            months = delta.years * 12 + delta.months
+            return months if self.unit == IntervalUnit.MONTH else delta.years
+        return (end - start).days
+
+    def too_short(self, start: dt.date, end: dt.date) -> bool:
+        if self.min_days is None:
+            return False
+        if self.unit in (IntervalUnit.WORKING_DAY, IntervalUnit.DAY):
+            return self.measure(start, end) < self.min_days
+        return end < self._shifted(start, self.min_days)
+
+    def beyond(self, bound: int | None, start: dt.date, end: dt.date) -> bool:
+        if bound is None:
+            return False
+        if self.unit in (IntervalUnit.WORKING_DAY, IntervalUnit.DAY):
+            return self.measure(start, end) > bound
+        return end > self._shifted(start, bound)
+
+    def too_long(self, start: dt.date, end: dt.date) -> bool:
+        return self.beyond(self.max_days, start, end)
+
+    def too_long_even_with_reason(self, start: dt.date, end: dt.date) -> bool:
+        return self.beyond(self.max_with_reason if self.max_with_reason is not None else self.max_days, start, end)
+
+    def amount_breaks(self, amount) -> bool:
+        return ((self.min_days is not None and amount < self.min_days)
+                or (self.max_days is not None and amount > self.max_days))
+
+    @classmethod
+    def rules_for(cls, from_event: str, to_event: str, on: dt.date) -> list["StageInterval"]:
+        """The rows in force on `on` for this pair: all rows of the newest effective date (alternatives in
+        different units take effect together)."""
+        rows = list(cls.objects.filter(from_event=from_event, to_event=to_event).in_force(on))
+        if not rows:
+            return []
+        newest = rows[0].effective_from
+        return [row for row in rows if row.effective_from == newest]
 
 
 class DuesCategory(models.TextChoices):

@@ -272,8 +272,10 @@ class CityPlanner:
                     flags[slot] = RETIRED if random_() < 0.9 else 0
                     continue
                 r = 1.0 if slot < self.min_full else random_()
-                stage = (APPLICANT if r < 0.04 else ACTIVIST if r < 0.075 else CANDIDATE if r < 0.095
-                         else PROBATIONARY if r < 0.125 else FULL)
+                # A real pipeline narrows at each step: a few applicants and activists per branch, fewer
+                # candidates, and a handful admitted a year across the city (about 0.6% of members).
+                stage = (APPLICANT if r < 0.03 else ACTIVIST if r < 0.055 else CANDIDATE if r < 0.062
+                         else PROBATIONARY if r < 0.068 else FULL)
                 stages[slot] = stage
                 if stage == FULL and random_() < scattered / 0.875:
                     flags[slot] = RETIRED
@@ -435,6 +437,7 @@ class Command(BaseCommand):
         from demo.appraisals import seed_appraisals
         from demo.community import seed_community
         from demo.dues import seed_dues
+        from demo.development import seed_development
         from demo.honours import seed_honours
         from demo.oversight import seed_oversight
         from demo.register import seed_register
@@ -448,6 +451,7 @@ class Command(BaseCommand):
             ("共驻共建", lambda: seed_community(rng=rng, today=today)),
             ("党费", lambda: seed_dues(rng=rng, today=today, years=years)),
             ("民主评议党员", lambda: seed_appraisals(rng=rng, today=today)),
+            ("发展党员", lambda: seed_development(rng=rng, today=today, admin=admin)),
         ]
         for label, step in steps:
             started = time.monotonic()

@@ -1,0 +1,90 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from freezegun import freeze_time
+
+from development import reminders, services
+from development.models import DevelopmentPlan
+from notifications.choices import Kind, Mode
+from notifications.models import Notification
+from notifications.services import notifications_create
+
+from .helpers import applicant, take, walk
+
+pytestmark = pytest.mark.django_db
+
+
+@freeze_time("2024-07-01")
+def test_the_lists_show_what_is_due_and_what_is_overdue(city, client):
+    applicant(city, name="待谈话", applied=dt.date(2024, 6, 20))
+    applicant(city, name="谈话逾期", applied=dt.date(2024, 5, 1))
+    eligible = applicant(city, name="满一年", applied=dt.date(2023, 1, 5))
+    take(city, eligible, 2, date=dt.date(2023, 1, 20))
+    take(city, eligible, 3, date=dt.date(2023, 6, 1))
+    late = walk(city, applicant(city, name="审批逾期"), 16)
+    take(city, late, 17, approve=False)
+    client.force_login(city.secretary)
+    response = client.get(reverse("development:overview"))
+    due = {(i.name, i.what) for i in response.context["due"]}
+    overdue = {(i.name, i.what) for i in response.context["overdue"]}
+    assert ("待谈话", "组织谈话") in due and ("满一年", "可确定为发展对象") in due
+    assert ("谈话逾期", "组织谈话") in overdue and ("审批逾期", "上级党委审批（已报送待批）") in overdue
+    client.force_login(city.other_secretary)
+    response = client.get(reverse("development:overview"))
+    assert response.context["due"] == [] and response.context["overdue"] == []
+
+
+@freeze_time("2023-12-01")
+def test_this_years_plan_is_set_against_the_admissions_approved(city, client):
+    walk(city, applicant(city, name="已接收"), 17)
+    services.plan_set(organisation=city.org_a, year=2023, planned=3, by=city.secretary)
+    client.force_login(city.admin)
+    response = client.get(reverse("development:overview") + "?year=2023")
+    [row] = response.context["plans"]
+    assert (row.planned, row.actual) == (3, 1) and response.context["city_wide"]
+
+
+@freeze_time("2024-07-01")
+def test_the_overview_costs_the_same_queries_whatever_the_pipeline(city, client, django_assert_max_num_queries):
+    client.force_login(city.admin)
+    applicant(city, name="一", applied=dt.date(2024, 6, 20))
+    DevelopmentPlan.objects.create(organisation=city.branch_a, year=2024, planned=2)
+    with django_assert_max_num_queries(40) as small:
+        client.get(reverse("development:overview"))
+    for n in range(8):
+        applicant(city, name=f"多{n}", applied=dt.date(2024, 5, 1))
+    DevelopmentPlan.objects.create(organisation=city.org_a, year=2024, planned=5)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("development:overview"))
+
+
+@freeze_time("2024-07-01")
+def test_the_timeline_costs_the_same_queries_however_many_steps(city, client, django_assert_max_num_queries):
+    client.force_login(city.secretary)
+    record = walk(city, applicant(city, name="长"), 21)
+    with django_assert_max_num_queries(60) as small:
+        client.get(record.get_absolute_url())
+    for n in range(6):
+        take(city, record, 21, date=dt.date(2023, 11, n + 1))
+        take(city, record, 6, date=dt.date(2022, 10, n + 1))
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(record.get_absolute_url())
+
+
+@freeze_time("2024-07-01")
+def test_reminders_go_to_the_branch_and_the_superior_once_in_the_weekly_digest(city):
+    from tests.factories import RoleFactory, UserFactory
+
+    branch_secretary = UserFactory(username="branch-sec")
+    RoleFactory(user=branch_secretary, organisation=city.branch_a)
+    applicant(city, name="欠谈话", applied=dt.date(2024, 5, 1))
+    late = walk(city, applicant(city, name="审批晚"), 16)
+    take(city, late, 17, approve=False)
+    dues = reminders.secretary_dues(today=dt.date(2024, 7, 1))
+    told = {(d.recipient_id, d.title) for d in dues}
+    assert (branch_secretary.pk, "入党申请人欠谈话应于2024年6月1日前完成谈话") in told
+    assert (city.secretary.pk, "审批晚的接收预备党员审批已超过三个月") in told  # the organisation above
+    assert notifications_create(dues) == len(dues)
+    assert notifications_create(reminders.secretary_dues(today=dt.date(2024, 7, 1))) == 0
+    assert set(Notification.objects.filter(kind=Kind.DEVELOPMENT_DUE).values_list("mode", flat=True)) == {Mode.DIGEST}
