@@ -6,7 +6,6 @@ Who may do what, composed only from the access module:
 - claim: any member who sees the wish; fulfil: the claimer or a secretary of the organisation.
 """
 
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -28,9 +27,6 @@ from ..forms import BoardFilterForm, FulfilForm, WishForm
 from ..models import MicroWish
 
 WISHES_PER_PAGE = 20
-
-
-# --- forms ------------------------------------------------------------------------------
 
 
 # --- helpers ----------------------------------------------------------------------------

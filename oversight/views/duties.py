@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from branches.models import Organisation
 from core.forms import add_service_error
+from core.paging import query_without_page
 from oversight import access
 
 from .. import duties as services
@@ -28,15 +29,6 @@ from ..forms import DutyForm, ListFilterForm, ReportForm, StateFilterForm
 from ..models import Duty, DutyAssignment
 
 ROWS_PER_PAGE = 50
-
-
-# --- forms ----------------------------------------------------------------------------------------
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # --- views ----------------------------------------------------------------------------------------
@@ -60,7 +52,7 @@ def duty_list(request: HttpRequest) -> HttpResponse:
     return render(request, "oversight/duty_list.html", {
         "form": form,
         "page": page,
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
         "today": today,
         "totals": services.state_totals(organisations=scope, today=today),
         "by_organisation": services.counts_by_organisation(organisations=scope, today=today,
@@ -101,7 +93,7 @@ def duty_detail(request: HttpRequest, pk: int) -> HttpResponse:
         assignment.late = (assignment.completed_at is not None
                            and timezone.localtime(assignment.completed_at).date() > duty.deadline)
     return render(request, "oversight/duty_detail.html", {
-        "duty": duty, "form": form, "page": page, "query": _query_without_page(request), "today": today,
+        "duty": duty, "form": form, "page": page, "query": query_without_page(request), "today": today,
         "counts": services.duty_counts(duty=duty, today=today), "state": state,
     })
 

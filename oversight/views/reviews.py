@@ -34,9 +34,6 @@ REVIEWS_PER_PAGE = 50
 FIRST_YEAR = 2000
 
 
-# --- forms ------------------------------------------------------------------------------------
-
-
 def _add_service_error(form: forms.Form, error: ValidationError) -> None:
     """A service's error on its field when the form has that field, else at the top of the form."""
     if hasattr(error, "error_dict"):
