@@ -62,10 +62,11 @@ MATRIX = {
 
 
 # --- POSTs that differ from the GET (tests/access_post.py) ---
-# A review is started for the organisation the form names: branch A's.
+# A review is started for the organisation the form names: branch A's. Only its secretary fills it in; the admin
+# sees the organisation but judges reviews, never fills one (403).
 MATRIX["oversight:review_start"] = with_post(MATRIX["oversight:review_start"], {
     "outsider": NOT_FOUND, "member": FORBIDDEN, "secretary": ALLOWED, "other_secretary": NOT_FOUND,
-    "admin": ALLOWED}, data=lambda c: {"organisation": c.branch_a.pk})
+    "admin": FORBIDDEN}, data=lambda c: {"organisation": c.branch_a.pk})
 for _name in ("oversight:review_save", "oversight:review_evidence_delete"):
     MATRIX[_name] = with_post(MATRIX[_name], {"secretary": ALLOWED})
 for _name in ("oversight:review_decide", "oversight:review_item_decide"):
