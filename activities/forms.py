@@ -4,10 +4,11 @@ from django import forms
 from django.utils import timezone
 
 from branches.models import Organisation, PartyGroup
+from core.files import ACCEPT
+from core.forms import MultipleFileField
 
-from .choices import ActivityKind, ActivityStatus, AttendanceStatus, Theme
-from .models import Activity
-
+from .choices import ActivityKind, ActivityStatus, AttendanceStatus, Theme, WishStatus
+from .models import Activity, MicroWish
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -142,3 +143,108 @@ class ActivityPlanForm(forms.Form):
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+
+
+# --- from the pages of activities/views/calendar.py ---
+
+class CalendarFilterForm(forms.Form):
+    organisation = forms.IntegerField(required=False, min_value=1)
+    kind = forms.ChoiceField(required=False, choices=[("", "全部类型"), *ActivityKind.choices])
+
+
+# --- from the pages of activities/views/wishes.py ---
+
+class ThemedDayChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, activity):
+        local = timezone.localtime(activity.planned_start)
+        return f"{local:%Y-%m-%d} {activity.title}（{activity.organisation.display_name}）"
+
+
+class WishForm(forms.ModelForm):
+    class Meta:
+        model = MicroWish
+        fields = ["organisation", "activity", "title", "description", "wisher_name", "wisher_contact"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {
+            "wisher_name": "党员或群众（居民）的姓名。",
+            "wisher_contact": "选填。仅书记和认领的党员可见。",
+        }
+
+    def __init__(self, *args, organisations, activity: Activity | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if activity is not None:
+            # Entered from the themed day's page: organisation and day are given.
+            del self.fields["organisation"], self.fields["activity"]
+            return
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].label_from_instance = lambda o: o.display_name
+        now = timezone.now()
+        themed_days = (Activity.objects.filter(organisation__in=organisations, kind=ActivityKind.THEMED_DAY,
+                                               planned_start__gte=now - dt.timedelta(days=366),
+                                               planned_start__lte=now + dt.timedelta(days=120))
+                       .exclude(status=ActivityStatus.CANCELLED).select_related("organisation")
+                       .order_by("-planned_start"))
+        self.fields["activity"] = ThemedDayChoiceField(
+            themed_days, required=False, label="发布的主题党日", empty_label="（不关联主题党日）",
+            help_text="选填。须是所选党组织的主题党日。")
+
+    def clean(self):
+        data = super().clean()
+        activity, organisation = data.get("activity"), data.get("organisation")
+        if activity and organisation and activity.organisation_id != organisation.pk:
+            self.add_error("activity", "所选主题党日不是该党组织的活动。")
+        return data
+
+
+class FulfilForm(forms.Form):
+    note = forms.CharField(label="实现情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=1000,
+                           help_text="例如：何时、如何帮助许愿人实现了心愿。")
+    photo = forms.FileField(label="照片", required=False, widget=forms.FileInput(attrs={"accept": ACCEPT}),
+                            help_text="选填。JPEG、PNG 或 WebP；拍摄位置等信息会被自动去除。")
+
+
+class BoardFilterForm(forms.Form):
+    organisation = forms.ModelChoiceField(Organisation.objects.none(), required=False, label="党组织",
+                                          empty_label="全部")
+    status = forms.ChoiceField(choices=[("", "全部"), *WishStatus.choices], required=False, label="状态")
+
+    def __init__(self, *args, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = organisations
+        self.fields["organisation"].label_from_instance = lambda o: o.display_name
+
+
+# --- from the pages of activities/views/core.py ---
+
+class YearPlanRowForm(forms.Form):
+    include = forms.BooleanField(label="安排", required=False)
+    kind = forms.CharField(widget=forms.HiddenInput)
+    party_group = forms.CharField(widget=forms.HiddenInput, required=False)
+    title = forms.CharField(label="标题", max_length=100)
+    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    start_time = forms.TimeField(label="时间", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+    duration_minutes = forms.IntegerField(widget=forms.HiddenInput, min_value=15, max_value=600)
+
+
+# --- from the pages of activities/views/photos.py ---
+
+class PhotoUploadForm(forms.Form):
+    photos = MultipleFileField(label="选择照片", accept=ACCEPT, error_messages={"required": "请选择要上传的照片。"},
+                                help_text="可一次选择多张（JPEG、PNG、WebP）。照片中的拍摄位置等信息会被自动去除。")
+
+
+# --- from the pages of activities/views/checkin.py ---
+
+class GuestForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=50)
+    unit = forms.CharField(label="单位", max_length=100, help_text="例如：市财政局、某某社区。")
+
+
+def attendance_form_class(rows):
+    """A form with a status and a leave reason for each attendance row of an activity being recorded."""
+    fields = {}
+    for row in rows:
+        fields[f"status_{row.pk}"] = forms.ChoiceField(label=str(row.member or row.guest_name),
+                                                       choices=ATTENDANCE_CHOICES, widget=forms.RadioSelect)
+        fields[f"reason_{row.pk}"] = forms.CharField(label="请假事由", required=False, max_length=200)
+    return type("AttendanceForm", (forms.Form,), fields)

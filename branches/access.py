@@ -24,8 +24,7 @@ __all__ = [
     "is_admin", "managed_paths", "organisations_run_by", "is_secretary", "own_member", "path_condition",
     "organisations_managed_by", "organisations_visible_to", "can_manage_organisation", "get_organisation_for",
     "can_list_members", "can_see_personal_data", "require",
-    "scoped", "get_scoped", "scoped_to_managed", "get_managed_object", "get_own_object",
-    "can_oversee_organisations", "can_see_commendations", "can_nominate", "can_run_selections",
+    "scoped", "get_scoped", "scoped_to_managed", "get_managed_object",
     "can_request_reports", "reports_visible_to", "get_report_for",
 ]
 
@@ -208,42 +207,6 @@ def get_managed_object(user, queryset, pk, *, field: str = "organisation"):
         return scoped_to_managed(user, queryset, field).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError):
         raise Http404("没有找到该记录。")
-
-
-# --- community ----------------------------------------------------------------------
-
-def get_own_object(user, queryset, pk, *, field: str = "member"):
-    """A row that belongs to the user's own member record (a report, a service), or 404: a member records
-    their own community reporting only."""
-    member = own_member(user)
-    if member is None:
-        raise Http404("没有找到该记录。")
-    try:
-        return queryset.filter(**{field: member}).get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError):
-        raise Http404("没有找到该记录。")
-
-
-def can_oversee_organisations(user) -> bool:
-    """Pages of totals over organisations (co-building, reporting, donations): admins and secretaries."""
-    return is_admin(user) or is_secretary(user)
-
-
-# --- honours ------------------------------------------------------------------------------------
-
-def can_see_commendations(user) -> bool:
-    """Admins all, secretaries their organisations', members their own; a user with no role has none."""
-    return is_admin(user) or is_secretary(user) or own_member(user) is not None
-
-
-def can_nominate(user) -> bool:
-    """Secretaries nominate their members or organisations; admins decide, they do not nominate."""
-    return is_secretary(user) and not is_admin(user)
-
-
-def can_run_selections(user) -> bool:
-    """Commendations, nomination decisions, confirmations and the top-ten selections: the working committee."""
-    return is_admin(user)
 
 
 # --- reports ------------------------------------------------------------------------------------

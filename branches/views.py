@@ -7,6 +7,7 @@ from core.http import client_address
 
 from . import access, services
 from .forms import OrganisationFilterForm, OrganisationForm
+from .panels import organisation_panel_context
 from .selectors import organisation_summary, organisation_tree, units_for_filter
 
 
@@ -27,7 +28,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access.get_organisation_for(request.user, pk)
     can_manage = access.can_manage_organisation(request.user, organisation)
-    context = {"organisation": organisation, "can_manage": can_manage}
+    context = {"organisation": organisation, "can_manage": can_manage, **organisation_panel_context(organisation)}
     if can_manage:
         context.update(organisation_summary(organisation))
     return render(request, "branches/organisation_detail.html", context)

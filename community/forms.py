@@ -1,8 +1,8 @@
 from django import forms
 from django.utils import timezone
 
+from core.documents import ACCEPT
 from members.models import Member
-from oversight.evidence import ACCEPT
 
 from .choices import Reporter
 from .models import Campaign, ReporterType

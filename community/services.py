@@ -10,9 +10,9 @@ from django.db import transaction
 
 from branches.choices import OrganisationKind, OrganisationStatus, Position
 from branches.models import CommitteePosition, Organisation
+from core.documents import evidence_prepare
 from core.files import files_delete, removed_on_failure
 from members.models import Member
-from oversight.evidence import evidence_prepare
 
 from .choices import Reporter
 from .models import (

@@ -22,9 +22,24 @@ from members.models import Member
 
 from .models import Brand, BrandPhoto, Commendation, Nomination, StarRating
 
-__all__ = [*_lower_rules, "commendations_visible_to", "get_commendation_for", "nominations_visible_to",
+__all__ = [*_lower_rules, "can_see_commendations", "can_nominate", "can_run_selections", "commendations_visible_to", "get_commendation_for", "nominations_visible_to",
            "get_nomination_for", "nominable_members", "rateable_members", "get_star_rating_for",
            "get_brand_for", "get_brand_photo_for"]
+
+
+def can_see_commendations(user) -> bool:
+    """Admins all, secretaries their organisations', members their own; a user with no role has none."""
+    return is_admin(user) or is_secretary(user) or own_member(user) is not None
+
+
+def can_nominate(user) -> bool:
+    """Secretaries nominate their members or organisations; admins decide, they do not nominate."""
+    return is_secretary(user) and not is_admin(user)
+
+
+def can_run_selections(user) -> bool:
+    """Commendations, nomination decisions, confirmations and the top-ten selections: the working committee."""
+    return is_admin(user)
 
 
 def _in_scope(organisations) -> Q:

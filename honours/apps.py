@@ -7,8 +7,10 @@ class HonoursConfig(AppConfig):
     verbose_name = "表彰与品牌"
 
     def ready(self):
+        from branches.panels import register_organisation_panel
         from members.panels import register_member_panel
 
         from . import signals  # noqa: F401
 
         register_member_panel("honours", template="honours/_member_panel.html", order=10)
+        register_organisation_panel("honours", template="honours/_organisation_honours.html", order=10)

@@ -1,10 +1,10 @@
 from django import forms
 from django.utils import timezone
 
+from core.documents import ACCEPT
 from core.files import ACCEPT as PHOTO_ACCEPT
 from core.forms import MultipleFileField
 from members.models import Member
-from oversight.evidence import ACCEPT
 
 from .choices import NOMINABLE_LEVELS, Level, SelectionSubject
 from .models import CommendationTitle

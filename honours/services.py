@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from activities.choices import ActivityKind
 from branches import access
+from core.documents import evidence_prepare
 from core.files import image_store, photos_prepare, removed_on_failure
-from oversight.evidence import evidence_prepare
 
 from .choices import TOP, NominationStatus, RatingStatus, SelectionStatus, SelectionSubject, Subject
 from .models import (

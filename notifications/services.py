@@ -232,6 +232,14 @@ def webhooks_for(organisation_ids: Iterable[int], *, duty: bool = False) -> dict
     return endpoints
 
 
+def settings_save(*, settings: NotificationSettings, by) -> NotificationSettings:
+    """Save a user's own reminder settings (filled in by the form)."""
+    if settings.user_id != by.pk:
+        raise ValueError("settings of another user")
+    settings.save()
+    return settings
+
+
 def webhook_create(*, endpoint: WebhookEndpoint, organisation, by, ip: str | None = None) -> WebhookEndpoint:
     """Add a group robot (filled in by the form) to an organisation, and log who did."""
     with transaction.atomic():

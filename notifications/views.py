@@ -58,7 +58,7 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     duty_kinds = access.is_secretary(request.user) or access.is_admin(request.user)
     form = SettingsForm(request.POST or None, instance=instance, duty_kinds=duty_kinds)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        services.settings_save(settings=form.save(commit=False), by=request.user)
         messages.success(request, "提醒设置已保存。")
         return redirect("notifications:settings")
     return render(request, "notifications/settings.html", {

@@ -55,10 +55,11 @@ def floor(app: str) -> int:
     return GROUND.get(app, TOP.get(app, FEATURE_FLOOR))
 
 
-def _imports() -> dict[tuple[str, str], set[str]]:
-    """(importing app, imported app) → the files where it happens."""
+def _imports() -> tuple[dict[tuple[str, str], set[str]], dict[tuple[str, str], set[str]]]:
+    """(importing app, imported app) → the files where it happens; and (importing app, imported module) → files."""
     apps = _apps()
     edges: dict[tuple[str, str], set[str]] = defaultdict(set)
+    modules_used: dict[tuple[str, str], set[str]] = defaultdict(set)
     for app in apps:
         for source in (BASE / app).rglob("*.py"):
             if "migrations" in source.parts:
@@ -75,10 +76,14 @@ def _imports() -> dict[tuple[str, str], set[str]]:
                     target = module.split(".")[0]
                     if target in apps and target != app:
                         edges[(app, target)].add(str(source.relative_to(BASE)))
-    return edges
+                        modules_used[(app, module)].add(str(source.relative_to(BASE)))
+    return edges, modules_used
 
 
-EDGES = _imports()
+EDGES, MODULES_USED = _imports()
+# What one feature app may take from another: its models and its vocabularies, never its helpers (shared helpers
+# belong in core).
+FEATURE_TO_FEATURE = ("models", "choices")
 
 
 def _describe(pairs) -> str:
@@ -109,6 +114,14 @@ def test_the_ground_floors_import_no_feature_app():
     reaching = {(a, b) for (a, b) in EDGES
                 if floor(a) < FEATURE_FLOOR and floor(b) == FEATURE_FLOOR} - KNOWN_VIOLATIONS
     assert not reaching, "ground apps importing a feature app:\n" + _describe(reaching)
+
+
+def test_a_feature_takes_only_models_and_choices_from_another_feature():
+    helpers = {(app, module): files for (app, module), files in MODULES_USED.items()
+               if floor(app) == FEATURE_FLOOR and floor(module.split(".")[0]) == FEATURE_FLOOR
+               and module.split(".", 1)[-1] not in FEATURE_TO_FEATURE}
+    assert not helpers, "feature apps using another feature's helpers:\n" + "\n".join(
+        f"  {app} → {module}: {', '.join(sorted(files))}" for (app, module), files in sorted(helpers.items()))
 
 
 @pytest.mark.parametrize("pair", sorted(KNOWN_VIOLATIONS))

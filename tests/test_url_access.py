@@ -8,6 +8,9 @@ suite until someone decides who may open it."""
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
+# A row may state POST expectations (tests/access_post.py): see the end of this module.
+from tests.access_post import ALLOWED, POST, POST_DATA
+
 PUBLIC_VIEWS = {
     "healthz",
     "admin_login_redirect",
@@ -151,7 +154,8 @@ def test_it_has_an_access_rule_for_every_url_of_our_own_apps():
     assert MATRIX.keys() - own == set(), "matrix entries for URLs that no longer exist"
 
 
-CASES = [(name, persona) for name, (_, expected) in MATRIX.items() for persona in expected]
+CASES = [(name, persona) for name, (_, expected) in MATRIX.items() for persona in expected
+         if persona not in (POST, POST_DATA)]
 
 
 @pytest.mark.parametrize(("name", "persona"), CASES, ids=[f"{n}-{p}" for n, p in CASES])
@@ -185,3 +189,78 @@ def test_a_refusal_is_a_chinese_page_with_the_reason(city, client):
     assert "您没有访问该页面的权限" in response.content.decode() and "返回首页" in response.content.decode()
     response = client.get(reverse("members:member_detail", args=[city.other_member.pk]))
     assert response.status_code == 404 and "没有找到您要访问的内容" in response.content.decode()
+
+
+# --- the same matrix, POSTing ----------------------------------------------------------------------------
+# Every view that accepts POST (its require_http_methods/require_POST lets it through, or it has no such
+# decorator) is POSTed as each persona, with no data unless the row gives the minimal data (POST_DATA). A POST is expected to meet the same door as the GET: login
+# for the anonymous, 404 for what the persona may not see, 403 for what they may see but not change; where the
+# GET was let through (200, 302) the POST is too (ALLOWED). A row states a "POST" status only for the personas
+# where that differs (e.g. where the GET was refused with 405 because the view only takes POST).
+
+def _allowed_methods(callback) -> set[str] | None:
+    """The methods a view's require_http_methods decorator allows, or None when it has none."""
+    function = callback
+    while function is not None:
+        for cell in getattr(function, "__closure__", None) or ():
+            try:
+                value = cell.cell_contents
+            except ValueError:
+                continue
+            if isinstance(value, (list, tuple)) and value and all(
+                    isinstance(method, str) and method.isupper() for method in value):
+                return set(value)
+        function = getattr(function, "__wrapped__", None)
+    return None
+
+
+def _post_expectations() -> dict[str, dict[str, object]]:
+    views = dict(_walk(get_resolver().url_patterns))
+    expectations = {}
+    for name, (_, statuses) in MATRIX.items():
+        methods = _allowed_methods(views[name].callback)
+        if methods is not None and "POST" not in methods:
+            continue
+        explicit = statuses.get(POST, {})
+        row = {}
+        for persona, status in statuses.items():
+            if persona in (POST, POST_DATA):
+                continue
+            if persona in explicit:
+                row[persona] = explicit[persona]
+            elif status in (OK, REDIRECT):
+                row[persona] = ALLOWED
+            else:
+                row[persona] = status
+        expectations[name] = row
+    return expectations
+
+
+POST_MATRIX = _post_expectations()
+POST_CASES = [(name, persona) for name, row in POST_MATRIX.items() for persona in row]
+
+
+def test_post_rows_name_only_personas_the_row_has():
+    for name, (_, statuses) in MATRIX.items():
+        assert set(statuses.get(POST, {})) <= set(statuses) - {POST, POST_DATA}, name
+
+
+@pytest.mark.parametrize(("name", "persona"), POST_CASES, ids=[f"{n}-{p}" for n, p in POST_CASES])
+def test_each_persona_gets_exactly_what_it_should_when_posting(city, client, name, persona):
+    from django.urls import reverse
+
+    kwargs_for, statuses = MATRIX[name]
+    expected = POST_MATRIX[name][persona]
+    data = statuses[POST_DATA](city) if POST_DATA in statuses else {}
+    user = {"anonymous": None, "outsider": city.outsider, "member": city.member_user,
+            "secretary": city.secretary, "other_secretary": city.other_secretary, "admin": city.admin}[persona]
+    if user is not None:
+        client.force_login(user)
+    response = client.post(reverse(name, kwargs=kwargs_for(city)), data)
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+    elif expected == ALLOWED:
+        assert response.status_code in (200, 302)
+    else:
+        assert response.status_code == expected

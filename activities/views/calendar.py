@@ -4,7 +4,6 @@ single-activity .ics downloads."""
 import datetime as dt
 import re
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -29,6 +28,7 @@ from ..calendar_selectors import (
     kind_legend,
 )
 from ..choices import ActivityKind
+from ..forms import CalendarFilterForm
 from ..models import CalendarFeed
 
 MAX_RANGE = dt.timedelta(days=400)  # a year view at most: the endpoint never dumps everything
@@ -72,11 +72,6 @@ def _requested_range(params) -> tuple[dt.datetime, dt.datetime]:
     if end - start > MAX_RANGE:
         raise BadRange("查询的时间范围过长，请不要超过一年。")
     return start, end
-
-
-class CalendarFilterForm(forms.Form):
-    organisation = forms.IntegerField(required=False, min_value=1)
-    kind = forms.ChoiceField(required=False, choices=[("", "全部类型"), *ActivityKind.choices])
 
 
 def _filter_organisations(user) -> list[tuple[int, str]] | None:

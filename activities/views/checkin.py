@@ -10,7 +10,6 @@
 Refusals are pages with a Chinese message: a forged token is a 400, everything else a 403.
 """
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,13 +24,8 @@ from activities import access
 from .. import checkin as services
 from .. import registration as registrations
 from ..choices import ActivityStatus, RegistrationStatus
+from ..forms import GuestForm
 from ..models import Activity, Attendance, Registration
-
-
-class GuestForm(forms.Form):
-    name = forms.CharField(label="姓名", max_length=50)
-    unit = forms.CharField(label="单位", max_length=100, help_text="例如：市财政局、某某社区。")
-
 
 # --- helpers ------------------------------------------------------------------------------
 

@@ -20,13 +20,14 @@ from core.forms import add_service_error
 from .. import services
 from ..choices import AttendanceRole, AttendanceStatus, RecordedBy
 from ..forms import (
-    ATTENDANCE_CHOICES,
     ActivityFilterForm,
     ActivityForm,
     ActivityPlanForm,
     CancelForm,
     ObserverForm,
     RecordForm,
+    YearPlanRowForm,
+    attendance_form_class,
 )
 from ..planning import year_plan_proposal
 from ..selectors import activity_list as select_activities
@@ -133,15 +134,6 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "activities/activity_form.html", {"form": form, "activity": activity})
 
 
-def _attendance_form_class(rows):
-    fields = {}
-    for row in rows:
-        fields[f"status_{row.pk}"] = forms.ChoiceField(label=str(row.member or row.guest_name),
-                                                       choices=ATTENDANCE_CHOICES, widget=forms.RadioSelect)
-        fields[f"reason_{row.pk}"] = forms.CharField(label="请假事由", required=False, max_length=200)
-    return type("AttendanceForm", (forms.Form,), fields)
-
-
 @require_http_methods(["GET", "POST"])
 def activity_record(request: HttpRequest, pk: int) -> HttpResponse:
     """Record what happened: actual times, host, recorder, minutes, resolutions, and everyone's attendance."""
@@ -152,7 +144,7 @@ def activity_record(request: HttpRequest, pk: int) -> HttpResponse:
     for row in rows:
         initial[f"status_{row.pk}"] = row.status if row.status != AttendanceStatus.EXPECTED else AttendanceStatus.PRESENT
         initial[f"reason_{row.pk}"] = row.leave_reason
-    attendance_form = _attendance_form_class(rows)(request.POST or None, initial=initial, prefix="att")
+    attendance_form = attendance_form_class(rows)(request.POST or None, initial=initial, prefix="att")
     # The observer row is optional: left empty it is not validated (no "required" errors beside a real one).
     observer_form = ObserverForm(request.POST or None, prefix="obs", empty_permitted=True,
                                  use_required_attribute=False)
@@ -229,16 +221,6 @@ def _list_url():
     from django.urls import reverse
 
     return reverse("activities:activity_list")
-
-
-class YearPlanRowForm(forms.Form):
-    include = forms.BooleanField(label="安排", required=False)
-    kind = forms.CharField(widget=forms.HiddenInput)
-    party_group = forms.CharField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(label="标题", max_length=100)
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    start_time = forms.TimeField(label="时间", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
-    duration_minutes = forms.IntegerField(widget=forms.HiddenInput, min_value=15, max_value=600)
 
 
 @require_http_methods(["GET", "POST"])

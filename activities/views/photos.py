@@ -4,7 +4,6 @@ Media is never served by URL: every photo goes through `photo_file` /
 `photo_thumbnail`, which ask the access module whether the user may see the
 photo's activity (a foreign activity's photo is a 404, like the activity)."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,20 +13,15 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET
 
 from activities import access
-from core.files import ACCEPT, private_file_response
-from core.forms import MultipleFileField
+from core.files import private_file_response
 
+from ..forms import PhotoUploadForm
 from ..models import Photo
 from ..photos import photo_delete as delete_photo
 from ..photos import photos_add
 
 # Upload errors survive the redirect back to the activity page in the session, keyed by activity.
 _ERRORS_KEY = "photo-upload-errors-{}"
-
-
-class PhotoUploadForm(forms.Form):
-    photos = MultipleFileField(label="选择照片", accept=ACCEPT, error_messages={"required": "请选择要上传的照片。"},
-                                help_text="可一次选择多张（JPEG、PNG、WebP）。照片中的拍摄位置等信息会被自动去除。")
 
 
 def _activity_url(activity) -> str:

@@ -6,9 +6,6 @@ Who may do what, composed only from the access module:
 - claim: any member who sees the wish; fulfil: the claimer or a secretary of the organisation.
 """
 
-import datetime as dt
-
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -16,82 +13,20 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
 from activities import access
 from branches.models import Organisation
-from core.files import ACCEPT, private_file_response
+from core.files import private_file_response
 from core.forms import add_service_error
 
 from .. import wishes as services
-from ..choices import ActivityKind, ActivityStatus, WishStatus
-from ..models import Activity, MicroWish
+from ..choices import ActivityKind, WishStatus
+from ..forms import BoardFilterForm, FulfilForm, WishForm
+from ..models import MicroWish
 
 WISHES_PER_PAGE = 20
-
-
-# --- forms ------------------------------------------------------------------------------
-
-class ThemedDayChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, activity):
-        local = timezone.localtime(activity.planned_start)
-        return f"{local:%Y-%m-%d} {activity.title}（{activity.organisation.display_name}）"
-
-
-class WishForm(forms.ModelForm):
-    class Meta:
-        model = MicroWish
-        fields = ["organisation", "activity", "title", "description", "wisher_name", "wisher_contact"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
-        help_texts = {
-            "wisher_name": "党员或群众（居民）的姓名。",
-            "wisher_contact": "选填。仅书记和认领的党员可见。",
-        }
-
-    def __init__(self, *args, organisations, activity: Activity | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if activity is not None:
-            # Entered from the themed day's page: organisation and day are given.
-            del self.fields["organisation"], self.fields["activity"]
-            return
-        self.fields["organisation"].queryset = organisations
-        self.fields["organisation"].label_from_instance = lambda o: o.display_name
-        now = timezone.now()
-        themed_days = (Activity.objects.filter(organisation__in=organisations, kind=ActivityKind.THEMED_DAY,
-                                               planned_start__gte=now - dt.timedelta(days=366),
-                                               planned_start__lte=now + dt.timedelta(days=120))
-                       .exclude(status=ActivityStatus.CANCELLED).select_related("organisation")
-                       .order_by("-planned_start"))
-        self.fields["activity"] = ThemedDayChoiceField(
-            themed_days, required=False, label="发布的主题党日", empty_label="（不关联主题党日）",
-            help_text="选填。须是所选党组织的主题党日。")
-
-    def clean(self):
-        data = super().clean()
-        activity, organisation = data.get("activity"), data.get("organisation")
-        if activity and organisation and activity.organisation_id != organisation.pk:
-            self.add_error("activity", "所选主题党日不是该党组织的活动。")
-        return data
-
-
-class FulfilForm(forms.Form):
-    note = forms.CharField(label="实现情况", widget=forms.Textarea(attrs={"rows": 4}), max_length=1000,
-                           help_text="例如：何时、如何帮助许愿人实现了心愿。")
-    photo = forms.FileField(label="照片", required=False, widget=forms.FileInput(attrs={"accept": ACCEPT}),
-                            help_text="选填。JPEG、PNG 或 WebP；拍摄位置等信息会被自动去除。")
-
-
-class BoardFilterForm(forms.Form):
-    organisation = forms.ModelChoiceField(Organisation.objects.none(), required=False, label="党组织",
-                                          empty_label="全部")
-    status = forms.ChoiceField(choices=[("", "全部"), *WishStatus.choices], required=False, label="状态")
-
-    def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["organisation"].label_from_instance = lambda o: o.display_name
 
 
 # --- helpers ----------------------------------------------------------------------------

@@ -10,9 +10,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from community import access
 from core.forms import add_service_error
 from core.paging import form_page
-from members import access
 
 from .. import selectors, services
 from ..forms import CampaignForm, DissolveForm, DonationForm, TemporaryBranchForm

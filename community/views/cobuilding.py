@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from branches import access
+from community import access
 from core.files import private_file_response
 from core.forms import add_service_error
 from core.paging import ROWS_PER_PAGE, form_page, query_without_page

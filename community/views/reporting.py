@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from branches import access
+from community import access
 from core.forms import add_service_error
 from core.paging import ROWS_PER_PAGE, chosen_year, form_page, query_without_page
 

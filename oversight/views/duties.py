@@ -8,7 +8,6 @@ Access, from the access module only:
   else 404 — its existence is not leaked).
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -20,80 +19,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from branches.models import Organisation
-from core.forms import MultipleFileField, add_service_error
+from core.forms import add_service_error
+from core.paging import query_without_page
 from oversight import access
 
 from .. import duties as services
-from ..evidence import ACCEPT, evidence_delete, evidence_for
+from ..evidence import evidence_delete, evidence_for
+from ..forms import DutyForm, ListFilterForm, ReportForm, StateFilterForm
 from ..models import Duty, DutyAssignment
 
 ROWS_PER_PAGE = 50
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-ALL, CHOSEN = "all", "chosen"
-
-
-# --- forms ----------------------------------------------------------------------------------------
-
-class OrganisationChoices(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, organisation):
-        return organisation.name
-
-
-class DutyForm(forms.Form):
-    title = forms.CharField(label="事项", max_length=100)
-    detail = forms.CharField(label="具体要求", required=False, max_length=5000,
-                             widget=forms.Textarea(attrs={"rows": 5}))
-    deadline = forms.DateField(label="完成时限", widget=DATE)
-    target = forms.ChoiceField(label="布置给", choices=[(ALL, "全部党组织"), (CHOSEN, "选定的党组织")], initial=ALL,
-                               widget=forms.RadioSelect)
-    organisations = OrganisationChoices(None, label="选定的党组织", required=False,
-                                        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-                                        help_text="选择“选定的党组织”时勾选。")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = services.assignable_organisations().order_by("path")
-
-    def clean(self):
-        data = super().clean()
-        if data.get("target") == CHOSEN and not data.get("organisations"):
-            self.add_error("organisations", "请至少勾选一个党组织，或选择“全部党组织”。")
-        return data
-
-    def chosen(self):
-        if self.cleaned_data["target"] == ALL:
-            return services.assignable_organisations()
-        return self.cleaned_data["organisations"]
-
-
-class ReportForm(forms.Form):
-    report = forms.CharField(label="完成情况", max_length=services.MAX_REPORT, widget=forms.Textarea(attrs={"rows": 6}))
-    evidence = MultipleFileField(accept=ACCEPT, label="佐证材料", required=False,
-                                 help_text="选填。照片（JPEG、PNG、WebP）或 PDF 文档，可一次选择多个；"
-                                           "照片中的拍摄位置等信息会被自动去除。")
-
-
-class ListFilterForm(forms.Form):
-    organisation = forms.ModelChoiceField(Organisation.objects.none(), required=False, label="党组织",
-                                          empty_label="全部")
-    state = forms.ChoiceField(choices=[("", "全部"), *services.DutyState.choices], required=False, label="状态")
-    duty = forms.ModelChoiceField(Duty.objects.none(), required=False, label="事项", empty_label="全部")
-
-    def __init__(self, *args, organisations, duties, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["organisation"].label_from_instance = lambda o: o.display_name
-        self.fields["duty"].queryset = duties
-
-
-class StateFilterForm(forms.Form):
-    state = forms.ChoiceField(choices=[("", "全部"), *services.DutyState.choices], required=False, label="状态")
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # --- views ----------------------------------------------------------------------------------------
@@ -117,7 +52,7 @@ def duty_list(request: HttpRequest) -> HttpResponse:
     return render(request, "oversight/duty_list.html", {
         "form": form,
         "page": page,
-        "query": _query_without_page(request),
+        "query": query_without_page(request),
         "today": today,
         "totals": services.state_totals(organisations=scope, today=today),
         "by_organisation": services.counts_by_organisation(organisations=scope, today=today,
@@ -158,7 +93,7 @@ def duty_detail(request: HttpRequest, pk: int) -> HttpResponse:
         assignment.late = (assignment.completed_at is not None
                            and timezone.localtime(assignment.completed_at).date() > duty.deadline)
     return render(request, "oversight/duty_detail.html", {
-        "duty": duty, "form": form, "page": page, "query": _query_without_page(request), "today": today,
+        "duty": duty, "form": form, "page": page, "query": query_without_page(request), "today": today,
         "counts": services.duty_counts(duty=duty, today=today), "state": state,
     })
 

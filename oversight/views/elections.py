@@ -6,7 +6,6 @@ Access, from the access module only:
 - recording: `get_organisation_for(write=True)` — a foreign organisation 404, one the user only sees 403.
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -21,45 +20,9 @@ from core.forms import add_service_error
 from oversight import access
 
 from .. import elections as services
+from ..forms import ElectionForm, RateYearForm
 
 ROWS_PER_PAGE = 50
-FIRST_YEAR = 2000
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-# --- forms ----------------------------------------------------------------------------------------
-
-class RateYearForm(forms.Form):
-    year = forms.IntegerField(label="统计年度", min_value=FIRST_YEAR, max_value=2100, required=False)
-
-
-class MemberChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, member):
-        return member.name
-
-
-class MembersChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, member):
-        return member.name
-
-
-class ElectionForm(forms.Form):
-    elected_on = forms.DateField(label="选举日期", widget=DATE)
-    starts_on = forms.DateField(label="任期开始", required=False, widget=DATE, help_text="留空则与选举日期相同。")
-    number = forms.IntegerField(label="届次", required=False, min_value=1, help_text="留空则为上一届届次加一。")
-    ends_on = forms.DateField(label="任期届满", required=False, widget=DATE,
-                              help_text="留空则按任期规则自动计算。")
-    secretary = MemberChoiceField(None, label="书记", required=False, empty_label="（暂不填写）")
-    deputy_secretary = MemberChoiceField(None, label="副书记", required=False, empty_label="（不设或暂不填写）")
-    members = MembersChoiceField(None, label="其他委员", required=False,
-                                 widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
-                                 help_text="选填。填写新一届班子后，原班子成员的职务在新任期开始前一天结束；"
-                                           "不填写则保留原班子，可稍后在党组织页面调整。")
-
-    def __init__(self, *args, candidates, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name in ("secretary", "deputy_secretary", "members"):
-            self.fields[name].queryset = candidates
 
 
 # --- views ----------------------------------------------------------------------------------------

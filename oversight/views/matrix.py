@@ -9,7 +9,6 @@ Who may do what, composed only from the access module:
 
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,7 +19,7 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
-from activities.choices import REGULAR_KINDS, ActivityStatus
+from activities.choices import ActivityStatus
 from activities.models import Activity
 from branches.models import Organisation
 from core.http import client_address
@@ -28,6 +27,7 @@ from oversight import access
 
 from .. import compliance
 from ..export_matrix import CONTENT_TYPE, filename_for, matrix_xlsx
+from ..forms import ExemptionForm
 from ..models import Exemption
 
 FIRST_YEAR = 2000
@@ -175,32 +175,6 @@ def setup_checks(request: HttpRequest) -> HttpResponse:
 
 
 # --- exemptions ---------------------------------------------------------------------------------
-
-class ExemptionForm(forms.ModelForm):
-    class Meta:
-        model = Exemption
-        fields = ["organisation", "activity_kind", "reason", "valid_from", "valid_until"]
-        widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        }
-        help_texts = {
-            "reason": "例如：党员人数较少，未划分党小组。",
-            "valid_until": "留空表示长期有效，直至另行决定。",
-        }
-
-    def __init__(self, *args, organisations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations
-        self.fields["organisation"].label_from_instance = lambda o: o.name
-        self.fields["activity_kind"].choices = [("", "---------")] + [(k.value, k.label) for k in REGULAR_KINDS]
-
-    def clean(self):
-        data = super().clean()
-        start, until = data.get("valid_from"), data.get("valid_until")
-        if start and until and until < start:
-            self.add_error("valid_until", "截止日期不能早于起始日期。")
-        return data
 
 
 @require_http_methods(["GET", "POST"])

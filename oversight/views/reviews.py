@@ -21,57 +21,17 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from core.forms import MultipleFileField
-
 from .. import access
 from .. import reviews as services
 from ..choices import ItemVerdict, ReviewStatus
-from ..evidence import ACCEPT, evidence_for, evidence_response
+from ..evidence import evidence_for, evidence_response
 from ..export_reviews import CONTENT_TYPE, reviews_xlsx
+from ..forms import ItemDecisionForm, ReviewDecisionForm, ReviewFillForm
 from ..models import Evidence, ReviewItem, StandardisationReview
 from ..workflow import EDITABLE, UNDER_REVIEW
 
 REVIEWS_PER_PAGE = 50
 FIRST_YEAR = 2000
-MAX_STATEMENT = 5000
-
-
-# --- forms ------------------------------------------------------------------------------------
-
-class ReviewFillForm(forms.Form):
-    """A statement and new evidence files for each item the secretary may still change."""
-
-    def __init__(self, *args, items: list[ReviewItem], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.items = items
-        for item in items:
-            self.fields[f"statement_{item.pk}"] = forms.CharField(
-                label="自评说明", required=False, initial=item.statement, max_length=MAX_STATEMENT,
-                widget=forms.Textarea(attrs={"rows": 4}),
-                help_text="对照具体要求，写明本组织的落实情况。可先保存草稿，提交前补全。")
-            self.fields[f"evidence_{item.pk}"] = MultipleFileField(accept=ACCEPT,
-                label="上传佐证材料", required=False,
-                help_text="照片（JPEG、PNG、WebP）或 PDF 文档，可一次选择多个。照片中的拍摄位置等信息会被自动去除。")
-
-    def statements(self) -> dict[int, str]:
-        # Only the statements that were posted: a field missing from the request must not blank a saved one.
-        return {item.pk: self.cleaned_data[f"statement_{item.pk}"] for item in self.items
-                if f"statement_{item.pk}" in self.data}
-
-    def uploads(self) -> dict[int, list]:
-        return {item.pk: self.cleaned_data[f"evidence_{item.pk}"] for item in self.items}
-
-
-class ItemDecisionForm(forms.Form):
-    comment = forms.CharField(label="审核意见", required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 2}),
-                              help_text="选择“需整改”时必填，写明需要整改的内容。")
-
-
-class ReviewDecisionForm(forms.Form):
-    comment = forms.CharField(label="验收意见", required=False, max_length=2000,
-                              widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text="判定“验收不合格”时必填；退回整改时可补充说明。")
 
 
 def _add_service_error(form: forms.Form, error: ValidationError) -> None:

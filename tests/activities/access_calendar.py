@@ -1,5 +1,7 @@
 """Access rules for the calendar URLs (merged into tests/test_url_access.py's matrix)."""
 
+from tests.access_post import ALLOWED, everyone_posting, with_post
+
 # The same vocabulary as tests/test_url_access.py, kept here so that importing this module never
 # depends on that one being imported first.
 OK, NOT_FOUND, METHOD_NOT_ALLOWED = 200, 404, 405
@@ -35,3 +37,8 @@ MATRIX = {
         "anonymous": LOGIN, "outsider": NOT_FOUND, "member": OK, "secretary": OK, "other_secretary": NOT_FOUND,
         "admin": OK}),
 }
+
+
+# --- POSTs that differ from the GET (tests/access_post.py) ---
+MATRIX["activities:calendar_feed_reset"] = with_post(MATRIX["activities:calendar_feed_reset"],
+                                                  everyone_posting(ALLOWED))

@@ -10,6 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from activities.checkin import checkin_token
+from tests.access_post import ALLOWED, with_post
 from tests.factories import ActivityFactory
 
 OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 403, 404, 405
@@ -60,3 +61,8 @@ MATRIX = {
     "activities:registration_create": (open_lecture_with_places, MEMBERS_ONLY),
     "activities:registration_cancel": (open_lecture_with_places, MEMBERS_ONLY),
 }
+
+
+# --- POSTs that differ from the GET (tests/access_post.py) ---
+for _name in ("activities:registration_create", "activities:registration_cancel"):
+    MATRIX[_name] = with_post(MATRIX[_name], {"member": ALLOWED})

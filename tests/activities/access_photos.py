@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from activities.models import Photo
+from tests.access_post import ALLOWED, with_post
 from tests.factories import ActivityFactory
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
@@ -54,3 +55,8 @@ MATRIX = {
         "anonymous": LOGIN, "outsider": NOT_FOUND, "member": FORBIDDEN, "secretary": NOT_ALLOWED,
         "other_secretary": NOT_FOUND, "admin": NOT_ALLOWED}),
 }
+
+
+# --- POSTs that differ from the GET (tests/access_post.py) ---
+MATRIX["activities:photo_delete"] = with_post(MATRIX["activities:photo_delete"],
+                                           {"secretary": ALLOWED, "admin": ALLOWED})

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from activities.choices import WishStatus
 from activities.models import MicroWish
+from tests.access_post import ALLOWED, with_post
 from tests.activities.access_photos import fixture_file
 
 OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 403, 404, 405
@@ -57,3 +58,9 @@ MATRIX = {
         "anonymous": LOGIN, "outsider": NOT_FOUND, "member": OK, "secretary": OK, "other_secretary": NOT_FOUND,
         "admin": OK}),
 }
+
+
+# --- POSTs that differ from the GET (tests/access_post.py) ---
+MATRIX["activities:wish_claim"] = with_post(MATRIX["activities:wish_claim"], {"member": ALLOWED})
+MATRIX["activities:wish_release"] = with_post(MATRIX["activities:wish_release"],
+                                           {"secretary": ALLOWED, "admin": ALLOWED})

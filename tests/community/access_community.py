@@ -9,6 +9,7 @@ import datetime as dt
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
+from tests.access_post import ALLOWED, with_post
 from tests.community.factories import AgreementFactory, CampaignFactory, ReportFactory
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
@@ -86,3 +87,8 @@ MATRIX = {
     "community:temporary_branch_create": (campaign, overseers_only()),
     "community:temporary_branch_dissolve": (branch_a_temporary_branch, MANAGED_ROW),
 }
+
+
+# --- POSTs that differ from the GET (tests/access_post.py) ---
+MATRIX["community:report_confirm"] = with_post(MATRIX["community:report_confirm"],
+                                            {"secretary": ALLOWED, "admin": ALLOWED})

@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from honours.models import BrandPhoto
+from tests.access_post import ALLOWED, with_post
 from tests.honours.factories import (
     BrandFactory,
     CommendationFactory,
@@ -107,3 +108,15 @@ MATRIX = {
     "honours:selection_list": (lambda c: {}, ADMIN_ONLY),
     "honours:selection_detail": (selection, ADMIN_ONLY),
 }
+
+
+# --- POSTs that differ from the GET (tests/access_post.py) ---
+# The nomination page shows the decision form to admins only: B's secretary cannot see it (404 as for GET), A's
+# secretary sees it but may not decide (403).
+MATRIX["honours:nomination_detail"] = with_post(MATRIX["honours:nomination_detail"], {"secretary": FORBIDDEN})
+MATRIX["honours:star_rating_confirm"] = with_post(MATRIX["honours:star_rating_confirm"], {
+    "outsider": NOT_FOUND, "member": FORBIDDEN, "secretary": FORBIDDEN, "other_secretary": NOT_FOUND,
+    "admin": ALLOWED})
+MATRIX["honours:red_flag_confirm"] = with_post(MATRIX["honours:red_flag_confirm"], {
+    "outsider": NOT_FOUND, "member": NOT_FOUND, "secretary": FORBIDDEN, "other_secretary": NOT_FOUND,
+    "admin": ALLOWED})

@@ -4,6 +4,7 @@ A notification is its recipient's alone: the member opens their own; everyone el
 included. Group robots belong to branch A: its secretary (and the admin) manage them; B's secretary and the
 outsider must not learn they exist (404); the member may see the organisation but not manage it (403)."""
 
+from tests.access_post import ALLOWED, everyone_posting, with_post
 from tests.notifications.factories import NotificationFactory, WebhookEndpointFactory
 
 OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
@@ -43,3 +44,11 @@ MATRIX = {
     "notifications:webhook_delete": (robot_post, POST_ONLY),
     "notifications:webhook_test": (robot_post, POST_ONLY),
 }
+
+
+# --- POSTs that differ from the GET (tests/access_post.py) ---
+MATRIX["notifications:notification_read_all"] = with_post(MATRIX["notifications:notification_read_all"],
+                                                        everyone_posting(ALLOWED))
+for _name in ("notifications:webhook_delete", "notifications:webhook_test"):
+    MATRIX[_name] = with_post(MATRIX[_name], {"outsider": NOT_FOUND, "member": NOT_FOUND, "secretary": ALLOWED,
+                                              "other_secretary": NOT_FOUND, "admin": ALLOWED})

@@ -7,6 +7,7 @@ and the outsider must not learn that it exists (404). Creating duties and a duty
 import datetime as dt
 
 from oversight.models import Duty, DutyAssignment, Evidence
+from tests.access_post import ALLOWED, with_post
 from tests.activities.access_photos import fixture_file
 
 OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 403, 404, 405
@@ -41,3 +42,8 @@ MATRIX = {
         "anonymous": LOGIN, "outsider": NOT_FOUND, "member": NOT_FOUND, "secretary": NOT_ALLOWED,
         "other_secretary": NOT_FOUND, "admin": NOT_ALLOWED}),
 }
+
+
+# --- POSTs that differ from the GET (tests/access_post.py) ---
+MATRIX["oversight:duty_evidence_delete"] = with_post(MATRIX["oversight:duty_evidence_delete"],
+                                                  {"secretary": ALLOWED, "admin": ALLOWED})

@@ -8,6 +8,7 @@ fill in a self-assessment."""
 from django.utils import timezone
 
 from oversight.models import ChecklistItem, Evidence, ReviewItem, StandardisationReview
+from tests.access_post import ALLOWED, with_post
 from tests.activities.access_photos import fixture_file
 
 OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 403, 404, 405
@@ -58,3 +59,15 @@ MATRIX = {
     "oversight:evidence_file": (branch_a_evidence, SEE),
     "oversight:review_evidence_delete": (branch_a_evidence, FILL),
 }
+
+
+# --- POSTs that differ from the GET (tests/access_post.py) ---
+# A review is started for the organisation the form names: branch A's. Only its secretary fills it in; the admin
+# sees the organisation but judges reviews, never fills one (403).
+MATRIX["oversight:review_start"] = with_post(MATRIX["oversight:review_start"], {
+    "outsider": NOT_FOUND, "member": FORBIDDEN, "secretary": ALLOWED, "other_secretary": NOT_FOUND,
+    "admin": FORBIDDEN}, data=lambda c: {"organisation": c.branch_a.pk})
+for _name in ("oversight:review_save", "oversight:review_evidence_delete"):
+    MATRIX[_name] = with_post(MATRIX[_name], {"secretary": ALLOWED})
+for _name in ("oversight:review_decide", "oversight:review_item_decide"):
+    MATRIX[_name] = with_post(MATRIX[_name], {"admin": ALLOWED})

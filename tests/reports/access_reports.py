@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 
 from reports.choices import ReportKind, ReportStatus
 from reports.models import Report
+from tests.access_post import ALLOWED, with_post
 
 OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 403, 404, 405
 LOGIN = "login"
@@ -43,3 +44,10 @@ MATRIX = {
     "reports:report_retry": (lambda c: {"pk": org_a_report(c).pk}, {**SCOPED, "secretary": NOT_ALLOWED,
                                                                     "admin": NOT_ALLOWED}),
 }
+
+
+# --- POSTs that differ from the GET (tests/access_post.py) ---
+# An empty request form is a bad request (400) for those who may ask for reports.
+MATRIX["reports:report_list"] = with_post(MATRIX["reports:report_list"],
+                                          {"secretary": 400, "other_secretary": 400, "admin": 400})
+MATRIX["reports:report_retry"] = with_post(MATRIX["reports:report_retry"], {"secretary": ALLOWED, "admin": ALLOWED})
