@@ -5,3 +5,6 @@ class DevelopmentConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "development"
     verbose_name = "发展党员"
+
+    def ready(self):
+        from . import signals  # noqa: F401 - registers the file clean-up receivers

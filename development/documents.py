@@ -53,7 +53,10 @@ def context_for(step: DevelopmentStep) -> dict[str, str]:
     member = record.member
     state = RecordState(record)
     superior = member.organisation.parent
-    number = lambda value: "" if value is None else str(value)  # noqa: E731
+
+    def number(value) -> str:
+        return "" if value is None else str(value)
+
     return {
         "name": member.name, "gender": member.get_gender_display(), "birth_date": _day(member.birth_date),
         "ethnicity": member.ethnicity, "education": member.get_education_display(), "job_title": member.job_title,

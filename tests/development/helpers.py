@@ -39,7 +39,10 @@ HAPPY = {
 }
 
 
-def applicant(city, *, name="张申请", birth=D(1995, 6, 1), applied=D(2022, 1, 10)) -> DevelopmentRecord:
+BIRTH, APPLIED = D(1995, 6, 1), D(2022, 1, 10)
+
+
+def applicant(city, *, name="张申请", birth=BIRTH, applied=APPLIED) -> DevelopmentRecord:
     branch = city.branch_a
     return services.applicant_register(by=city.secretary, organisation=branch, applied_on=applied, data={
         "name": name, "gender": Gender.FEMALE, "ethnicity": "汉族", "birth_date": birth, "id_number": None,

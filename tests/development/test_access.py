@@ -87,7 +87,7 @@ def test_the_branch_secretary_records_but_does_not_approve_their_own_branch(city
 
 
 def test_the_superior_approves_and_returns_from_the_queue(city, client, pipeline):
-    record, step = pipeline
+    _, step = pipeline
     client.force_login(city.secretary)  # runs the general branch above the person's branch
     assert step.pk in [s.pk for s in client.get(reverse("development:approval_queue")).context["page"]]
     response = client.post(reverse("development:step_decide", args=[step.pk]), {"decision": "return", "comment": ""})
