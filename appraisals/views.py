@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from activities.choices import ActivityKind, ActivityStatus
@@ -137,12 +137,3 @@ def appraisal_decide(request: HttpRequest, pk: int, target: str) -> HttpResponse
         messages.success(request, "已确认评议结果。" if appraisal.status == AppraisalStatus.CONFIRMED else "已退回修改。")
     return redirect("appraisals:appraisal_detail", pk=appraisal.pk)
 
-
-app_name = "appraisals"
-urlpatterns = [
-    path("", appraisal_list, name="appraisal_list"),
-    path("organisations/<int:pk>/start/", appraisal_start, name="appraisal_start"),
-    path("<int:pk>/", appraisal_detail, name="appraisal_detail"),
-    path("<int:pk>/submit/", appraisal_submit, name="appraisal_submit"),
-    path("<int:pk>/<str:target>/", appraisal_decide, name="appraisal_decide"),
-]

@@ -11,7 +11,10 @@ import random
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.db import connection
+from django.utils import timezone
 
+from demo.activities import _insert_rows
 from dues.choices import CATEGORY_FOR_EMPLOYMENT, PaymentKind
 from dues.ledger import last_ended_month, months_between
 from dues.models import DuesBase, DuesPayment
@@ -55,7 +58,7 @@ def seed_dues(*, rng: random.Random, today: dt.date, years: int = 3) -> dict:
             raise_from = dt.date(rng.randint(start.year + 1, today.year + 1), 1, 1)
             if raise_from <= today:
                 steps.append((raise_from, category, (income * Decimal(rng.uniform(1.03, 1.12))).quantize(
-                    Decimal("10"))))
+                    Decimal(10))))
         bases += [DuesBase(member_id=pk, effective_from=f, category=c, monthly_income=i,
                            note="年度核定" if f != start else "") for f, c, i in steps]
         plans.append((pk, organisation_id, steps, start))
@@ -63,12 +66,14 @@ def seed_dues(*, rng: random.Random, today: dt.date, years: int = 3) -> dict:
     base_ids = {(pk, f): base_pk for pk, f, base_pk in DuesBase.objects.values_list("member_id", "effective_from",
                                                                                      "pk")}
 
-    payments: list[DuesPayment] = []
+    # A quarter of a million rows at city scale: plain tuples, as demo.activities inserts attendance.
+    columns = ["member_id", "organisation_id", "month", "amount", "base_id", "paid_on", "kind", "note", "created_at"]
+    payments: list[tuple] = []
     counts = {"bases": len(bases), "payments": 0, "late": 0, "ahead": 0, "members_in_arrears": 0, "six_months": 0}
+    created_at = connection.ops.adapt_datetimefield_value(timezone.now())
 
     def flush():
-        DuesPayment.objects.bulk_create(payments, batch_size=BATCH)
-        counts["payments"] += len(payments)
+        counts["payments"] += _insert_rows(DuesPayment._meta.db_table, columns, payments)
         payments.clear()
 
     for pk, organisation_id, steps, start in plans:
@@ -106,9 +111,9 @@ def seed_dues(*, rng: random.Random, today: dt.date, years: int = 3) -> dict:
             kind = _kind(month, paid_on)
             counts["late"] += kind == PaymentKind.LATE
             counts["ahead"] += kind == PaymentKind.ADVANCE
-            payments.append(DuesPayment(member_id=pk, organisation_id=organisation_id, month=month, amount=amount,
-                                        base_id=base_ids[(pk, step[0])], paid_on=paid_on, kind=kind))
-        if len(payments) >= BATCH:
+            payments.append((pk, organisation_id, month, amount, base_ids[(pk, step[0])], paid_on, kind, "",
+                             created_at))
+        if len(payments) >= 20000:
             flush()
     flush()
     return counts

@@ -11,8 +11,8 @@ from django.db.models import Count, Q, Sum
 from members.choices import MembershipStatus, Stage
 from members.models import Member
 from reports.choices import ReportKind
-from rules.models import DuesCategory
 from reports.exporters.base import COUNT, MONEY, Breakdown, Column, Exporter, Sheet
+from rules.models import DuesCategory
 
 from .choices import PaymentKind
 from .ledger import first_of_month
@@ -20,7 +20,7 @@ from .rates import RateTable
 from .selectors import dues_for, payments_in, unpaid_months_limit
 
 CHUNK = 1000
-ZERO = Decimal("0")
+ZERO = Decimal(0)
 
 
 class DuesExporter(Exporter):

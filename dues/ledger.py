@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 
 from .rates import RateTable
 
-ZERO = Decimal("0")
+ZERO = Decimal(0)
 
 
 def first_of_month(day: dt.date) -> dt.date:

@@ -4,6 +4,7 @@ The rate table is a few rows: it is read once into a `RateTable` and every month
 Python, so a page or an export costs one query for the rules whatever the number of members and months."""
 
 import datetime as dt
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -50,21 +51,30 @@ class RateTable:
         self.by_category: dict[str, list[Bracket]] = {}
         for row in rows:
             self.by_category.setdefault(row.category, []).append(row)
+        self._dates = {category: sorted({row.effective_from for row in rows})
+                       for category, rows in self.by_category.items()}
+        self._amounts: dict[tuple, Decimal | None] = {}  # a city's ledger asks the same few questions many times
+
+    def _in_force(self, category: str, month: dt.date) -> dt.date | None:
+        dates = self._dates.get(category)
+        if not dates:
+            return None
+        index = bisect_right(dates, month)
+        return dates[index - 1] if index else dates[0]
 
     def brackets_in_force(self, category: str, month: dt.date) -> list[Bracket]:
-        rows = self.by_category.get(category, [])
-        if not rows:
-            return []
-        dates = [row.effective_from for row in rows if row.effective_from <= month]
-        in_force = max(dates) if dates else min(row.effective_from for row in rows)
-        return [row for row in rows if row.effective_from == in_force]
+        in_force = self._in_force(category, month)
+        return [row for row in self.by_category.get(category, []) if row.effective_from == in_force]
 
     def bracket(self, category: str, income: Decimal | None, month: dt.date) -> Bracket | None:
         return next((row for row in self.brackets_in_force(category, month) if row.holds(income)), None)
 
     def amount(self, category: str, income: Decimal | None, month: dt.date) -> Decimal | None:
-        bracket = self.bracket(category, income, month)
-        return None if bracket is None else bracket.amount(income)
+        key = (category, income, self._in_force(category, month))
+        if key not in self._amounts:
+            bracket = self.bracket(category, income, month)
+            self._amounts[key] = None if bracket is None else bracket.amount(income)
+        return self._amounts[key]
 
 
 def monthly_amount(*, category: str, income: Decimal | None, month: dt.date) -> Decimal | None:

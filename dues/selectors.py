@@ -70,7 +70,7 @@ def ledger_rows(members: list[Member], *, year: int, today: dt.date) -> list[Led
     for member in members:
         dues = by_member[member.pk]
         months = [dues.paid.get(dt.date(year, m, 1)) for m in range(1, 13)]
-        rows.append(LedgerRow(member, dues, months, sum((a for a in months if a), Decimal("0")),
+        rows.append(LedgerRow(member, dues, months, sum((a for a in months if a), Decimal(0)),
                               dues.unpaid_streak >= limit))
     return rows
 
@@ -127,7 +127,7 @@ def monthly_totals(*, organisations: QuerySet[Organisation] | None, year: int) -
     """Dues of each month of the year (by the month paid for), for the organisations given or the city."""
     rows = {row["month"].month: row for row in payments_in(organisations, year).order_by().values("month")
             .annotate(payers=Count("member", distinct=True), amount=Sum("amount"))}
-    return [MonthTotal(m, rows[m]["payers"] if m in rows else 0, rows[m]["amount"] if m in rows else Decimal("0"))
+    return [MonthTotal(m, rows[m]["payers"] if m in rows else 0, rows[m]["amount"] if m in rows else Decimal(0))
             for m in range(1, 13)]
 
 
@@ -149,7 +149,7 @@ def subtree_totals(*, organisations: list[Organisation], year: int) -> dict[int,
         condition |= Q(organisation__path__startswith=organisation.path)
     by_path = (payments_in(None, year).filter(condition).order_by().values("organisation__path")
                .annotate(amount=Sum("amount")))
-    totals = {o.pk: Decimal("0") for o in organisations}
+    totals = {o.pk: Decimal(0) for o in organisations}
     for row in by_path:
         for organisation in organisations:
             if row["organisation__path"].startswith(organisation.path):

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -140,12 +140,3 @@ def payment_record(request: HttpRequest, pk: int) -> HttpResponse:
         "back": reverse("dues:member", args=[member.pk]), "submit": "登记",
     })
 
-
-app_name = "dues"
-urlpatterns = [
-    path("", overview, name="overview"),
-    path("organisations/<int:pk>/", ledger, name="ledger"),
-    path("members/<int:pk>/", member_dues, name="member"),
-    path("members/<int:pk>/base/", base_set, name="base_set"),
-    path("members/<int:pk>/payments/new/", payment_record, name="payment_record"),
-]

@@ -1,4 +1,7 @@
-"""The registry of report kinds: identifier → exporter class."""
+"""The registry of report kinds: identifier → exporter class (feature apps' exporters too, e.g. dues.exporters,
+until the reports registry lets them register themselves)."""
+
+from dues.exporters import DuesExporter
 
 from .attendance import AttendanceExporter
 from .base import Column, Exporter, Figure, Sheet
@@ -7,9 +10,6 @@ from .monthly import MonthlyActivityExporter
 from .roster import RosterExporter
 from .standardisation import StandardisationExporter
 from .yearly import YearlyExporter
-
-# Feature apps' exporters (until the reports registry lets them register themselves).
-from dues.exporters import DuesExporter  # noqa: E402  (dues.exporters imports .base above)
 
 EXPORTERS: dict[str, type[Exporter]] = {cls.identifier: cls for cls in (
     MonthlyActivityExporter, YearlyExporter, RosterExporter, AttendanceExporter, StandardisationExporter,

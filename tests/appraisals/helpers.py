@@ -5,7 +5,7 @@ from tests.factories import ActivityFactory, MemberFactory
 
 
 def meeting(organisation, year=2025):
-    start = dt.datetime(year, 12, 10, 6, 0, tzinfo=dt.timezone.utc)
+    start = dt.datetime(year, 12, 10, 6, 0, tzinfo=dt.UTC)
     return ActivityFactory(organisation=organisation, kind="ORG_LIFE_MEETING", theme="",
                            title=f"{year}年度组织生活会", planned_start=start, planned_end=start + dt.timedelta(hours=3))
 

@@ -29,7 +29,7 @@ def small_city():
         MemberFactory(organisation=organisation, employment_status=EmploymentStatus.RETIRED)
         MemberFactory(organisation=organisation, stage="PROBATIONARY", admitted_on=dt.date(2025, 6, 1), full_on=None)
         for year in (2023, 2024, 2025):
-            start = dt.datetime(year, 12, 10, 1, tzinfo=dt.timezone.utc)
+            start = dt.datetime(year, 12, 10, 1, tzinfo=dt.UTC)
             ActivityFactory(organisation=organisation, kind=ActivityKind.ORG_LIFE_MEETING, theme="",
                             status=ActivityStatus.HELD, planned_start=start, actual_start=start,
                             planned_end=start + dt.timedelta(hours=3))
