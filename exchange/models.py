@@ -36,6 +36,8 @@ class ImportJob(models.Model):
     # [[row, column, value, reason], …]: every error, for the preview page and the error report workbook.
     errors = models.JSONField("错误明细", default=list, blank=True)
     failure = models.TextField("失败原因", blank=True)
+    queued_at = models.DateTimeField("加入队列时间", null=True, blank=True)
+    claimed_at = models.DateTimeField("开始处理时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:

@@ -68,6 +68,7 @@ def import_upload(*, kind: str, upload, by) -> ImportJob:
 
 def _enqueue(task, job: ImportJob) -> None:
     job_id = job.pk
+    ImportJob.objects.filter(pk=job_id).update(queued_at=timezone.now())
     enqueue_on_commit(task, job_id, on_broker_down=lambda: job_fail(
         job_id, "导入任务未能加入处理队列（任务服务暂时不可用），请稍后重新上传。"))
 
@@ -165,3 +166,25 @@ def job_progress(job_id: int, done: int, total: int) -> None:
     percent = max(1, min(99, int(100 * done / max(total, 1))))
     ImportJob.objects.filter(pk=job_id, status=JobStatus.CHECKING).update(
         progress=percent, progress_message=f"正在检查第 {done:,} / {total:,} 行")
+
+
+# A queued job still untouched after this long lost its message; a claimed one still running after the hard time
+# limit (and a margin) belongs to a worker that died: its transaction never committed, so nothing was written.
+LOST_AFTER = dt.timedelta(minutes=10)
+STALE_AFTER = dt.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 600) + 60)
+INTERRUPTED = "处理中断（任务进程意外退出），未导入任何数据。请重新上传；如多次失败，请把文件拆小或联系管理员。"
+
+
+def imports_recover(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """The sweep behind background imports (every 10 minutes): re-queue lost messages (a duplicate is harmless,
+    the task claims the job), fail jobs whose worker died so the user sees it."""
+    from .tasks import check_import, write_import
+
+    now = now or timezone.now()
+    active = ImportJob.objects.filter(status__in=[JobStatus.CHECKING, JobStatus.WRITING])
+    interrupted = active.filter(progress__gte=1, claimed_at__lt=now - STALE_AFTER).update(
+        status=JobStatus.FAILED, failure=INTERRUPTED, progress_message="导入失败", finished_at=now)
+    lost = list(active.filter(progress=0, queued_at__lt=now - LOST_AFTER).order_by("pk")[:100])
+    for job in lost:
+        _enqueue(check_import if job.status == JobStatus.CHECKING else write_import, job)
+    return {"interrupted": interrupted, "requeued": len(lost)}

@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import InterfaceError, OperationalError
+from django.utils import timezone
 
 from . import services
 from .choices import JobStatus
@@ -17,7 +18,8 @@ TRANSIENT = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
 
 def _claim(job_id: int, status: str) -> ImportJob | None:
     """progress 0 → 1 under the expected status: a redelivered message finds the job taken and does nothing."""
-    if not ImportJob.objects.filter(pk=job_id, status=status, progress=0).update(progress=1):
+    if not ImportJob.objects.filter(pk=job_id, status=status, progress=0).update(progress=1,
+                                                                              claimed_at=timezone.now()):
         return None
     return ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
 
@@ -56,3 +58,9 @@ def check_import(self, job_id: int) -> str:
              time_limit=600)
 def write_import(self, job_id: int) -> str:
     return _run(self, job_id, JobStatus.WRITING, services.import_write)
+
+
+@shared_task(acks_late=True, soft_time_limit=60, time_limit=120)
+def recover_imports() -> dict:
+    """Every 10 minutes: re-queue imports whose message was lost, fail (visibly) those whose worker died."""
+    return services.imports_recover()

@@ -291,3 +291,21 @@ def test_organisations_are_imported_by_the_admin_only(city, login):
     assert child.path.startswith(child.parent.path)
     post(client, content, kind="organisations")
     assert last_job().unchanged_count == 2
+
+
+def test_the_sweep_requeues_a_lost_import_and_fails_one_whose_worker_died(city, django_capture_on_commit_callbacks):
+    from django.utils import timezone
+
+    from exchange.services import imports_recover
+    from tests.exchange.access_exchange import secretary_job
+
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    lost = ImportJob.objects.get(**secretary_job(city, status=JobStatus.CHECKING, queued_at=long_ago))
+    died = ImportJob.objects.get(**secretary_job(city, status=JobStatus.WRITING, progress=1, claimed_at=long_ago))
+    fresh = ImportJob.objects.get(**secretary_job(city, status=JobStatus.CHECKING, queued_at=timezone.now()))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert imports_recover() == {"interrupted": 1, "requeued": 1}
+    lost.refresh_from_db(), died.refresh_from_db(), fresh.refresh_from_db()
+    assert lost.status == JobStatus.INVALID  # checked by the re-queued task: its one row has an empty name
+    assert died.status == JobStatus.FAILED and "未导入任何数据" in died.failure
+    assert fresh.status == JobStatus.CHECKING
