@@ -35,6 +35,8 @@ def test_the_production_profile_passes_the_deployment_checks():
     ({**PRODUCTION_ENV, "SECRET_KEY": "short"}, "SECRET_KEY"),
     ({**PRODUCTION_ENV, "REDIS_URL": ""}, "REDIS_URL"),
     ({**PRODUCTION_ENV, "DEBUG": "true"}, "DEBUG"),
+    ({"API_READ_RATE": "lots"}, "API_READ_RATE"),
+    ({"API_WRITE_RATE": "10/fortnight"}, "API_WRITE_RATE"),
 ])
 def test_malformed_or_unsafe_settings_stop_start_up(env, message):
     result = manage("check", **env)
