@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "branches.context_processors.roles",
                 "notifications.context_processors.unread",
+                "config.menu.menu",
             ],
         },
     },

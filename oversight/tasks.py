@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from members import reminders as register_reminders
+from . import register_reminders
 from notifications.services import notifications_create
 from notifications.tasks import dispatch_notifications
 

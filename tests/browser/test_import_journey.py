@@ -39,8 +39,9 @@ def upload(page, path):
 def test_secretary_imports_two_members_after_fixing_a_mistake(city, page, log_in, screenshot, tmp_path):
     log_in(page, city.secretary)
     page.goto("/")
+    page.locator("nav.navbar").get_by_role("button", name="党员", exact=True).click()
     with page.expect_navigation():
-        page.get_by_role("link", name="导入导出").click()
+        page.get_by_role("link", name="数据导入导出").click()
     expect(page.locator("h1")).to_have_text("数据导入导出")
 
     with page.expect_download() as download:

@@ -6,7 +6,7 @@ import pytest
 from freezegun import freeze_time
 
 from members import services
-from members.reminders import transfer_dues
+from oversight.register_reminders import transfer_dues
 from notifications.choices import Kind
 from notifications.models import Notification
 from notifications.services import notifications_create

@@ -23,9 +23,9 @@ from branches.models import Organisation, Role
 from notifications.choices import Kind
 from notifications.services import Due
 
-from .choices import TransferKind, TransferStatus
-from .models import Transfer
-from .services import FALLBACK_DAYS
+from members.choices import TransferKind, TransferStatus
+from members.models import Transfer
+from members.services import FALLBACK_DAYS
 
 
 def _date_text(day: dt.date) -> str:
