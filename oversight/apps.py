@@ -9,3 +9,5 @@ class OversightConfig(AppConfig):
     def ready(self):
         # Connects the receiver that removes evidence files after their rows are deleted, however deleted.
         from . import evidence  # noqa: F401
+        # Cached compliance matrices follow every change they are computed from.
+        from . import signals  # noqa: F401

@@ -89,11 +89,14 @@ def _rate_text(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:g}%"
 
 
-def _red_cells(matrix, month: int) -> list[compliance.RedCell]:
-    """The month's red cells from an already computed matrix (as `compliance.red_cells` does)."""
+def _red_cells(matrix, month: int, limit: int = LIST_LIMIT) -> Capped:
+    """The month's red cells from an already computed matrix (as `compliance.red_cells` does); only the shown
+    ones' organisations are loaded, so the page does not grow with the number of red cells."""
     red = [row for row in matrix.organisation_rows if row.cells[month - 1].state == compliance.RED]
-    objects = Organisation.objects.in_bulk([row.pk for row in red]) if red else {}
-    return [compliance.RedCell(objects[row.pk], row.cells[month - 1].missing_kinds) for row in red]
+    shown = red[:limit]
+    objects = Organisation.objects.in_bulk([row.pk for row in shown]) if shown else {}
+    return Capped(rows=[compliance.RedCell(objects[row.pk], row.cells[month - 1].missing_kinds) for row in shown],
+                  total=len(red), more=len(red) > limit)
 
 
 def _meetings_due(matrix, month: int) -> list[dict]:
@@ -160,8 +163,8 @@ def admin_dashboard(*, user, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     organisations = access.organisations_managed_by(user).active()
     context = _management(organisations=organisations, whole_city=True, today=today)
-    context["red_cells"] = _capped(compliance.red_cells(organisations=organisations, year=today.year,
-                                                        month=today.month, today=today))
+    matrix = compliance.cached_matrix_for(organisations=organisations, year=today.year, today=today)
+    context["red_cells"] = _red_cells(matrix, today.month)
     return context
 
 
@@ -170,10 +173,10 @@ def secretary_dashboard(*, user, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     organisations = access.organisations_managed_by(user).active()
     context = _management(organisations=organisations, whole_city=False, today=today)
-    matrix = compliance.matrix_for(organisations=organisations, year=today.year, today=today)
+    matrix = compliance.cached_matrix_for(organisations=organisations, year=today.year, today=today)
     _, month_end = _month_bounds(today)
     context.update({
-        "red_cells": _capped(_red_cells(matrix, today.month)),
+        "red_cells": _red_cells(matrix, today.month),
         "meetings_due": _capped(_meetings_due(matrix, today.month), 50),
         "duties_due": _capped_query(duties.assignments_of(organisations=organisations, today=today,
                                                           state=duties.DutyState.DUE)
