@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -31,6 +32,7 @@ from ..calendar_selectors import (
 from ..choices import ActivityKind
 from ..models import CalendarFeed
 
+FILTER_ORGANISATIONS = 300
 MAX_RANGE = dt.timedelta(days=400)  # a year view at most: the endpoint never dumps everything
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -83,9 +85,12 @@ def _filter_organisations(user) -> list[tuple[int, str]] | None:
     """(pk, indented name) of the organisations a secretary or admin may filter by; None for others."""
     if not access.can_plan_activities(user):
         return None
-    rows = list(access.organisations_managed_by(user).active().order_by("path")
-                .values_list("pk", "name", "short_name", "depth"))
-    top = min((depth for *_, depth in rows), default=0)
+    managed = access.organisations_managed_by(user).active()
+    top = managed.aggregate(top=Min("depth"))["top"] or 0
+    # Collapsed to the top two levels and a bounded number of options: at province scale the full tree is
+    # thousands of organisations (the page stays the same size; the organisation's page links deeper).
+    rows = list(managed.filter(depth__lte=top + 1).order_by("path")
+                .values_list("pk", "name", "short_name", "depth")[:FILTER_ORGANISATIONS])
     return [(pk, "\u3000" * (depth - top) + (short_name or name)) for pk, name, short_name, depth in rows]
 
 
