@@ -212,13 +212,29 @@ WRK_NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
 UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
+def warm(url: str, *, cookie: str | None, headers: dict, times: int = 4) -> None:
+    """A few requests first, so both workers have loaded the view, its templates and their caches."""
+    request_headers = dict(headers)
+    if cookie:
+        request_headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie}"
+    for _ in range(times):
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, headers=request_headers), timeout=60).read()
+        except OSError:
+            pass  # a 304 raises here; the load run reports errors
+
+
 def wrk(url: str, *, seconds: float, connections: int, cookie: str | None, headers: dict) -> dict:
+    warm(url, cookie=cookie, headers=headers)
     command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s"]
     if cookie:
         command += ["-H", f"Cookie: {settings.SESSION_COOKIE_NAME}={cookie}"]
     for key, value in headers.items():
         command += ["-H", f"{key}: {value}"]
-    output = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 30).stdout
+    result = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 30)
+    output = result.stdout
+    if "Requests/sec" not in output:
+        print(f"wrk failed on {url}: {result.stdout[-300:]} {result.stderr[-300:]}", file=sys.stderr)
     latency = {k: float(v) * UNIT[u] for k, v, u in WRK_LATENCY.findall(output)}
     rate = WRK_RATE.search(output)
     errors = WRK_NON_2XX.search(output)
@@ -256,7 +272,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--roles", default=",".join(ROLES))
     parser.add_argument("--only", default="", help="comma-separated parts of URL names (e.g. matrix,activity_list)")
-    parser.add_argument("--seconds", type=float, default=1.0, help="load per page (wrk rounds to whole seconds)")
+    parser.add_argument("--seconds", type=float, default=2.0, help="load per page (wrk rounds to whole seconds)")
     parser.add_argument("--budget", type=float, default=40.0, help="most seconds of load per role")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--no-load", action="store_true", help="query counts and single-request times only")
@@ -277,7 +293,7 @@ def main():
             print(f"\n== {role}: {len(pages)} pages")
             floor = None
             if process:
-                seconds = max(1.0, min(args.seconds, args.budget / (len(pages) + 2)))
+                seconds = max(2.0, min(args.seconds, args.budget / (len(pages) + 2)))
                 base = f"http://127.0.0.1:{port}"
                 first = wrk(base + "/healthz", seconds=seconds, connections=args.connections, cookie=None,
                             headers={})

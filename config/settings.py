@@ -155,14 +155,14 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # A PostgreSQL read replica for the heavy reads (reports, benchmarks): used only inside
-# config.routers.replica_reads(), and only when REPLICA_DATABASE_URL is set.
+# core.routers.replica_reads(), and only when REPLICA_DATABASE_URL is set.
 REPLICA_DATABASE_URL = env.str("REPLICA_DATABASE_URL", default="")
 if REPLICA_DATABASE_URL:
     DATABASES["replica"] = env.db_url("REPLICA_DATABASE_URL")
     DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"].get("CONN_MAX_AGE", 0))
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["config.routers.ReplicaRouter"]
+    DATABASE_ROUTERS = ["core.routers.ReplicaRouter"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
