@@ -33,6 +33,9 @@ KIND_COLOURS = {
     ActivityKind.OTHER: "#364fc7",
 }
 CANCELLED_COLOUR = "#adb5bd"
+# The most events one calendar request returns: an admin's month at province scale is tens of thousands of
+# meetings (24 MB of JSON); past this the page asks to choose an organisation or a kind.
+MAX_EVENTS = 1000
 
 
 def kind_legend() -> list[tuple[str, str]]:
@@ -70,7 +73,7 @@ def calendar_events(*, user, start: dt.datetime, end: dt.datetime, organisation:
     rows = activities.order_by("start_at", "pk").values(
         "pk", "title", "kind", "status", "place", "start_at", "end_at",
         "organisation__name", "organisation__short_name",
-    )
+    )[:MAX_EVENTS]
     # One reverse() and string substitution per row: reverse() for each row would be slower and is not needed.
     url_template = reverse("activities:activity_detail", args=[0]).replace("/0/", "/{pk}/")
     kinds, statuses = dict(ActivityKind.choices), dict(ActivityStatus.choices)

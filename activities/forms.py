@@ -2,6 +2,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.urls import reverse
 
 from branches.models import Organisation, PartyGroup
 from core.files import ACCEPT
@@ -9,6 +10,22 @@ from core.forms import MultipleFileField
 
 from .choices import ActivityKind, ActivityStatus, AttendanceStatus, Theme, WishStatus
 from .models import Activity, MicroWish
+
+# More organisations than this to choose from: a search-as-you-type choice instead of a select with every one.
+SEARCH_THRESHOLD = 200
+CHOICES_SHOWN = 50
+
+
+def _only_selected(bound) -> None:
+    """Limit a model choice field's rendered options to its selected value(s); validation still checks the
+    whole queryset."""
+    field = bound.field
+    value = bound.value()
+    values = [v for v in (value if isinstance(value, (list, tuple)) else [value]) if str(v or "").isdigit()]
+    options = [(o.pk, field.label_from_instance(o)) for o in field.queryset.filter(pk__in=values)]
+    empty = [("", field.empty_label)] if getattr(field, "empty_label", None) is not None else []
+    field.widget.choices = empty + options
+
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -30,7 +47,22 @@ class ActivityForm(forms.ModelForm):
         self.fields["organisation"].queryset = organisations
         self.fields["joint_organisations"].queryset = all_organisations
         self.fields["joint_organisations"].help_text = "与其他党组织联合开展时选择（按住 Ctrl 可多选）。"
-        self.fields["party_group"].queryset = PartyGroup.objects.filter(organisation__in=organisations)
+        # A group's label names its organisation: loaded with it, not one query per option.
+        self.fields["party_group"].queryset = (PartyGroup.objects.filter(organisation__in=organisations)
+                                               .select_related("organisation"))
+        # Past a few hundred organisations a select with every one of them is a page of megabytes: the choices
+        # then hold only what is selected, and a search box fills them as the user types (choice_options).
+        self.searchable = all_organisations.count() > SEARCH_THRESHOLD
+        if self.searchable:
+            for name in ("organisation", "joint_organisations"):
+                _only_selected(self[name])
+            self.fields["organisation"].widget.attrs.update({
+                "hx-get": reverse("activities:choice_options") + "?field=party_group", "hx-trigger": "change",
+                "hx-target": "#id_party_group", "hx-include": "#id_organisation, #id_party_group"})
+            organisation = self["organisation"].value()
+            self.fields["party_group"].widget.choices = [("", "---------")] + [
+                (group.pk, str(group)) for group in self.fields["party_group"].queryset.filter(
+                    organisation_id=organisation if str(organisation or "").isdigit() else None)]
         self.fields["theme"].help_text = "主题党日请选择主题类别；其他主题可写在标题中。"
         if not is_admin:
             del self.fields["is_city_wide"]

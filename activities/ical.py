@@ -11,6 +11,7 @@ import uuid
 from email.utils import parseaddr
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from icalendar import Calendar, Event, vCalAddress
 
@@ -116,6 +117,39 @@ def feed_etag(*, feed: CalendarFeed, latest: dt.datetime | None, count: int, now
     # The window start is in it because the feed's content moves with the window once a day.
     source = f"{feed.token}|{latest.isoformat() if latest else '-'}|{count}|{first.date().isoformat()}"
     return '"' + hashlib.sha256(source.encode()).hexdigest()[:32] + '"'
+
+
+# --- the feed's cache ----------------------------------------------------------------------
+
+# Bumped (activities/signals.py) by whatever can change what a feed shows: an activity, its joint organisations,
+# who is expected at it, a role, a member's organisation. A feed's cache entry is keyed by it, so an unchanged
+# feed is answered from the cache and a changed one is rebuilt once.
+VERSION_KEY = "calendar:version"
+FEED_CACHE_SECONDS = 24 * 3600
+
+
+def calendar_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Never reuse numbers after the key was lost: start from the clock.
+        cache.add(VERSION_KEY, int(dt.datetime.now().timestamp() * 1000), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def calendar_changed() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        calendar_version()
+        cache.incr(VERSION_KEY)
+
+
+def feed_cache_key(*, feed: CalendarFeed, now: dt.datetime) -> str:
+    first, _ = feed_window(now)
+    # The token is in the key so a reset token never finds the old URL's entry.
+    token = hashlib.sha256(feed.token.encode()).hexdigest()[:16]
+    return f"calendar:feed:{feed.pk}:{token}:{calendar_version()}:{first.date().isoformat()}"
 
 
 # --- the feed token (writes) -------------------------------------------------------------

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -110,6 +111,9 @@ class Activity(models.Model):
             models.Index(fields=["organisation", "planned_start"], name="activity_org_start"),
             # The compliance matrix groups held activities by month of their actual start.
             models.Index(fields=["status", "actual_start"], name="activity_status_actual"),
+            # Calendars and feeds filter on the effective time (actual once held, else planned).
+            models.Index(Coalesce("actual_start", "planned_start"), name="activity_effective_start"),
+            models.Index(Coalesce("actual_end", "planned_end"), name="activity_effective_end"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(planned_end__gt=models.F("planned_start")),

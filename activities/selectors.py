@@ -17,20 +17,32 @@ def local_midnight(day: dt.date) -> dt.datetime:
 
 
 def activity_list(*, user, organisation=None, kind: str = "", status: str = "", year: int | None = None):
+    """The base rows only (no join, no grouping), so a paginator counts and slices the activity table
+    itself; `with_attendance_totals` then counts attendance for the rows shown."""
     activities = access.activities_visible_to(user)
     if organisation is not None:
-        activities = activities.filter(Q(organisation__path__startswith=organisation.path)
-                                       | Q(joint_organisations=organisation)).distinct()
+        joint = Activity.joint_organisations.through.objects.filter(organisation=organisation).values("activity_id")
+        activities = activities.filter(Q(organisation__path__startswith=organisation.path) | Q(pk__in=joint))
     if kind:
         activities = activities.filter(kind=kind)
     if status:
         activities = activities.filter(status=status)
     if year:
-        activities = activities.filter(planned_start__year=year)
-    return (activities.select_related("organisation")
-            .annotate(expected=Count("attendances", filter=Q(attendances__member__isnull=False)),
-                      present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)))
-            .order_by("-planned_start"))
+        activities = activities.filter(planned_start__gte=local_midnight(dt.date(year, 1, 1)),
+                                       planned_start__lt=local_midnight(dt.date(year + 1, 1, 1)))
+    return activities.select_related("organisation").order_by("-planned_start", "-pk")
+
+
+def with_attendance_totals(activities) -> list[Activity]:
+    """Sets `expected` and `present` on each of a page of activities: one grouped query over their rows only."""
+    activities = list(activities)
+    totals = {pk: (expected, present) for pk, expected, present in (
+        Attendance.objects.filter(activity__in=[a.pk for a in activities]).order_by().values_list("activity")
+        .annotate(expected=Count("pk", filter=Q(member__isnull=False)),
+                  present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT))))}
+    for activity in activities:
+        activity.expected, activity.present = totals.get(activity.pk, (0, 0))
+    return activities
 
 
 def attendance_counts(activity: Activity) -> dict[str, int]:

@@ -13,6 +13,7 @@ from members.models import Member
 
 from . import tasks
 from .choices import ActivityKind, ActivityStatus, AttendanceRole, AttendanceStatus, RecordedBy
+from .ical import calendar_changed
 from .models import Activity, ActivityPlan, Attendance
 
 
@@ -54,6 +55,9 @@ def attendance_expect(*, activity: Activity, members) -> int:
     rows = [Attendance(activity=activity, member_id=pk) for pk in members.values_list("pk", flat=True).distinct()
             if pk not in existing]
     Attendance.objects.bulk_create(rows, batch_size=1000)
+    if rows:  # bulk_create sends no signals: the members' calendar feeds change all the same
+        calendar_changed()
+        transaction.on_commit(calendar_changed)
     return len(rows)
 
 

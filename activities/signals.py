@@ -2,12 +2,15 @@
 — and only once the deletion has committed, so a rolled-back delete keeps its files."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from branches.models import Role
+from members.models import Member
 from members.signals import member_left, member_moved
 
-from .models import MicroWish, Photo
+from . import ical
+from .models import Activity, Attendance, MicroWish, Photo
 
 
 def _delete_after_commit(*names: str) -> None:
@@ -52,3 +55,25 @@ def member_left_unexpect(sender, member, on, **kwargs):
 @receiver(member_moved, dispatch_uid="activities.member_moved")
 def member_moved_unexpect(sender, member, from_organisation, on, **kwargs):
     _expected_from(member.pk, on, from_organisation.pk).delete()
+
+
+# --- what the calendar feeds show ---------------------------------------------------------------
+
+def _calendar_changed(**kwargs) -> None:
+    # Now and again at commit: a feed rebuilt in between from the old rows is never served after the commit.
+    ical.calendar_changed()
+    transaction.on_commit(ical.calendar_changed)
+
+
+def _calendar_changed_unless_updated(created=True, **kwargs) -> None:
+    # An attendance row's status (check-in, leave) does not change any feed; its creation does.
+    if created:
+        _calendar_changed()
+
+
+for _model in (Activity, Role, Member):
+    post_save.connect(_calendar_changed, sender=_model, dispatch_uid=f"calendar-save-{_model.__name__}")
+    post_delete.connect(_calendar_changed, sender=_model, dispatch_uid=f"calendar-delete-{_model.__name__}")
+post_save.connect(_calendar_changed_unless_updated, sender=Attendance, dispatch_uid="calendar-save-Attendance")
+post_delete.connect(_calendar_changed, sender=Attendance, dispatch_uid="calendar-delete-Attendance")
+m2m_changed.connect(_calendar_changed, sender=Activity.joint_organisations.through, dispatch_uid="calendar-joint")

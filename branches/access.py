@@ -13,6 +13,7 @@ primitives) and imports no app above branches. Each app's own rules live in its 
 imports one access module.
 """
 
+from django.core.cache import cache as shared_cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -42,13 +43,51 @@ def _cache(user) -> dict:
     return cache
 
 
-def _roles(user) -> list[tuple[str, int | None, str | None]]:
+# Roles and own member outlive the request in the shared cache (every page asks for them): keyed by a version
+# that any change to roles, organisations (paths) or members bumps (branches/access_cache.py).
+SHELL_VERSION_KEY = "access:version"
+SHELL_SECONDS = 3600
+
+
+def shell_version() -> int:
+    version = shared_cache.get(SHELL_VERSION_KEY)
+    if version is None:
+        import time
+
+        shared_cache.add(SHELL_VERSION_KEY, int(time.time() * 1000), timeout=None)
+        version = shared_cache.get(SHELL_VERSION_KEY)
+    return version
+
+
+def shell_changed() -> None:
+    try:
+        shared_cache.incr(SHELL_VERSION_KEY)
+    except ValueError:
+        shell_version()
+        shared_cache.incr(SHELL_VERSION_KEY)
+
+
+def _shell(user) -> dict:
+    """The user's roles and own member, from the request, else the shared cache, else two queries."""
     cache = _cache(user)
     if "roles" not in cache:
-        cache["roles"] = list(
-            Role.objects.filter(user=user).values_list("kind", "organisation_id", "organisation__path")
-        )
-    return cache["roles"]
+        key = f"access:shell:{shell_version()}:{user.pk}"
+        stored = shared_cache.get(key) if user.pk else None
+        if stored is None:
+            stored = {
+                "roles": list(Role.objects.filter(user=user)
+                              .values_list("kind", "organisation_id", "organisation__path")),
+                "member": (user._meta.get_field(_MEMBER_RELATION).related_model.objects.filter(user=user)
+                           .select_related("organisation").first()),
+            }
+            if user.pk:
+                shared_cache.set(key, stored, SHELL_SECONDS)
+        cache.update(stored)
+    return cache
+
+
+def _roles(user) -> list[tuple[str, int | None, str | None]]:
+    return _shell(user)["roles"]
 
 
 def is_admin(user) -> bool:
@@ -80,11 +119,7 @@ def own_member(user):
     """The user's members.Member record (with its organisation), or None."""
     if not user.is_authenticated:
         return None
-    cache = _cache(user)
-    if "member" not in cache:
-        member_model = user._meta.get_field(_MEMBER_RELATION).related_model
-        cache["member"] = member_model.objects.filter(user=user).select_related("organisation").first()
-    return cache["member"]
+    return _shell(user)["member"]
 
 
 def path_condition(paths: list[str], field: str = "path") -> Q:

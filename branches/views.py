@@ -4,11 +4,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.http import client_address
+from core.paging import page_of, query_without_page
 
 from . import access, services
 from .forms import OrganisationFilterForm, OrganisationForm
 from .panels import organisation_panel_context
 from .selectors import organisation_summary, organisation_tree, units_for_filter
+
+TREE_ROWS_PER_PAGE = 200
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
@@ -21,8 +24,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         unit_id=filters.get("unit"),
         query=(filters.get("q") or "").strip(),
     )
-    return render(request, "branches/organisation_list.html", {"form": form, "rows": rows,
-                                                                "filtered": bool(filters and any(filters.values()))})
+    # Paged: at province scale the tree is thousands of rows (megabytes of HTML); the counts stay whole-tree.
+    page = page_of(request, rows, per_page=TREE_ROWS_PER_PAGE)
+    return render(request, "branches/organisation_list.html", {
+        "form": form, "rows": page.object_list, "page": page, "total": len(rows),
+        "query": query_without_page(request), "filtered": bool(filters and any(filters.values()))})
 
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:

@@ -196,13 +196,17 @@ def reports_of(member: Member) -> QuerySet[CommunityReport]:
 # --- campaigns ------------------------------------------------------------------------------------------
 
 def campaigns_with_totals() -> QuerySet[Campaign]:
+    # Every total is its own correlated subquery: mixing a joined Count with a Subquery made Django put the
+    # subquery into GROUP BY, and PostgreSQL re-ran it once per joined donation (4.3 s for two campaigns).
     donated = (Donation.objects.filter(campaign=OuterRef("pk")).order_by().values("campaign")
                .annotate(total=Sum("amount")).values("total"))
+    donations = (Donation.objects.filter(campaign=OuterRef("pk")).order_by().values("campaign")
+                 .annotate(n=Count("pk")).values("n"))
     branches = (CampaignBranch.objects.filter(campaign=OuterRef("pk")).order_by().values("campaign")
                 .annotate(n=Count("pk")).values("n"))
     return Campaign.objects.annotate(
         donated=Coalesce(Subquery(donated, output_field=MONEY), Value(ZERO), output_field=MONEY),
-        donation_count=Count("donations"),
+        donation_count=Coalesce(Subquery(donations, output_field=IntegerField()), Value(0)),
         branch_count=Coalesce(Subquery(branches, output_field=IntegerField()), Value(0)),
     ).order_by("-starts_on", "pk")
 

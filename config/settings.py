@@ -159,6 +159,19 @@ else:
     }
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("生产环境必须设置 REDIS_URL（缓存与任务队列）。")
+if REDIS_URL:
+    # Every page reads the session: from Redis, with the database behind it so a Redis restart logs no one out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# A PostgreSQL read replica for the heavy reads (reports, benchmarks): used only inside
+# core.routers.replica_reads(), and only when REPLICA_DATABASE_URL is set.
+REPLICA_DATABASE_URL = env.str("REPLICA_DATABASE_URL", default="")
+if REPLICA_DATABASE_URL:
+    DATABASES["replica"] = env.db_url("REPLICA_DATABASE_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", DATABASES["default"].get("CONN_MAX_AGE", 0))
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.routers.ReplicaRouter"]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,11 +6,12 @@ themed days with the 微心愿 theme publish wishes. Deterministic for a given
 random generator, and bulk-inserted (no per-row save)."""
 
 import datetime as dt
+import io
 import random
 import uuid
 from collections import defaultdict
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -23,6 +24,8 @@ from members.choices import MembershipStatus, Stage
 from members.models import Member
 
 BATCH = 5000
+# Activities held in memory before they are written with their attendance (bounds memory at province scale).
+FLUSH_ACTIVITIES = 20000
 THEMES = [Theme.OATH_RENEWAL, Theme.MICRO_LESSON, Theme.MICRO_REFLECTION, Theme.MICRO_WISH]
 THEMED_TITLES = {
     Theme.OATH_RENEWAL: "重温入党誓词",
@@ -87,48 +90,66 @@ class _Builder:
         self.wish_counts.append(self.rng.randint(2, 4) if fields.get("theme") == Theme.MICRO_WISH else 0)
 
 
+ATTENDANCE_COLUMNS = ["activity_id", "member_id", "guest_name", "guest_unit", "role", "status", "leave_reason",
+                      "recorded_via", "recorded_at"]
+
+
 def _attendance_insert(builder: _Builder, rng: random.Random) -> int:
-    """Expected members of every activity, settled for held ones. Close to a million rows at city
-    scale, so they go in as plain tuples (executemany / execute_values) rather than model objects."""
-    columns = ["activity_id", "member_id", "guest_name", "guest_unit", "role", "status", "leave_reason",
-               "recorded_via", "recorded_at"]
+    """Expected members of every activity, settled for held ones. Close to a million rows at city scale and
+    tens of millions at province scale, so they go in as plain tuples: COPY on PostgreSQL, executemany
+    elsewhere."""
     rows: list[tuple] = []
     total = 0
     adapt = connection.ops.adapt_datetimefield_value  # what the ORM would store for an aware datetime
+    random_, choice = rng.random, rng.choice
+    expected_, present, leave, absent = (AttendanceStatus.EXPECTED.value, AttendanceStatus.PRESENT.value,
+                                         AttendanceStatus.LEAVE.value, AttendanceStatus.ABSENT.value)
+    qr, secretary = RecordedBy.QR.value, RecordedBy.SECRETARY.value
     for activity, expected in zip(builder.activities, builder.expected):
         held = activity.status == ActivityStatus.HELD
+        at = adapt(activity.actual_end) if held else None
+        pk = activity.pk
         for member_id in expected:
-            status, reason, via, at = AttendanceStatus.EXPECTED, "", "", None
-            if held:
-                roll = rng.random()
-                at = activity.actual_end
-                if roll < 0.88:
-                    status, via = AttendanceStatus.PRESENT, RecordedBy.QR if rng.random() < 0.4 else RecordedBy.SECRETARY
-                elif roll < 0.96:
-                    status, reason, via = AttendanceStatus.LEAVE, rng.choice(LEAVE_REASONS), RecordedBy.SECRETARY
-                else:
-                    status, via = AttendanceStatus.ABSENT, RecordedBy.SECRETARY
-            rows.append((activity.pk, member_id, "", "", "ATTENDEE", status, reason, via, adapt(at)))
-        if len(rows) >= 20000:
-            total += _insert_rows(Attendance._meta.db_table, columns, rows)
+            if not held:
+                rows.append((pk, member_id, "", "", "ATTENDEE", expected_, "", "", None))
+                continue
+            roll = random_()
+            if roll < 0.88:
+                rows.append((pk, member_id, "", "", "ATTENDEE", present, "", qr if random_() < 0.4 else secretary,
+                             at))
+            elif roll < 0.96:
+                rows.append((pk, member_id, "", "", "ATTENDEE", leave, choice(LEAVE_REASONS), secretary, at))
+            else:
+                rows.append((pk, member_id, "", "", "ATTENDEE", absent, "", secretary, at))
+        if len(rows) >= 100_000:
+            total += _insert_rows(Attendance._meta.db_table, ATTENDANCE_COLUMNS, rows)
             rows = []
-    return total + _insert_rows(Attendance._meta.db_table, columns, rows)
+    return total + _insert_rows(Attendance._meta.db_table, ATTENDANCE_COLUMNS, rows)
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return "\\N"
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
 def _insert_rows(table: str, columns: list[str], rows: list[tuple]) -> int:
     if not rows:
         return 0
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    quote = connection.ops.quote_name
+    quoted = ", ".join(quote(c) for c in columns)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            from psycopg2.extras import execute_values
-
-            execute_values(cursor.cursor, f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES %s",
-                           rows, page_size=5000)
+            buffer = io.StringIO()
+            buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+            buffer.seek(0)
+            cursor.cursor.copy_expert(f"COPY {quote(table)} ({quoted}) FROM STDIN", buffer)
         else:
             placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({placeholders})",
-                               rows)
+            cursor.executemany(f"INSERT INTO {quote(table)} ({quoted}) VALUES ({placeholders})", rows)
     return len(rows)
 
 
@@ -164,8 +185,10 @@ def seed_activities(*, rng: random.Random, years: int = 3, today: dt.date | None
                          .values("pk", "kind", "short_name", "name", "address", "established_on"))
     root = next(o for o in organisations if o["kind"] == OrganisationKind.WORKING_COMMITTEE)
     builder = _Builder(rng, now)
+    totals = _Writer(builder, rng, now, stdout)
 
     for org in organisations:
+        totals.maybe_flush()
         if org["kind"] not in (OrganisationKind.BRANCH, OrganisationKind.TEMPORARY_BRANCH):
             continue
         pk = org["pk"]
@@ -237,27 +260,49 @@ def seed_activities(*, rng: random.Random, years: int = 3, today: dt.date | None
                         title="“市直机关大讲堂”专题讲座", lecturer=rng.choice(LECTURERS), place="市委党校报告厅",
                         planned_start=_at(day, 14, 30), planned_end=_at(day, 17))
 
-    Activity.objects.bulk_create(builder.activities, batch_size=BATCH)
-    if stdout:
-        stdout.write(f"  活动 {len(builder.activities)} 项")
-
-    attendance_total = _attendance_insert(builder, rng)
-    wishes = []
-    for activity, count, expected in zip(builder.activities, builder.wish_counts, builder.expected):
-        for _ in range(count):
-            title, who = rng.choice(WISHES)
-            wish = MicroWish(organisation_id=activity.organisation_id, activity_id=activity.pk, title=title,
-                             wisher_name=f"{rng.choice('王李张刘陈杨赵黄周吴')}{'大爷' if who == '居民' else '社区'}")
-            if activity.status == ActivityStatus.HELD and expected:
-                wish.status = WishStatus.FULFILLED if activity.planned_start < now - dt.timedelta(days=30) \
-                    else WishStatus.CLAIMED
-                wish.claimed_by_id = rng.choice(expected)
-                wish.claimed_at = activity.actual_end
-                if wish.status == WishStatus.FULFILLED:
-                    wish.fulfilled_at = activity.actual_end + dt.timedelta(days=rng.randint(3, 20))
-                    wish.fulfilment_note = "已按心愿送达，受助群众表示感谢。"
-            wishes.append(wish)
-    MicroWish.objects.bulk_create(wishes, batch_size=BATCH)
+    totals.flush()
     counts = dict(Activity.objects.values_list("status").annotate(n=Count("pk")).order_by())
-    return {"activities": len(builder.activities), "attendances": attendance_total, "wishes": len(wishes),
+    return {"activities": totals.activities, "attendances": totals.attendances, "wishes": totals.wishes,
             "by_status": counts}
+
+
+class _Writer:
+    """Writes what the builder holds and empties it: every few thousand activities, each chunk in its own
+    transaction (one transaction for tens of millions of rows spent minutes in its COMMIT alone)."""
+
+    def __init__(self, builder: _Builder, rng: random.Random, now: dt.datetime, stdout):
+        self.builder, self.rng, self.now, self.stdout = builder, rng, now, stdout
+        self.activities = self.attendances = self.wishes = 0
+
+    def maybe_flush(self) -> None:
+        if len(self.builder.activities) >= FLUSH_ACTIVITIES:
+            self.flush()
+
+    def flush(self) -> None:
+        builder, rng, now = self.builder, self.rng, self.now
+        if not builder.activities:
+            return
+        with transaction.atomic():
+            Activity.objects.bulk_create(builder.activities, batch_size=BATCH)
+            self.attendances += _attendance_insert(builder, rng)
+            wishes = []
+            for activity, count, expected in zip(builder.activities, builder.wish_counts, builder.expected):
+                for _ in range(count):
+                    title, who = rng.choice(WISHES)
+                    wish = MicroWish(organisation_id=activity.organisation_id, activity_id=activity.pk, title=title,
+                                     wisher_name=f"{rng.choice('王李张刘陈杨赵黄周吴')}{'大爷' if who == '居民' else '社区'}")
+                    if activity.status == ActivityStatus.HELD and expected:
+                        wish.status = WishStatus.FULFILLED if activity.planned_start < now - dt.timedelta(days=30) \
+                            else WishStatus.CLAIMED
+                        wish.claimed_by_id = rng.choice(expected)
+                        wish.claimed_at = activity.actual_end
+                        if wish.status == WishStatus.FULFILLED:
+                            wish.fulfilled_at = activity.actual_end + dt.timedelta(days=rng.randint(3, 20))
+                            wish.fulfilment_note = "已按心愿送达，受助群众表示感谢。"
+                    wishes.append(wish)
+            MicroWish.objects.bulk_create(wishes, batch_size=BATCH)
+        self.activities += len(builder.activities)
+        self.wishes += len(wishes)
+        if self.stdout:
+            self.stdout.write(f"  已写入活动 {self.activities} 项、出勤记录 {self.attendances} 条")
+        builder.activities, builder.expected, builder.wish_counts = [], [], []

@@ -5,3 +5,18 @@ class MembersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "members"
     verbose_name = "党员"
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+
+        from branches.access_cache import shell_changed_on_commit
+
+        from .models import Member
+
+        def member_saved(instance=None, created=False, **kwargs) -> None:
+            # A new member without a login is nobody's own member; any other change may be someone's.
+            if not created or instance.user_id is not None:
+                shell_changed_on_commit()
+
+        post_save.connect(member_saved, sender=Member, dispatch_uid="shell-save-Member", weak=False)
+        post_delete.connect(shell_changed_on_commit, sender=Member, dispatch_uid="shell-delete-Member")

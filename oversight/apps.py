@@ -14,3 +14,6 @@ class OversightConfig(AppConfig):
         from .reminders import admin_digest_lines
 
         register_admin_digest_lines("oversight", admin_digest_lines)
+
+        # Cached compliance matrices follow every change they are computed from.
+        from . import signals  # noqa: F401

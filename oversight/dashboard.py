@@ -13,7 +13,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from activities.choices import ActivityStatus, AttendanceStatus
+from activities.choices import ActivityKind, ActivityStatus, AttendanceStatus
 from activities.models import Activity, Attendance
 from branches.choices import OrganisationKind
 from branches.models import Organisation, Role
@@ -89,22 +89,20 @@ def _rate_text(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:g}%"
 
 
-def _red_cells(matrix, month: int) -> list[compliance.RedCell]:
-    """The month's red cells from an already computed matrix (as `compliance.red_cells` does)."""
-    red = [row for row in matrix.organisation_rows if row.cells[month - 1].state == compliance.RED]
-    objects = Organisation.objects.in_bulk([row.pk for row in red]) if red else {}
-    return [compliance.RedCell(objects[row.pk], row.cells[month - 1].missing_kinds) for row in red]
+def _red_cells(gaps: list[tuple], limit: int = LIST_LIMIT) -> Capped:
+    """The month's red cells (nothing of what was required held) from the cached gaps; only the shown ones'
+    organisations are loaded, so the page does not grow with the number of red cells."""
+    red = [(pk, missing) for pk, _, state, missing in gaps if state == compliance.RED]
+    shown = red[:limit]
+    objects = Organisation.objects.in_bulk([pk for pk, _ in shown]) if shown else {}
+    return Capped(rows=[compliance.RedCell(objects[pk], [ActivityKind(k.kind) for k in missing])
+                        for pk, missing in shown],
+                  total=len(red), more=len(red) > limit)
 
 
-def _meetings_due(matrix, month: int) -> list[dict]:
+def _meetings_due(gaps: list[tuple]) -> list[dict]:
     """This month's cells where something required is still missing (red or amber), with what is missing."""
-    due = []
-    for row in matrix.organisation_rows:
-        cell = row.cells[month - 1]
-        missing = [kind for kind in cell.kinds if kind.missing > 0]
-        if missing:
-            due.append({"pk": row.pk, "name": row.name, "state": cell.state, "kinds": missing})
-    return due
+    return [{"pk": pk, "name": name, "state": state, "kinds": list(missing)} for pk, name, state, missing in gaps]
 
 
 def _management(*, organisations: QuerySet[Organisation], whole_city: bool, today: dt.date) -> dict:
@@ -160,8 +158,9 @@ def admin_dashboard(*, user, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     organisations = access.organisations_managed_by(user).active()
     context = _management(organisations=organisations, whole_city=True, today=today)
-    context["red_cells"] = _capped(compliance.red_cells(organisations=organisations, year=today.year,
-                                                        month=today.month, today=today))
+    gaps = compliance.cached_month_gaps(organisations=organisations, year=today.year, month=today.month,
+                                        today=today)
+    context["red_cells"] = _red_cells(gaps)
     return context
 
 
@@ -170,11 +169,12 @@ def secretary_dashboard(*, user, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     organisations = access.organisations_managed_by(user).active()
     context = _management(organisations=organisations, whole_city=False, today=today)
-    matrix = compliance.matrix_for(organisations=organisations, year=today.year, today=today)
+    gaps = compliance.cached_month_gaps(organisations=organisations, year=today.year, month=today.month,
+                                        today=today)
     _, month_end = _month_bounds(today)
     context.update({
-        "red_cells": _capped(_red_cells(matrix, today.month)),
-        "meetings_due": _capped(_meetings_due(matrix, today.month), 50),
+        "red_cells": _red_cells(gaps),
+        "meetings_due": _capped(_meetings_due(gaps), 50),
         "duties_due": _capped_query(duties.assignments_of(organisations=organisations, today=today,
                                                           state=duties.DutyState.DUE)
                                     .filter(duty__deadline__lte=month_end), 50),

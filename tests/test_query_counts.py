@@ -48,3 +48,93 @@ def test_query_count_does_not_grow_with_the_data(city, client, persona, url_for,
     grow(city, 12)
     with django_assert_max_num_queries(small):
         assert client.get(url).status_code == 200
+
+
+# --- activities, calendars, the matrix, dashboards and lists that grow with activities ----------------------
+
+def grow_activities(city, n):
+    """n activities of branch A (some held, some joint with B), each with expected members; a donation each."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from activities.choices import ActivityStatus
+    from tests.community.factories import DonationFactory
+    from tests.factories import ActivityFactory, AttendanceFactory
+
+    now = timezone.now().replace(microsecond=0)
+    for i in range(n):
+        start = now + dt.timedelta(days=i % 20 - 10, hours=1)
+        fields = {}
+        if start < now:
+            fields = {"status": ActivityStatus.HELD, "actual_start": start, "actual_end": start + dt.timedelta(hours=2)}
+        activity = ActivityFactory(organisation=city.branch_a, planned_start=start,
+                                   planned_end=start + dt.timedelta(hours=2), **fields)
+        AttendanceFactory(activity=activity, member=city.member)
+        AttendanceFactory(activity=activity)
+        if i % 3 == 0:
+            activity.joint_organisations.add(city.org_b)
+        DonationFactory(member=city.member)
+    grow(city, 1)
+
+
+def _feed(city, user):
+    from activities.ical import calendar_feed_for
+
+    return reverse("activities:calendar_feed", args=[calendar_feed_for(user=user).token])
+
+
+def _calendar_range(city):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return (reverse("activities:calendar_events")
+            + f"?start={(today - dt.timedelta(days=20)).isoformat()}&end={(today + dt.timedelta(days=20)).isoformat()}")
+
+
+ACTIVITY_PAGES = [
+    ("admin", lambda c: reverse("activities:activity_list")),
+    ("secretary", lambda c: reverse("activities:activity_list")),
+    ("member_user", lambda c: reverse("activities:activity_list")),
+    ("secretary", lambda c: reverse("activities:activity_list") + f"?organisation={c.org_a.pk}"),
+    ("admin", lambda c: reverse("activities:activity_create")),
+    ("secretary", lambda c: reverse("activities:activity_create")),
+    ("admin", lambda c: _calendar_range(c)),
+    ("secretary", lambda c: _calendar_range(c)),
+    ("member_user", lambda c: _calendar_range(c)),
+    ("admin", lambda c: reverse("activities:calendar")),
+    ("member_user", lambda c: _feed(c, c.member_user)),
+    ("secretary", lambda c: _feed(c, c.secretary)),
+    ("admin", lambda c: reverse("oversight:matrix")),
+    ("secretary", lambda c: reverse("oversight:matrix")),
+    ("admin", lambda c: reverse("home")),
+    ("secretary", lambda c: reverse("home")),
+    ("member_user", lambda c: reverse("home")),
+    ("secretary", lambda c: reverse("activities:wish_board")),
+    ("member_user", lambda c: reverse("activities:wish_board")),
+    ("admin", lambda c: reverse("community:campaign_list")),
+    ("admin", lambda c: reverse("branches:organisation_list")),
+]
+
+
+@pytest.mark.parametrize(("persona", "url_for"), ACTIVITY_PAGES)
+def test_activity_pages_cost_the_same_queries_with_more_activities(city, client, persona, url_for,
+                                                                   django_assert_max_num_queries):
+    client.force_login(getattr(city, persona))
+    url = url_for(city)
+    grow_activities(city, 2)
+    small = queries_for(client, url)
+    grow_activities(city, 12)
+    with django_assert_max_num_queries(small):
+        assert client.get(url).status_code == 200
+
+
+def test_a_conditional_feed_request_costs_at_most_two_queries_at_any_size(city, client):
+    url = _feed(city, city.member_user)
+    grow_activities(city, 12)
+    etag = client.get(url)["ETag"]
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    assert len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]) <= 2

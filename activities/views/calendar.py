@@ -6,6 +6,8 @@ import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.db.models import Min
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -31,6 +33,7 @@ from ..choices import ActivityKind
 from ..forms import CalendarFilterForm
 from ..models import CalendarFeed
 
+FILTER_ORGANISATIONS = 300
 MAX_RANGE = dt.timedelta(days=400)  # a year view at most: the endpoint never dumps everything
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -78,9 +81,12 @@ def _filter_organisations(user) -> list[tuple[int, str]] | None:
     """(pk, indented name) of the organisations a secretary or admin may filter by; None for others."""
     if not access.can_plan_activities(user):
         return None
-    rows = list(access.organisations_managed_by(user).active().order_by("path")
-                .values_list("pk", "name", "short_name", "depth"))
-    top = min((depth for *_, depth in rows), default=0)
+    managed = access.organisations_managed_by(user).active()
+    top = managed.aggregate(top=Min("depth"))["top"] or 0
+    # Collapsed to the top two levels and a bounded number of options: at province scale the full tree is
+    # thousands of organisations (the page stays the same size; the organisation's page links deeper).
+    rows = list(managed.filter(depth__lte=top + 1).order_by("path")
+                .values_list("pk", "name", "short_name", "depth")[:FILTER_ORGANISATIONS])
     return [(pk, "\u3000" * (depth - top) + (short_name or name)) for pk, name, short_name, depth in rows]
 
 
@@ -147,14 +153,24 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None:
         raise Http404("没有找到该日历订阅。")
     now = timezone.now()
-    latest, count = feed_fingerprint(user=feed.user, now=now)
-    etag = ical.feed_etag(feed=feed, latest=latest, count=count, now=now)
-    last_modified = (latest or feed.created_at).timestamp()
-    response = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
+    # What the feed was at this calendar version (bumped by every change that can alter any feed): a phone
+    # polling an unchanged feed costs the token lookup and two cache reads, and the body is built once.
+    key = ical.feed_cache_key(feed=feed, now=now)
+    stored = cache.get(key)
+    if stored is None:
+        latest, count = feed_fingerprint(user=feed.user, now=now)
+        etag = ical.feed_etag(feed=feed, latest=latest, count=count, now=now)
+        stored = {"etag": etag, "last_modified": int((latest or feed.created_at).timestamp()), "body": None}
+        cache.set(key, stored, ical.FEED_CACHE_SECONDS)
+    etag, last_modified = stored["etag"], stored["last_modified"]
+    response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:
-        calendar = ical.feed_calendar(feed=feed, activities=feed_activities(user=feed.user, now=now),
-                                      base_url=_base_url(request), now=now)
-        response = HttpResponse(calendar.to_ical(), content_type=ICS_CONTENT_TYPE)
+        if stored["body"] is None:
+            calendar = ical.feed_calendar(feed=feed, activities=feed_activities(user=feed.user, now=now),
+                                          base_url=_base_url(request), now=now)
+            stored["body"] = calendar.to_ical()
+            cache.set(key, stored, ical.FEED_CACHE_SECONDS)
+        response = HttpResponse(stored["body"], content_type=ICS_CONTENT_TYPE)
         response["Content-Disposition"] = 'inline; filename="jiguan-dangjian.ics"'
     response["ETag"] = etag
     response["Last-Modified"] = http_date(last_modified)

@@ -14,12 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from activities import access
-from branches.models import Organisation
+from branches.models import Organisation, PartyGroup
 from core.forms import add_service_error
 
 from .. import services
 from ..choices import AttendanceRole, AttendanceStatus, RecordedBy
 from ..forms import (
+    CHOICES_SHOWN,
     ActivityFilterForm,
     ActivityForm,
     ActivityPlanForm,
@@ -31,7 +32,7 @@ from ..forms import (
 )
 from ..planning import year_plan_proposal
 from ..selectors import activity_list as select_activities
-from ..selectors import attendance_counts, attendance_rows
+from ..selectors import attendance_counts, attendance_rows, with_attendance_totals
 
 
 def activity_list(request: HttpRequest) -> HttpResponse:
@@ -42,6 +43,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
                                    kind=filters.get("kind") or "", status=filters.get("status") or "",
                                    year=filters.get("year"))
     page = Paginator(activities, 30).get_page(request.GET.get("page"))
+    page.object_list = with_attendance_totals(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "activities/activity_list.html", {
@@ -255,8 +257,39 @@ def year_plan(request: HttpRequest, organisation_pk: int, year: int) -> HttpResp
     })
 
 
+@require_GET
+def choice_options(request: HttpRequest) -> HttpResponse:
+    """`<option>`s for the activity form's search-as-you-type choices: organisations the user may host with
+    (`field=organisation`), any organisation (`joint_organisations`), or the party groups of the chosen
+    organisation (`party_group`). The currently selected values come back first, still selected."""
+    access.require(access.can_plan_activities(request.user))
+    field = request.GET.get("field", "")
+    query = request.GET.get("q", "").strip()[:50]
+    selected = [v for v in request.GET.getlist(field) if v.isdigit()]
+    if field == "party_group":
+        organisation = request.GET.get("organisation", "")
+        groups = (PartyGroup.objects.filter(organisation__in=access.organisations_managed_by(request.user),
+                                            organisation_id=organisation if organisation.isdigit() else None)
+                  .select_related("organisation").order_by("sort_order", "pk")[:CHOICES_SHOWN])
+        options = [("", "---------", False)] + [(g.pk, str(g), str(g.pk) in selected) for g in groups]
+    elif field in ("organisation", "joint_organisations"):
+        if field == "organisation":
+            organisations = access.organisations_managed_by(request.user).active()
+        else:
+            organisations = Organisation.objects.active().exclude(kind="WORKING_COMMITTEE")
+        chosen = list(organisations.filter(pk__in=selected).order_by("path"))
+        found = list(organisations.filter(name__contains=query).exclude(pk__in=selected)
+                     .order_by("path")[:CHOICES_SHOWN]) if query else []
+        options = ([("", "---------", False)] if field == "organisation" else [])
+        options += [(o.pk, o.name, True) for o in chosen] + [(o.pk, o.name, False) for o in found]
+    else:
+        options = []
+    return render(request, "activities/_choice_options.html", {"options": options})
+
+
 urlpatterns = [
     path("", activity_list, name="activity_list"),
+    path("choices/", choice_options, name="choice_options"),
     path("new/", activity_create, name="activity_create"),
     path("plans/new/", activity_plan_create, name="activity_plan_create"),
     path("year-plan/<int:organisation_pk>/<int:year>/", year_plan, name="year_plan"),

@@ -10,6 +10,7 @@ Who may do what, composed only from the access module:
 import datetime as dt
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,6 +24,7 @@ from activities.choices import ActivityStatus
 from activities.models import Activity
 from branches.models import Organisation
 from core.http import client_address
+from core.paging import query_without_page
 from oversight import access
 
 from .. import compliance
@@ -70,20 +72,52 @@ def _cells_html(row: compliance.Row, prefix: str, year: int) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - integers and fixed class names only
 
 
+GROUPS_PER_PAGE = 20
+
+
+def _groups(rows: list[compliance.Row]) -> tuple[list[compliance.Row], list[list[compliance.Row]]]:
+    """The matrix rows cut into groups: one per organisation at the top of the scope (each with its subtree),
+    under a lone common header (the working committee) that is shown on every page."""
+    if not rows:
+        return [], []
+    top = min(row.indent for row in rows)
+    common = []
+    if sum(1 for row in rows if row.indent == top) == 1 and rows[0].is_header and len(rows) > 1:
+        common, rows, top = rows[:1], rows[1:], top + 1
+    groups: list[list[compliance.Row]] = []
+    for row in rows:
+        if row.indent <= top or not groups:
+            groups.append([row])
+        else:
+            groups[-1].append(row)
+    return common, groups
+
+
 @require_GET
 def matrix(request: HttpRequest) -> HttpResponse:
+    """One page of the matrix: a page size stays flat however many organisations there are (20 top-level
+    organisations with what is below them; `q` finds organisations by name)."""
     _require_overseer(request.user)
     today = timezone.localdate()
     year = _year_from(request, today)
-    result = compliance.matrix_for(organisations=access.organisations_managed_by(request.user), year=year,
-                                   today=today)
+    result = compliance.cached_matrix_for(organisations=access.organisations_managed_by(request.user), year=year,
+                                          today=today)
     years = list(range(today.year + 1, today.year - YEARS_IN_SELECTOR, -1))
     if year not in years:
         years.append(year)
+    common, groups = _groups(result.rows)
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        groups = [group for group in groups if any(q in row.name for row in group)]
+    page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = common + [row for group in page.object_list for row in group] if page.object_list else []
     prefix = reverse("oversight:matrix")
     return render(request, "oversight/matrix.html", {
         "matrix": result,
-        "rows": [(row, None if row.is_header else _cells_html(row, prefix, year)) for row in result.rows],
+        "rows": [(row, None if row.is_header else _cells_html(row, prefix, year)) for row in shown],
+        "page": page,
+        "q": q,
+        "query": query_without_page(request),
         "year": year,
         "years": years,
         "legend": [(state, compliance.STATE_LABELS[state]) for state in
@@ -109,8 +143,8 @@ def matrix_cell(request: HttpRequest, org_pk: int, year: int, month: int) -> Htt
     today = timezone.localdate()
     if not (1 <= month <= 12 and FIRST_YEAR <= year <= today.year + 1):
         raise Http404("没有该月份。")
-    result = compliance.matrix_for(organisations=Organisation.objects.filter(pk=organisation.pk), year=year,
-                                   today=today)
+    result = compliance.cached_matrix_for(organisations=Organisation.objects.filter(pk=organisation.pk),
+                                          year=year, today=today)
     row = result.row_for(organisation.pk)
     if row is None:
         raise Http404("该党组织当年不参加“三会一课”统计。")

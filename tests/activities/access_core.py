@@ -42,4 +42,7 @@ MATRIX = {
     "activities:activity_cancel": (branch_a_activity, {
         "anonymous": LOGIN, "outsider": NOT_FOUND, "member": FORBIDDEN, "secretary": OK,
         "other_secretary": NOT_FOUND, "admin": OK}),
+    "activities:choice_options": (lambda c: {}, {
+        "anonymous": LOGIN, "outsider": FORBIDDEN, "member": FORBIDDEN, "secretary": OK, "other_secretary": OK,
+        "admin": OK}),
 }

@@ -11,9 +11,10 @@ from django.utils import timezone
 from freezegun import freeze_time
 from icalendar import Calendar
 
-from activities import services
+from activities import ical, services
 from activities.choices import ActivityKind
 from activities.ical import calendar_feed_for
+from members.models import Member
 from tests.factories import ActivityFactory, AttendanceFactory, MemberFactory, OrganisationFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -254,17 +255,39 @@ def test_the_feed_costs_the_same_queries_for_3_and_30_activities(city, client, p
         assert len(parse(client.get(url)).events) == 32
 
 
-def test_a_304_costs_fewer_queries_than_building_the_feed(city, client):
+def test_a_304_only_looks_up_the_token_and_never_builds_the_feed(city, client, monkeypatch):
     _grow(city, 10)
     url = feed_url(city.member_user)
-    with CaptureQueriesContext(connection) as full:
-        etag = client.get(url)["ETag"]
+    etag = client.get(url)["ETag"]
+
+    def must_not_build(**kwargs):
+        raise AssertionError("the 304 path built the calendar")
+
+    monkeypatch.setattr(ical, "feed_calendar", must_not_build)
     with CaptureQueriesContext(connection) as cached:
         assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    sql = _statements(cached)
+    assert len(sql) <= 2
+    assert not any("ACTIVITIES_ACTIVITY" in statement for statement in sql)
 
-    full_sql, cached_sql = _statements(full), _statements(cached)
-    assert len(cached_sql) == len(full_sql) - 1
-    assert any("MAX(" in sql for sql in cached_sql)
+
+def test_an_unchanged_feed_is_served_from_the_cache_without_rebuilding(city, client, monkeypatch):
+    _grow(city, 3)
+    url = feed_url(city.member_user)
+    first = client.get(url)
+    monkeypatch.setattr(ical, "feed_calendar", lambda **kwargs: pytest.fail("rebuilt an unchanged feed"))
+    again = client.get(url)
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+
+
+def test_a_new_attendance_row_makes_the_feed_show_the_activity(city, client):
+    url = feed_url(city.member_user)
+    before = client.get(url)
+    meeting = activity(city.org_b, in_days(3), title="市直机关联学会")
+    services.attendance_expect(activity=meeting, members=Member.objects.filter(pk=city.member.pk))
+    after = client.get(url)
+    assert after["ETag"] != before["ETag"]
+    assert meeting.title in after.content.decode()
 
 
 def _statements(context) -> list[str]:

@@ -23,9 +23,11 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from activities.models import Activity, Attendance
 from branches.choices import OrganisationKind, Position, RoleKind
 from branches.models import CommitteePosition, Organisation, PartyGroup, Role, Term, Unit
 from demo import names as demo_data
+from demo.bulk import bulk_load
 from members.choices import Education, EmploymentStatus, Gender, Stage
 from members.idnumbers import HUAIBEI_REGIONS, make_id_number
 from members.models import Member
@@ -416,11 +418,14 @@ class Command(BaseCommand):
         if len(city.orgs) > orgs + orgs // 10:
             self.stdout.write(f"每个党支部不超过 {limits[ThresholdCode.BRANCH_MAX_MEMBERS]} 名党员，"
                               f"党组织数量调整为 {len(city.orgs)} 个。")
+        # Several transactions: the city, then each later domain (activities in chunks of their own). One
+        # transaction for tens of millions of rows spent minutes in its COMMIT alone.
         with transaction.atomic():
             writer = CityWriter(city, rng, today, self.stdout)
             writer.write()
-            if activity_years > 0:
-                self._grow(rng=rng, today=today, years=activity_years)
+        if activity_years > 0:
+            self._grow(rng=rng, today=today, years=activity_years)
+        self._analyse()
         self.stdout.write(self.style.SUCCESS(
             f"演示数据已生成（用时 {time.monotonic() - started:.1f} 秒）：单位 {len(city.units)} 个，"
             f"党组织 {len(city.orgs)} 个，党员 {members} 名，账号 {writer.user_count} 个。"))
@@ -443,8 +448,12 @@ class Command(BaseCommand):
         from demo.register import seed_register
 
         admin = get_user_model().objects.filter(username="admin").first()
+        def activities():
+            with bulk_load(Activity, Attendance, stdout=self.stdout):
+                return seed_activities(rng=rng, years=years, today=today, stdout=self.stdout)
+
         steps = [
-            ("组织生活", lambda: seed_activities(rng=rng, years=years, today=today)),
+            ("组织生活", activities),
             ("名册变动", lambda: seed_register(rng=rng, today=today, years=years, admin=admin)),
             ("督导考核", lambda: seed_oversight(rng=rng, today=today, admin=admin)),
             ("表彰与品牌", lambda: seed_honours(rng=rng, today=today)),
@@ -456,9 +465,27 @@ class Command(BaseCommand):
         for label, step in steps:
             started = time.monotonic()
             self.stdout.write(f"正在生成{label}……")
-            counts = step()
+            if step is activities:
+                counts = step()  # writes in chunks, each its own transaction
+            else:
+                with transaction.atomic():
+                    counts = step()
             summary = "，".join(f"{key} {value}" for key, value in counts.items() if isinstance(value, int))
             self.stdout.write(f"  {label}：{summary}（{time.monotonic() - started:.1f} 秒）")
+
+
+    def _analyse(self) -> None:
+        """Fresh statistics for the planner (autovacuum may be off), and no cached page from an earlier city."""
+        from activities.ical import calendar_changed
+        from branches.access import shell_changed
+        from oversight.compliance import matrix_changed
+
+        started = time.monotonic()
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        for changed in (matrix_changed, calendar_changed, shell_changed):
+            changed()
+        self.stdout.write(f"已更新统计信息（ANALYZE，{time.monotonic() - started:.1f} 秒）。")
 
 
 class CityWriter:

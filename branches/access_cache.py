@@ -1,0 +1,26 @@
+"""The shell's cached roles and own member (branches.access._shell) go stale when a role, an organisation (its
+path) or a member with a login changes: bump their version, now and again at commit. (Members connect their own
+receiver in members.apps: branches imports nothing from the floor above it.)"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from . import access
+from .models import Organisation, Role
+
+
+def shell_changed_on_commit(**kwargs) -> None:
+    access.shell_changed()
+    transaction.on_commit(access.shell_changed)
+
+
+def _organisation_saved(created=False, **kwargs) -> None:
+    # A new organisation is in nobody's roles yet; a changed one may have moved (its path is in the roles).
+    if not created:
+        shell_changed_on_commit()
+
+
+post_save.connect(shell_changed_on_commit, sender=Role, dispatch_uid="shell-save-Role")
+post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid="shell-save-Organisation")
+for _model in (Role, Organisation):
+    post_delete.connect(shell_changed_on_commit, sender=_model, dispatch_uid=f"shell-delete-{_model.__name__}")

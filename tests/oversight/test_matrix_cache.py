@@ -1,0 +1,76 @@
+"""The cached compliance matrix is the matrix: after every kind of change it equals a fresh count."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from freezegun import freeze_time
+
+from activities import services
+from activities.choices import ActivityKind
+from branches.models import Organisation
+from oversight import compliance
+from tests.factories import ActivityFactory
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def at(year, month, day, hour=15):
+    return dt.datetime(year, month, day, hour, tzinfo=SHANGHAI)
+
+
+def cells(matrix):
+    return [(row.pk, [(c.state, c.required, c.held) for c in row.cells]) for row in matrix.rows]
+
+
+def assert_cache_equals_recount(today):
+    organisations = Organisation.objects.active()
+    cached = compliance.cached_matrix_for(organisations=organisations, year=today.year, today=today)
+    fresh = compliance.matrix_for(organisations=organisations, year=today.year, today=today)
+    assert cells(cached) == cells(fresh)
+    assert (cached.required, cached.held) == (fresh.required, fresh.held)
+
+
+@freeze_time("2026-07-20 10:00:00")
+def test_the_cached_matrix_follows_creating_moving_cancelling_recording_and_deleting(city, admin_actions):
+    today = timezone.localdate()
+    assert_cache_equals_recount(today)
+    meeting = admin_actions.create(city.branch_a, ActivityKind.GENERAL_MEETING, at(2026, 3, 30))
+    assert_cache_equals_recount(today)
+    admin_actions.record(meeting, at(2026, 3, 30))  # held at the quarter's end: fills Q1
+    assert_cache_equals_recount(today)
+    admin_actions.move(meeting, at(2026, 4, 2))  # actual start moved over the quarter boundary: Q2 instead
+    assert_cache_equals_recount(today)
+    joint = admin_actions.create(city.branch_a, ActivityKind.PARTY_LESSON, at(2026, 5, 12))
+    joint.joint_organisations.add(city.org_b)
+    admin_actions.record(joint, at(2026, 5, 12))
+    assert_cache_equals_recount(today)
+    joint.joint_organisations.remove(city.org_b)
+    assert_cache_equals_recount(today)
+    lesson = admin_actions.create(city.org_b, ActivityKind.THEMED_DAY, at(2026, 7, 15))
+    admin_actions.cancel(lesson)
+    assert_cache_equals_recount(today)
+    meeting.delete()
+    assert_cache_equals_recount(today)
+
+
+@pytest.fixture
+def admin_actions(city):
+    class Actions:
+        def create(self, organisation, kind, start):
+            return ActivityFactory(organisation=organisation, kind=kind, theme="", planned_start=start,
+                                   planned_end=start + dt.timedelta(hours=2))
+
+        def record(self, activity, start):
+            activity.status = "HELD"
+            activity.actual_start, activity.actual_end = start, start + dt.timedelta(hours=2)
+            activity.save()
+
+        def move(self, activity, start):
+            activity.actual_start, activity.actual_end = start, start + dt.timedelta(hours=2)
+            activity.save()
+
+        def cancel(self, activity):
+            services.activity_cancel(activity=activity, by=city.admin, reason="改期")
+
+    return Actions()
