@@ -16,7 +16,7 @@ def test_the_ledger_report_shows_the_months_the_members_and_the_arrears(city):
     pay(other, dt.date(2025, 1, 1))
     report = DuesExporter(organisation=None, period_start=dt.date(2025, 1, 1), period_end=dt.date(2025, 12, 31),
                           today=dt.date(2025, 7, 15))
-    months, organisations, ledger, arrears = report.sheets()
+    months, _organisations, ledger, arrears = report.sheets()
     rows = list(months.rows)
     assert rows[0][1:4] == (2, Decimal("50.00"), Decimal("40.00"))  # two payers; 40 of the 50 paid late
     assert rows[-1][0] == "全年" and rows[-1][2] == Decimal("130.00")
