@@ -5,3 +5,11 @@ class DuesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "dues"
     verbose_name = "党费"
+
+    def ready(self):
+        # The 党费台账 is a report kind (reports.choices.ReportKind.DUES): its exporter joins the reports registry.
+        from reports.exporters import EXPORTERS
+
+        from .exporters import DuesExporter
+
+        EXPORTERS[DuesExporter.identifier] = DuesExporter

@@ -39,12 +39,13 @@ class DuesExporter(Exporter):
 
     def _month_rows(self):
         rows = {row["month"].month: row for row in self._payments().order_by().values("month").annotate(
-            payers=Count("member", distinct=True), amount=Sum("amount"),
-            late=Sum("amount", filter=Q(kind=PaymentKind.LATE)), ahead=Sum("amount", filter=Q(kind=PaymentKind.ADVANCE)))}
+            payers=Count("member", distinct=True), total=Sum("amount"),
+            late=Sum("amount", filter=Q(kind=PaymentKind.LATE)),
+            ahead=Sum("amount", filter=Q(kind=PaymentKind.ADVANCE)))}
         result = []
         for month in range(1, 13):
             row = rows.get(month, {})
-            result.append((f"{month}月", row.get("payers", 0), row.get("amount") or ZERO, row.get("late") or ZERO,
+            result.append((f"{month}月", row.get("payers", 0), row.get("total") or ZERO, row.get("late") or ZERO,
                            row.get("ahead") or ZERO))
         result.append(("全年", None, sum((r[2] for r in result), ZERO), sum((r[3] for r in result), ZERO),
                        sum((r[4] for r in result), ZERO)))

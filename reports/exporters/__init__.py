@@ -1,7 +1,6 @@
-"""The registry of report kinds: identifier → exporter class (feature apps' exporters too, e.g. dues.exporters,
-until the reports registry lets them register themselves)."""
-
-from dues.exporters import DuesExporter
+"""The registry of report kinds: identifier → exporter class. A feature app's exporter that builds on this
+package's base (dues.exporters) is added by that app's AppConfig.ready(), since importing it from here would be
+circular."""
 
 from .attendance import AttendanceExporter
 from .base import Column, Exporter, Figure, Sheet
@@ -13,7 +12,7 @@ from .yearly import YearlyExporter
 
 EXPORTERS: dict[str, type[Exporter]] = {cls.identifier: cls for cls in (
     MonthlyActivityExporter, YearlyExporter, RosterExporter, AttendanceExporter, StandardisationExporter,
-    HonoursExporter, DuesExporter)}
+    HonoursExporter)}
 
 
 def exporter_class(kind: str) -> type[Exporter]:
