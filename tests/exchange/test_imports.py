@@ -306,6 +306,6 @@ def test_the_sweep_requeues_a_lost_import_and_fails_one_whose_worker_died(city, 
     with django_capture_on_commit_callbacks(execute=True):
         assert imports_recover() == {"interrupted": 1, "requeued": 1}
     lost.refresh_from_db(), died.refresh_from_db(), fresh.refresh_from_db()
-    assert lost.status == JobStatus.INVALID  # checked by the re-queued task: its one row has an empty name
+    assert (lost.status, lost.progress) == (JobStatus.READY, 100)  # checked by the re-queued task
     assert died.status == JobStatus.FAILED and "未导入任何数据" in died.failure
     assert fresh.status == JobStatus.CHECKING
