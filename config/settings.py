@@ -187,6 +187,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 LANGUAGE_CODE = "zh-hans"
+# Highest precedence: keeps Django's own wording where an installed library (REST framework) words it differently.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
