@@ -126,7 +126,7 @@ def _stars(rng: random.Random, today: dt.date, members: list[Member]) -> int:
     confirmed_at = timezone.make_aware(dt.datetime(today.year - 1, 12, 28, 9))
     ratings = [StarRating(member=member, year=today.year - 1, stars=rng.choices([5, 4, 3], weights=[2, 5, 3])[0],
                           reason="对照五项标准逐项评定，党员大会评议通过。", status=RatingStatus.CONFIRMED,
-                          confirmed_at=confirmed_at)
+                          decided_at=confirmed_at)
                for member in rng.sample(members, int(len(members) * RATED_SHARE))]
     StarRating.objects.bulk_create(ratings, batch_size=BATCH)
     return len(ratings)

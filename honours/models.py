@@ -214,9 +214,9 @@ class StarRating(Decided):
     def __str__(self):
         return f"{self.member} {self.year}年 {self.stars}星"
 
-    # Their former names (the confirmation is the decision): read by older code and tests.
-    confirmed_by = property(lambda self: self.decided_by)
-    confirmed_at = property(lambda self: self.decided_at)
+    # Their former names (the confirmation is the decision), for older code and tests.
+    confirmed_by = property(lambda self: self.decided_by, lambda self, user: setattr(self, "decided_by", user))
+    confirmed_at = property(lambda self: self.decided_at, lambda self, at: setattr(self, "decided_at", at))
 
 
 class RedFlagApplication(Decided):
@@ -251,9 +251,9 @@ class RedFlagApplication(Decided):
     def __str__(self):
         return f"{self.organisation} {self.year}年红旗党支部申报"
 
-    # Their former names (the confirmation is the decision): read by older code and tests.
-    confirmed_by = property(lambda self: self.decided_by)
-    confirmed_at = property(lambda self: self.decided_at)
+    # Their former names (the confirmation is the decision), for older code and tests.
+    confirmed_by = property(lambda self: self.decided_by, lambda self, user: setattr(self, "decided_by", user))
+    confirmed_at = property(lambda self: self.decided_at, lambda self, at: setattr(self, "decided_at", at))
 
 
 class RedFlagScore(models.Model):
