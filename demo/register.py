@@ -177,7 +177,10 @@ def _attendance_after(*, moves, left) -> None:
         condition = chunk[0]
         for more in chunk[1:]:
             condition |= more
-        Attendance.objects.filter(pk__in=Attendance.objects.filter(condition).values("pk")).delete()
+        # A raw delete: the ORM's delete would write a history row per attendance (simple-history's signal),
+        # which at city scale takes minutes; the demo's own rows need no history of their removal.
+        rows = Attendance.objects.filter(pk__in=list(Attendance.objects.filter(condition).values_list("pk", flat=True)))
+        rows._raw_delete(rows.db)
 
 
 def _retirements(*, rng: random.Random, today: dt.date, first_year: int) -> int:
