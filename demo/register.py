@@ -8,6 +8,7 @@ writes with bulk inserts: deterministic for a seed, a few seconds at city scale.
 import datetime as dt
 import random
 from collections import defaultdict
+from itertools import pairwise
 
 from django.db.models import Q
 
@@ -177,7 +178,10 @@ def _attendance_after(*, moves, left) -> None:
         condition = chunk[0]
         for more in chunk[1:]:
             condition |= more
-        Attendance.objects.filter(pk__in=Attendance.objects.filter(condition).values("pk")).delete()
+        # A raw delete: the ORM's delete would write a history row per attendance (simple-history's signal),
+        # which at city scale takes minutes; the demo's own rows need no history of their removal.
+        rows = Attendance.objects.filter(pk__in=list(Attendance.objects.filter(condition).values_list("pk", flat=True)))
+        rows._raw_delete(rows.db)
 
 
 def _retirements(*, rng: random.Random, today: dt.date, first_year: int) -> int:
@@ -236,7 +240,7 @@ def _past_committees() -> int:
         terms[org].append((pk, starts, ends))
     rows = []
     for org, org_terms in terms.items():
-        for (pk, starts, _), (_, next_starts, _) in zip(org_terms, org_terms[1:]):
+        for (pk, starts, _), (_, next_starts, _) in pairwise(org_terms):
             for member, position in current.get(org, []):
                 rows.append(CommitteePosition(organisation_id=org, member_id=member, position=position, term_id=pk,
                                               starts_on=starts, ends_on=max(starts, next_starts - dt.timedelta(days=1))))

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Member
+from .models import Leaving, Member, MemberCategory, MemberOrganisationPeriod, Transfer
 
 
 @admin.register(Member)
@@ -12,9 +12,6 @@ class MemberAdmin(SimpleHistoryAdmin):
     list_select_related = ("organisation",)
     raw_id_fields = ("organisation", "party_group", "user")
     date_hierarchy = "admitted_on"
-
-
-from .models import Leaving, MemberCategory, MemberOrganisationPeriod, Transfer  # noqa: E402
 
 
 @admin.register(Transfer)

@@ -4,8 +4,8 @@ from django.contrib.auth.password_validation import validate_password
 
 from branches.models import Organisation, PartyGroup
 
-from .choices import EmploymentStatus, Stage
-from .models import Member
+from .choices import CategoryKind, EmploymentStatus, LeavingKind, Stage, TransferKind, TransferStatus
+from .models import Member, MemberCategory
 from .validators import normalise_id_number, validate_id_number, validate_mobile
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -106,9 +106,6 @@ class AccountForm(forms.Form):
 
 
 # --- the register over time --------------------------------------------------------------------------------
-
-from .choices import CategoryKind, LeavingKind, TransferKind, TransferStatus  # noqa: E402
-from .models import MemberCategory  # noqa: E402
 
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 

@@ -1,11 +1,17 @@
+import datetime as dt
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from audit.models import Action
 from audit.services import action_log
 
-from .models import Member
+from .choices import LEAVING_STATUS, MembershipStatus, TransferKind, TransferStatus
+from .models import Leaving, Member, MemberCategory, MemberOrganisationPeriod, Transfer
+from .signals import member_left, member_moved
 
 
 @transaction.atomic
@@ -49,20 +55,6 @@ def member_account_create(*, member: Member, by, username: str, password: str, e
 
 # --- the register over time: transfers, leaving, categories ------------------------------------------------
 
-import datetime as dt  # noqa: E402
-
-from django.db import IntegrityError  # noqa: E402
-from django.db.models import Max  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-from .choices import (  # noqa: E402
-    LEAVING_STATUS,
-    MembershipStatus,
-    TransferKind,
-    TransferStatus,
-)
-from .models import Leaving, MemberCategory, MemberOrganisationPeriod, Transfer  # noqa: E402
-from .signals import member_left, member_moved  # noqa: E402
 
 # Used only when the rule table was emptied (a test flushed it); the seeded rows say the same.
 FALLBACK_DAYS = {"TRANSFER_LETTER_VALID_DAYS": 90, "TRANSFER_ACCEPT_DAYS": 30}

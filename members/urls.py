@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_register, views_transfers
 
 app_name = "members"
 urlpatterns = [
@@ -12,8 +12,6 @@ urlpatterns = [
     path("<int:pk>/personal-data/", views.member_personal_data, name="member_personal_data"),
     path("<int:pk>/account/", views.member_account_create, name="member_account_create"),
 ]
-
-from . import views_register, views_transfers  # noqa: E402
 
 urlpatterns += [
     path("<int:pk>/transfer/", views_transfers.transfer_create, name="transfer_create"),

@@ -32,7 +32,7 @@ def test_the_category_on_a_past_day_is_the_one_that_covered_it(city):
                                        by=city.secretary)
     services.category_update(category=category, by=city.secretary, ends_on=dt.date(2025, 9, 30),
                              efforts=category.efforts + "；9月已联系上")
-    then = lambda day: dict(members_on(day).filter(pk=city.member.pk).values_list("pk", "category_then"))  # noqa
+    then = lambda day: dict(members_on(day).filter(pk=city.member.pk).values_list("pk", "category_then"))
     assert then(dt.date(2025, 2, 1)) == {city.member.pk: None}
     assert then(dt.date(2025, 6, 1)) == {city.member.pk: CategoryKind.LOST_CONTACT}
     assert then(dt.date(2025, 10, 1)) == {city.member.pk: None}
@@ -40,7 +40,7 @@ def test_the_category_on_a_past_day_is_the_one_that_covered_it(city):
 
 def test_retirement_has_a_date_and_counts_from_it(city):
     services.member_retire(member=city.member, retired_on=dt.date(2025, 7, 1), by=city.secretary)
-    retired = lambda day: members_on(day).get(pk=city.member.pk).retired_then  # noqa: E731
+    retired = lambda day: members_on(day).get(pk=city.member.pk).retired_then
     assert not retired(dt.date(2025, 6, 30)) and retired(dt.date(2025, 7, 1))
 
 

@@ -18,7 +18,7 @@ from members.selectors import members_on
 from tests.factories import ActivityFactory, AttendanceFactory, CommitteePositionFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 @freeze_time("2026-04-10")

@@ -13,8 +13,13 @@ from members import services
 from members.choices import MembershipStatus, Stage, TransferKind, TransferStatus
 from members.models import Member, MemberOrganisationPeriod, Transfer
 from members.selectors import members_on, register_year
-from tests.factories import ActivityFactory, AttendanceFactory, CommitteePositionFactory, MemberFactory, \
-    OrganisationFactory
+from tests.factories import (
+    ActivityFactory,
+    AttendanceFactory,
+    CommitteePositionFactory,
+    MemberFactory,
+    OrganisationFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -39,10 +44,10 @@ def test_a_letter_gets_the_years_next_running_number_and_the_validity_of_the_rul
 def test_an_accepted_transfer_moves_the_member_with_their_history(city):
     seat = CommitteePositionFactory(organisation=city.branch_a, member=city.member, position="ORGANISATION")
     attended = AttendanceFactory(member=city.member, activity=ActivityFactory(organisation=city.branch_a,
-                                 planned_start=dt.datetime(2026, 1, 10, 2, tzinfo=dt.timezone.utc)),
+                                 planned_start=dt.datetime(2026, 1, 10, 2, tzinfo=dt.UTC)),
                                  status="PRESENT")
     later = AttendanceFactory(member=city.member, activity=ActivityFactory(organisation=city.branch_a,
-                              planned_start=dt.datetime(2026, 4, 10, 2, tzinfo=dt.timezone.utc)))
+                              planned_start=dt.datetime(2026, 4, 10, 2, tzinfo=dt.UTC)))
     transfer = _send(city)
     services.transfer_accept(transfer=transfer, by=city.other_secretary, accepted_on=dt.date(2026, 3, 16))
 
@@ -206,7 +211,7 @@ def test_someone_who_left_by_transfer_comes_back_on_their_old_record(city):
     assert back.member.pk == city.member.pk
     member = Member.objects.get(pk=city.member.pk)
     assert member.status == MembershipStatus.ACTIVE and member.left_on is None
-    on_register = lambda day: member.pk in set(members_on(day).values_list("pk", flat=True))  # noqa: E731
+    on_register = lambda day: member.pk in set(members_on(day).values_list("pk", flat=True))
     assert on_register(dt.date(2025, 1, 1)) and not on_register(dt.date(2025, 12, 31))
     assert on_register(dt.date(2026, 4, 8))
 
