@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractMonth
+from django.urls import reverse
 from django.utils import timezone
 
 from activities.choices import ActivityKind, ActivityStatus, AttendanceStatus
@@ -161,7 +162,16 @@ def admin_dashboard(*, user, today: dt.date | None = None) -> dict:
     gaps = compliance.cached_month_gaps(organisations=organisations, year=today.year, month=today.month,
                                         today=today)
     context["red_cells"] = _red_cells(gaps)
+    context["last_month"] = last_month_incomplete(organisations=organisations, today=today)
     return context
+
+
+def last_month_incomplete(*, organisations, today: dt.date) -> dict:
+    """"Last month: N organisations incomplete", with the link to exactly those rows of the matrix."""
+    last = (today.replace(day=1) - dt.timedelta(days=1))
+    gaps = compliance.cached_month_gaps(organisations=organisations, year=last.year, month=last.month, today=today)
+    return {"year": last.year, "month": last.month, "count": len({pk for pk, *_ in gaps}),
+            "url": f"{reverse('oversight:matrix')}?year={last.year}&month={last.month}&incomplete=1"}
 
 
 def secretary_dashboard(*, user, today: dt.date | None = None) -> dict:

@@ -8,6 +8,7 @@ Who may do what, composed only from the access module:
 """
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -20,9 +21,10 @@ from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
-from activities.choices import ActivityStatus
+from activities.choices import REGULAR_KINDS, ActivityStatus
 from activities.models import Activity
 from branches.models import Organisation
+from core.choices import OrganisationKind
 from core.http import client_address
 from core.paging import query_without_page
 from oversight import access
@@ -93,6 +95,54 @@ def _groups(rows: list[compliance.Row]) -> tuple[list[compliance.Row], list[list
     return common, groups
 
 
+FILTERED_ROWS_PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class MatrixFilters:
+    """Which rows of the matrix to show: a month, a kind of meeting, only what is incomplete, a kind of
+    organisation. "Incomplete" means a required meeting was missing (a red or amber cell) in the month, or in
+    any month when no month is chosen."""
+
+    month: int | None = None
+    kind: str = ""
+    incomplete: bool = False
+    organisation_kind: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> "MatrixFilters":
+        try:
+            month = int(query.get("month", ""))
+        except ValueError:
+            month = None
+        kind = query.get("kind", "")
+        organisation_kind = query.get("org_kind", "")
+        return cls(month=month if month and 1 <= month <= 12 else None,
+                   kind=kind if kind in {k.value for k in REGULAR_KINDS} else "",
+                   incomplete=query.get("incomplete") in ("1", "on", "true"),
+                   organisation_kind=organisation_kind if organisation_kind in OrganisationKind.values else "")
+
+    @property
+    def active(self) -> bool:
+        return bool(self.month or self.kind or self.incomplete or self.organisation_kind)
+
+    def matches(self, row: compliance.Row) -> bool:
+        if self.organisation_kind and row.kind != self.organisation_kind:
+            return False
+        cells = [row.cells[self.month - 1]] if self.month else row.cells
+        if not (self.kind or self.incomplete):
+            return True
+        for cell in cells:
+            if self.incomplete and cell.state not in (compliance.RED, compliance.AMBER):
+                continue  # done, not asked, or not yet due
+            kinds = [k for k in cell.kinds if not self.kind or k.kind == self.kind]
+            if not self.incomplete and any(not k.not_asked for k in kinds):
+                return True
+            if self.incomplete and any(k.missing > 0 and not k.not_asked for k in kinds):
+                return True
+        return False
+
+
 @require_GET
 def matrix(request: HttpRequest) -> HttpResponse:
     """One page of the matrix: a page size stays flat however many organisations there are (20 top-level
@@ -105,14 +155,27 @@ def matrix(request: HttpRequest) -> HttpResponse:
     years = list(range(today.year + 1, today.year - YEARS_IN_SELECTOR, -1))
     if year not in years:
         years.append(year)
-    common, groups = _groups(result.rows)
     q = request.GET.get("q", "").strip()[:50]
-    if q:
-        groups = [group for group in groups if any(q in row.name for row in group)]
-    page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
-    shown = common + [row for group in page.object_list for row in group] if page.object_list else []
+    filters = MatrixFilters.from_query(request.GET)
+    if filters.active:
+        # A filtered matrix is a flat list of the organisations that match, 50 to a page.
+        matching = [row for row in result.rows if not row.is_header and filters.matches(row)
+                    and (not q or q in row.name)]
+        page = Paginator(matching, FILTERED_ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        shown = list(page.object_list)
+    else:
+        common, groups = _groups(result.rows)
+        if q:
+            groups = [group for group in groups if any(q in row.name for row in group)]
+        page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+        shown = common + [row for group in page.object_list for row in group] if page.object_list else []
     prefix = reverse("oversight:matrix")
     return render(request, "oversight/matrix.html", {
+        "filters": filters,
+        "months": list(range(1, 13)),
+        "kinds": [(kind.value, kind.label) for kind in REGULAR_KINDS],
+        "organisation_kinds": [(kind.value, kind.label) for kind in OrganisationKind
+                               if kind != OrganisationKind.WORKING_COMMITTEE],
         "matrix": result,
         "rows": [(row, None if row.is_header else _cells_html(row, prefix, year)) for row in shown],
         "page": page,
