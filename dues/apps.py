@@ -13,3 +13,9 @@ class DuesConfig(AppConfig):
         from .exporters import DuesExporter
 
         EXPORTERS[DuesExporter.identifier] = DuesExporter
+
+        from core import todo
+
+        from .todo import dues_arrears
+
+        todo.register("dues.arrears", dues_arrears)

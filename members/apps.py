@@ -20,3 +20,9 @@ class MembersConfig(AppConfig):
 
         post_save.connect(member_saved, sender=Member, dispatch_uid="shell-save-Member", weak=False)
         post_delete.connect(shell_changed_on_commit, sender=Member, dispatch_uid="shell-delete-Member")
+
+        from core import todo
+
+        from .todo import transfers_to_accept
+
+        todo.register("members.transfers_to_accept", transfers_to_accept)

@@ -17,3 +17,9 @@ class OversightConfig(AppConfig):
 
         # Cached compliance matrices follow every change they are computed from.
         from . import signals  # noqa: F401
+
+        from core import todo
+
+        from .todo import reviews_returned
+
+        todo.register("oversight.reviews_returned", reviews_returned)
