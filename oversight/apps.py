@@ -7,7 +7,6 @@ class OversightConfig(AppConfig):
     verbose_name = "督导考核"
 
     def ready(self):
-        # Connects the receiver that removes evidence files after their rows are deleted, however deleted.
-        from . import evidence  # noqa: F401
-        # Cached compliance matrices follow every change they are computed from.
-        from . import signals  # noqa: F401
+        # The receivers that remove evidence files after their rows are deleted (however deleted), and those
+        # that keep cached compliance matrices in step with every change they are computed from.
+        from . import evidence, signals  # noqa: F401
