@@ -33,23 +33,23 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
-import logging  # noqa: E402
+import logging
 
 # Discovery asks for pages a role may not open (403/404/405): those are expected, not worth a traceback.
 logging.getLogger("django.request").setLevel(logging.CRITICAL)
 
-from django.apps import apps  # noqa: E402
-from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.urls import URLPattern, URLResolver, get_resolver, reverse  # noqa: E402
-from django.utils import timezone  # noqa: E402
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 ROLES = ["admin", "secretary", "member"]
 SKIP_NAMESPACES = {"admin"}
@@ -206,7 +206,7 @@ def discover(role: str, only: list[str]) -> tuple[list[Page], str]:
 
 # --- load ---------------------------------------------------------------------------------------------------
 
-WRK_LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+WRK_LATENCY = re.compile(r"^\s+(50|99)(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 WRK_RATE = re.compile(r"Requests/sec:\s+([\d.]+)")
 WRK_NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
 UNIT = {"us": 0.001, "ms": 1.0, "s": 1000.0}
@@ -231,7 +231,7 @@ def wrk(url: str, *, seconds: float, connections: int, cookie: str | None, heade
         command += ["-H", f"Cookie: {settings.SESSION_COOKIE_NAME}={cookie}"]
     for key, value in headers.items():
         command += ["-H", f"{key}: {value}"]
-    result = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 30)
+    result = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 30, check=False)
     output = result.stdout
     if "Requests/sec" not in output:
         print(f"wrk failed on {url}: {result.stdout[-300:]} {result.stderr[-300:]}", file=sys.stderr)
@@ -312,7 +312,7 @@ def main():
                 share = load["rps"] / floor if floor and load else None
                 if share is not None:
                     shares.append(share)
-                fmt = lambda v, f: format(v, f) if v is not None else "-"  # noqa: E731
+                fmt = lambda v, f: format(v, f) if v is not None else "-"
                 print(f"{page.name:<44} {page.queries:>7} {page.sql_ms:>7.1f} {page.alone_ms:>7.1f} "
                       f"{page.size / 1024:>6.0f} {fmt(load.get('p50'), '7.1f'):>7} {fmt(load.get('p99'), '7.1f'):>7} "
                       f"{fmt(load.get('rps'), '7.0f'):>7} {fmt(share, '6.3f'):>6}"

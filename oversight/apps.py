@@ -7,19 +7,14 @@ class OversightConfig(AppConfig):
     verbose_name = "督导考核"
 
     def ready(self):
-        # Connects the receiver that removes evidence files after their rows are deleted, however deleted.
+        from core import todo
         from notifications.registry import register_admin_digest_lines
 
-        from . import evidence  # noqa: F401
+        # The receivers that remove evidence files after their rows are deleted (however deleted), and those
+        # that keep cached compliance matrices in step with every change they are computed from.
+        from . import evidence, signals  # noqa: F401
         from .reminders import admin_digest_lines
-
-        register_admin_digest_lines("oversight", admin_digest_lines)
-
-        # Cached compliance matrices follow every change they are computed from.
-        from . import signals  # noqa: F401
-
-        from core import todo
-
         from .todo import reviews_returned
 
+        register_admin_digest_lines("oversight", admin_digest_lines)
         todo.register("oversight.reviews_returned", reviews_returned)
