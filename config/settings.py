@@ -241,6 +241,16 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# --- reports ------------------------------------------------------------------
+# A generating report's worker writes a heartbeat with each progress step and every INTERVAL seconds between
+# them; a report whose heartbeat is older than STALE lost its worker and is taken over (the every-minute sweep,
+# or the message delivered again). A waiting report whose message was sent LOST_AFTER ago is sent again.
+REPORT_HEARTBEAT_INTERVAL_SECONDS = env.int("REPORT_HEARTBEAT_INTERVAL_SECONDS", default=20)
+REPORT_HEARTBEAT_STALE_SECONDS = env.int("REPORT_HEARTBEAT_STALE_SECONDS", default=90)
+REPORT_LOST_AFTER_SECONDS = env.int("REPORT_LOST_AFTER_SECONDS", default=120)
+if REPORT_HEARTBEAT_STALE_SECONDS < 2 * REPORT_HEARTBEAT_INTERVAL_SECONDS:
+    raise ImproperlyConfigured("REPORT_HEARTBEAT_STALE_SECONDS 至少应为 REPORT_HEARTBEAT_INTERVAL_SECONDS 的两倍。")
+
 # --- notifications ------------------------------------------------------------
 # Links in e-mails and group-robot messages point here.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
