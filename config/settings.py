@@ -138,7 +138,12 @@ AUTH_USER_MODEL = "accounts.User"
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis down must not take login (allauth's rate limits) or any page with it: core.cache.FallbackCache
+    # logs a warning and uses a per-process memory cache until Redis answers again.
+    CACHES = {"default": {"BACKEND": "core.cache.FallbackCache", "LOCATION": REDIS_URL, "OPTIONS": {
+        "PRIMARY": "django.core.cache.backends.redis.RedisCache",
+        "PRIMARY_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        "RETRY_AFTER": env.int("CACHE_RETRY_AFTER_SECONDS", default=10)}}}
 else:
     # A file cache is shared by every process of the embedded set-up, so
     # allauth's rate limits hold across the web server's workers.
@@ -148,6 +153,10 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+# Sessions live in the database, never only in the cache: Redis down must not log everybody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# /readyz: a worker whose beat-driven heartbeat (core.tasks.worker_heartbeat, every minute) is older is down.
+WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=180)
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("生产环境必须设置 REDIS_URL（缓存与任务队列）。")
 

@@ -10,6 +10,7 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
     # The admin signs in through allauth, which rate-limits attempts and asks for the second factor.
     path("admin/login/", views.admin_login, name="admin_login_redirect"),

@@ -2,6 +2,7 @@
 
 import logging
 
+from celery import shared_task
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
@@ -27,3 +28,17 @@ def enqueue_on_commit(task, *args, on_broker_down=None, on_queued=None) -> None:
                 on_queued()
 
     transaction.on_commit(send)
+
+
+WORKER = "worker"
+
+
+@shared_task(acks_late=True, soft_time_limit=20, time_limit=30)
+def worker_heartbeat() -> str:
+    """Every minute, from beat: a worker took a message and reached the database (read by /readyz)."""
+    from django.utils import timezone
+
+    from .models import Heartbeat
+
+    Heartbeat.objects.update_or_create(name=WORKER, defaults={"beat_at": timezone.now()})
+    return WORKER

@@ -10,6 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 PUBLIC_VIEWS = {
     "healthz",
+    "readyz",
     "admin_login_redirect",
     "admin:login",
     "account_login",
@@ -41,7 +42,7 @@ def _own_apps() -> set[str]:
 
 
 OWN_NAMESPACES = _own_apps()
-OWN_TOP_LEVEL = {"home", "healthz", "admin_login_redirect"}
+OWN_TOP_LEVEL = {"home", "healthz", "readyz", "admin_login_redirect"}
 
 # URL name → (how to build its kwargs from the city, {persona: expected status on GET}).
 # Personas: anonymous, outsider (login, no role), member, secretary (of org A), other_secretary (of org B), admin.
@@ -56,6 +57,8 @@ def everyone(status):
 MATRIX = {
     "home": (lambda c: {}, {"anonymous": LOGIN, **everyone(OK)}),
     "healthz": (lambda c: {}, {"anonymous": OK, **everyone(OK)}),
+    # Public like /healthz; 503 here because no worker beats in the matrix's city (tests/test_health.py).
+    "readyz": (lambda c: {}, {"anonymous": 503, **everyone(503)}),
     "admin_login_redirect": (lambda c: {}, {"anonymous": REDIRECT}),
     "branches:organisation_list": (lambda c: {}, {
         "anonymous": LOGIN, "outsider": FORBIDDEN, "member": FORBIDDEN, "secretary": OK, "other_secretary": OK,
