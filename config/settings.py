@@ -266,6 +266,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Seconds to wait before each retry of a failed e-mail or webhook; after the last the delivery is FAILED.
 NOTIFICATION_RETRY_DELAYS = [int(s) for s in env.list("NOTIFICATION_RETRY_DELAYS", default=["60", "300", "1800",
                                                                                                 "7200"])]
+# A delivery still waiting this long after it was created lost its message (broker down, worker killed before it
+# reached it): the every-minute sweep sends it.
+NOTIFICATION_LOST_AFTER_SECONDS = env.int("NOTIFICATION_LOST_AFTER_SECONDS", default=120)
 # Group robots may only be reached at these hosts (the secretary types the address; nothing else is called).
 # Trimmed and lower-cased: "a, B" must not silently refuse " B" (URL host names are compared lower-cased).
 NOTIFICATION_WEBHOOK_HOSTS = [host.strip().lower() for host in env.list(
