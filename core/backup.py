@@ -174,11 +174,10 @@ def backup(*, output: Path, media_root: Path, connection=default_connection) -> 
 
 
 def _pg_dump(connection, database: Database, target: Path) -> tuple[dict, str]:
-    """Count the rows and dump inside one exported snapshot: both see the same instant."""
-    connection.ensure_connection()
-    raw = connection.connection
-    saved_autocommit = raw.autocommit
-    raw.autocommit = False
+    """Count the rows and dump inside one exported snapshot: both see the same instant. A connection of its own,
+    so that the caller's transaction state does not matter."""
+    raw = database.connect()
+    raw.autocommit = True  # the statements below manage the transaction themselves
     try:
         with raw.cursor() as cursor:
             cursor.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -191,7 +190,7 @@ def _pg_dump(connection, database: Database, target: Path) -> tuple[dict, str]:
                 env=database.pg_env(), capture_output=True, text=True)
             cursor.execute("COMMIT")
     finally:
-        raw.autocommit = saved_autocommit
+        raw.close()
     if result.returncode:
         raise BackupError(f"pg_dump 失败：{result.stderr.strip()}")
     return counts, server

@@ -24,11 +24,12 @@ from django.views.decorators.http import require_GET, require_POST
 from branches import access
 from branches.models import Organisation
 from core.forms import MultipleFileField
+from core.workbook import CONTENT_TYPE
 
 from .. import reviews as services
 from ..choices import ItemVerdict, ReviewStatus
 from ..evidence import ACCEPT, evidence_for, evidence_response
-from ..export_reviews import CONTENT_TYPE, reviews_xlsx
+from ..export_reviews import reviews_xlsx
 from ..models import Evidence, ReviewItem, StandardisationReview
 from ..workflow import EDITABLE, UNDER_REVIEW
 
