@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "honours",
     "notifications",
     "reports",
+    "yearly",
     "demo",
 ]
 

@@ -17,6 +17,7 @@ from .conftest import YEAR
 ORGANISATION = '=HYPERLINK("http://evil.example/","点我")'
 SHORT_NAME = "-1+丙局"
 MEMBER = "+1+2"
+OTHER_MEMBER = "-3-4"
 ACTIVITY = "@SUM(1+1)"
 
 
@@ -39,6 +40,8 @@ def test_no_workbook_an_admin_can_download_has_a_formula_cell(known_city, login)
     org_c.save(update_fields=["name", "short_name"])
     city.member.name = MEMBER
     city.member.save(update_fields=["name"])
+    city.other_member.name = OTHER_MEMBER  # commended as an advanced model: on the honours list
+    city.other_member.save(update_fields=["name"])
     known_city.themed_day.title = ACTIVITY
     known_city.themed_day.save(update_fields=["title"])
 
@@ -56,7 +59,7 @@ def test_no_workbook_an_admin_can_download_has_a_formula_cell(known_city, login)
     for name, content in workbooks.items():
         assert formula_cells(content) == [], name
     everything = set().union(*(texts(content) for content in workbooks.values()))
-    for dangerous in (ORGANISATION, SHORT_NAME, MEMBER, ACTIVITY):
+    for dangerous in (ORGANISATION, MEMBER, OTHER_MEMBER, ACTIVITY):
         assert any(text.startswith(dangerous) for text in everything), f"{dangerous} reached no workbook"
 
 
