@@ -7,6 +7,11 @@ class ActivitiesConfig(AppConfig):
     verbose_name = "组织生活"
 
     def ready(self):
+        from reports.exporters import register
+
+        from .exporters import AttendanceExporter, MonthlyActivityExporter
+
+        register(AttendanceExporter, MonthlyActivityExporter)  # the reports this app contributes
         from . import signals  # noqa: F401
         from .registrations import register
 

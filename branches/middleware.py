@@ -20,7 +20,7 @@ class RequireAdminMFAMiddleware:
         if not user.is_authenticated:
             return False
         path = request.path
-        allowed = (reverse("mfa_activate_totp"), reverse("account_logout"), "/static/", "/healthz", "/accounts/")
+        allowed = (reverse("mfa_activate_totp"), reverse("account_logout"), "/static/", "/healthz", "/readyz", "/accounts/")
         if path.startswith(allowed):
             return False
         from allauth.mfa.models import Authenticator

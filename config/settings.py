@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "dues",
     "appraisals",
     "development",
+    "yearly",
     "demo",
 ]
 
@@ -147,7 +148,12 @@ AUTH_USER_MODEL = "accounts.User"
 REDIS_URL = env.str("REDIS_URL", default="")
 
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Redis down must not take login (allauth's rate limits) or any page with it: core.cache.FallbackCache
+    # logs a warning and uses a per-process memory cache until Redis answers again.
+    CACHES = {"default": {"BACKEND": "core.cache.FallbackCache", "LOCATION": REDIS_URL, "OPTIONS": {
+        "PRIMARY": "django.core.cache.backends.redis.RedisCache",
+        "PRIMARY_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        "RETRY_AFTER": env.int("CACHE_RETRY_AFTER_SECONDS", default=10)}}}
 else:
     # A file cache is shared by every process of the embedded set-up, so
     # allauth's rate limits hold across the web server's workers.
@@ -157,6 +163,10 @@ else:
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
+# Sessions live in the database, never only in the cache: Redis down must not log everybody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# /readyz: a worker whose beat-driven heartbeat (core.tasks.worker_heartbeat, every minute) is older is down.
+WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=180)
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("生产环境必须设置 REDIS_URL（缓存与任务队列）。")
 if REDIS_URL:
@@ -265,12 +275,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
+# --- reports ------------------------------------------------------------------
+# A generating report's worker writes a heartbeat with each progress step and every INTERVAL seconds between
+# them; a report whose heartbeat is older than STALE lost its worker and is taken over (the every-minute sweep,
+# or the message delivered again). A waiting report whose message was sent LOST_AFTER ago is sent again.
+REPORT_HEARTBEAT_INTERVAL_SECONDS = env.int("REPORT_HEARTBEAT_INTERVAL_SECONDS", default=20)
+REPORT_HEARTBEAT_STALE_SECONDS = env.int("REPORT_HEARTBEAT_STALE_SECONDS", default=90)
+REPORT_LOST_AFTER_SECONDS = env.int("REPORT_LOST_AFTER_SECONDS", default=120)
+if REPORT_HEARTBEAT_STALE_SECONDS < 2 * REPORT_HEARTBEAT_INTERVAL_SECONDS:
+    raise ImproperlyConfigured("REPORT_HEARTBEAT_STALE_SECONDS 至少应为 REPORT_HEARTBEAT_INTERVAL_SECONDS 的两倍。")
+
 # --- notifications ------------------------------------------------------------
 # Links in e-mails and group-robot messages point here.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Seconds to wait before each retry of a failed e-mail or webhook; after the last the delivery is FAILED.
 NOTIFICATION_RETRY_DELAYS = [int(s) for s in env.list("NOTIFICATION_RETRY_DELAYS", default=["60", "300", "1800",
                                                                                                 "7200"])]
+# A delivery still waiting this long after it was created lost its message (broker down, worker killed before it
+# reached it): the every-minute sweep sends it.
+NOTIFICATION_LOST_AFTER_SECONDS = env.int("NOTIFICATION_LOST_AFTER_SECONDS", default=120)
 # Group robots may only be reached at these hosts (the secretary types the address; nothing else is called).
 # Trimmed and lower-cased: "a, B" must not silently refuse " B" (URL host names are compared lower-cased).
 NOTIFICATION_WEBHOOK_HOSTS = [host.strip().lower() for host in env.list(

@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("help/", views.help_page, name="help"),
     path("help/guide/dismiss/", views.guide_dismiss, name="guide_dismiss"),
+    path("readyz", views.readyz, name="readyz"),
     path("accounts/", include("allauth.urls")),
     # The admin signs in through allauth, which rate-limits attempts and asks for the second factor.
     path("admin/login/", views.admin_login, name="admin_login_redirect"),

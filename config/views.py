@@ -1,5 +1,8 @@
+import logging
+
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,13 +14,36 @@ from core.todo import todos_for
 
 from oversight.dashboard import home_context
 
+from .health import readiness
+
+logger = logging.getLogger(__name__)
+
 
 @login_not_required
+@transaction.non_atomic_requests
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    # No database, no session: the floor every page is measured against.
+    """Liveness: the process answers. No database, no transaction, no session, no cache: it answers while
+    PostgreSQL restarts (the floor every page is measured against)."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@transaction.non_atomic_requests
+@require_GET
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Readiness, for the load balancer and monitoring: each component's state; 503 names what failed."""
+    ready, checks = readiness()
+    response = JsonResponse({"status": "ok" if ready else "fail", "checks": checks}, status=200 if ready else 503,
+                            json_dumps_params={"ensure_ascii": False})
+    if not ready:
+        failed = ", ".join(name for name, check in checks.items() if not check["ok"])
+        logger.warning("not ready: %s", failed)
+        # Not a server error: the answer *is* the state. Keep django.request from logging it as one.
+        response._has_been_logged = True
+    return response
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -8,11 +8,11 @@ class DuesConfig(AppConfig):
 
     def ready(self):
         # The 党费台账 is a report kind (reports.choices.ReportKind.DUES): its exporter joins the reports registry.
-        from reports.exporters import EXPORTERS
+        from reports.exporters import register
 
         from .exporters import DuesExporter
 
-        EXPORTERS[DuesExporter.identifier] = DuesExporter
+        register(DuesExporter)
 
         from core import todo
 

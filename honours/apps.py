@@ -10,6 +10,11 @@ class HonoursConfig(AppConfig):
         from branches.panels import register_organisation_panel
         from members.panels import register_member_panel
 
+        from reports.exporters import register
+
+        from .exporters import HonoursExporter
+
+        register(HonoursExporter)  # the reports this app contributes
         from . import signals  # noqa: F401
 
         register_member_panel("honours", template="honours/_member_panel.html", order=10)

@@ -33,10 +33,13 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 500
 SEND_CHUNK = 50
-# A delivery left SENDING this long belongs to a worker that died mid-send: it is tried again.
-STALE_SENDING = dt.timedelta(minutes=15)
+# A delivery left SENDING longer than the sending task may run (its hard time limit, and a minute for the worker
+# to be gone) belongs to a worker that died mid-send: it is tried again. Only the one in flight can be left so:
+# each delivery is claimed just before it is sent.
+SEND_TIME_LIMIT = 300
+STALE_SENDING = dt.timedelta(seconds=SEND_TIME_LIMIT + 60)
 # A delivery still PENDING this long after it was created lost its message (broker down): the sweep sends it.
-LOST_MESSAGE = dt.timedelta(minutes=2)
+LOST_MESSAGE = dt.timedelta(seconds=getattr(settings, "NOTIFICATION_LOST_AFTER_SECONDS", 120))
 
 
 @dataclass(frozen=True)
@@ -180,18 +183,25 @@ def _webhook_attempts(deliveries) -> Iterator[tuple[Delivery, str | None, bool]]
 
 
 def deliveries_send(delivery_ids: Iterable[int]) -> dict[str, int]:
-    """Send each delivery this run can claim, recording each outcome as soon as it is known (a crash part-way
-    leaves only the one in flight to be tried again); return counts by outcome."""
+    """Send each delivery this run can claim, claiming each one just before it is sent and recording its outcome
+    as soon as it is known: a worker killed part-way leaves only the one in flight SENDING (it waits
+    STALE_SENDING); the rest of the chunk is still PENDING for the next sweep. Return counts by outcome."""
     delivery_ids = list(delivery_ids)
-    claimed = [pk for pk in delivery_ids if _claim(pk)]
-    outcome = {"sent": 0, "failed": 0, "skipped": len(delivery_ids) - len(claimed)}
-    if not claimed:
-        return outcome
-    deliveries = list(Delivery.objects.filter(pk__in=claimed)
+    candidates = list(Delivery.objects.filter(pk__in=delivery_ids, status=DeliveryStatus.PENDING)
                       .select_related("notification", "notification__webhook", "notification__recipient"))
+    claimed: set[int] = set()
+
+    def claim_each(deliveries):
+        for delivery in deliveries:
+            if _claim(delivery.pk):
+                delivery.attempts += 1
+                claimed.add(delivery.pk)
+                yield delivery
+
     emails = ((delivery, error, False) for delivery, error in
-              channels.send_emails([d for d in deliveries if d.channel == Channel.EMAIL]))
-    hooks = _webhook_attempts([d for d in deliveries if d.channel == Channel.WEBHOOK])
+              channels.send_emails(claim_each([d for d in candidates if d.channel == Channel.EMAIL])))
+    hooks = _webhook_attempts(claim_each([d for d in candidates if d.channel == Channel.WEBHOOK]))
+    outcome = {"sent": 0, "failed": 0, "skipped": 0}
     recorded = set()
     try:
         for delivery, error, permanent in chain(emails, hooks):
@@ -202,12 +212,19 @@ def deliveries_send(delivery_ids: Iterable[int]) -> dict[str, int]:
                 _failed(delivery, error, permanent=permanent)
                 outcome["failed"] += 1
             recorded.add(delivery.pk)
-    except SoftTimeLimitExceeded:
-        # Out of time: what this run claimed but did not record goes back for the next sweep at once (left
-        # SENDING it would wait STALE_SENDING; sending on, the hard limit would kill the worker mid-send).
-        Delivery.objects.filter(pk__in=set(claimed) - recorded, status=DeliveryStatus.SENDING).update(
-            status=DeliveryStatus.PENDING, next_attempt_at=timezone.now())
+    except BaseException as stop:
+        now = timezone.now()
+        if isinstance(stop, SoftTimeLimitExceeded):
+            # Out of time: the one claimed but not recorded goes back for the next sweep at once (left SENDING
+            # it would wait STALE_SENDING; sending on, the hard limit would kill the worker mid-send). On any
+            # other exit it may have gone out already: it waits STALE_SENDING, so it is never sent twice at once.
+            Delivery.objects.filter(pk__in=claimed - recorded, status=DeliveryStatus.SENDING).update(
+                status=DeliveryStatus.PENDING, next_attempt_at=now)
+        # The rest of the chunk, never tried, is due at once (not when its message counts as lost).
+        Delivery.objects.filter(pk__in=set(delivery_ids) - claimed, status=DeliveryStatus.PENDING,
+                                next_attempt_at__isnull=True).update(next_attempt_at=now)
         raise
+    outcome["skipped"] = len(delivery_ids) - len(claimed)
     return outcome
 
 

@@ -39,12 +39,12 @@ def dispatch_soon() -> None:
     enqueue_on_commit(dispatch_notifications)
 
 
-@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+@shared_task(acks_late=True, soft_time_limit=services.SEND_TIME_LIMIT - 60, time_limit=services.SEND_TIME_LIMIT)
 def send_deliveries(delivery_ids: list[int]) -> dict:
     return services.deliveries_send(delivery_ids)
 
 
-@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+@shared_task(acks_late=True, soft_time_limit=services.SEND_TIME_LIMIT - 60, time_limit=services.SEND_TIME_LIMIT)
 def retry_deliveries() -> int:
     """Every minute: send what is due again (failed with a retry time that has come, message lost, worker
     died mid-send), and dispatch anything not yet dispatched."""

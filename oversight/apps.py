@@ -18,3 +18,9 @@ class OversightConfig(AppConfig):
 
         register_admin_digest_lines("oversight", admin_digest_lines)
         todo.register("oversight.reviews_returned", reviews_returned)
+
+        from reports.exporters import register
+
+        from .exporters import StandardisationExporter
+
+        register(StandardisationExporter)  # the reports this app contributes

@@ -5,12 +5,12 @@ For the city's 82 organisations it is small enough to build while the user waits
 (Celery, with progress and a stored file) come with the reports issue.
 """
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
+
+from core.workbook import workbook_bytes
 
 from .compliance import AMBER, GREEN, MONTHS, RED, Matrix
 
@@ -18,7 +18,6 @@ TITLE_ROW, NOTE_ROW, HEADER_ROW = 1, 2, 3
 FIRST_DATA_ROW = HEADER_ROW + 1
 RATE_COLUMN = len(MONTHS) + 2
 HEADERS = ["党组织", *[f"{m}月" for m in MONTHS], "全年完成率"]
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 FILLS = {
     GREEN: PatternFill("solid", fgColor="C6EFCE"),
@@ -121,7 +120,6 @@ def matrix_workbook(matrix: Matrix, *, scope: str = "") -> Workbook:
 
 
 def matrix_xlsx(matrix: Matrix, *, scope: str = "") -> bytes:
-    buffer = io.BytesIO()
-    matrix_workbook(matrix, scope=scope).save(buffer)
-    return buffer.getvalue()
+    # Saved through the one formula-safe writer: an organisation named "=HYPERLINK(…)" stays text.
+    return workbook_bytes(matrix_workbook(matrix, scope=scope))
 

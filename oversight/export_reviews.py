@@ -7,19 +7,18 @@ At city scale (82 organisations × 10 items) it is built in the request; the Cel
 of the reports issue can call `reviews_workbook` unchanged.
 """
 
-import io
-
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.workbook import workbook_bytes
+
 from .choices import ItemVerdict, ReviewStatus
 from .reviews import Results
 
 SHEET_TITLE = "标准化验收结果"
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Fixed columns before the per-item verdicts: (header, width in characters).
 LEADING = [("序号", 6), ("党组织", 28), ("所在单位", 18), ("验收状态", 13), ("提交时间", 17)]
 TRAILING = [("验收时间", 17), ("验收人", 10), ("验收意见", 30)]
@@ -123,6 +122,5 @@ def reviews_workbook(results: Results, *, scope: str = "") -> Workbook:
 
 
 def reviews_xlsx(results: Results, *, scope: str = "") -> bytes:
-    buffer = io.BytesIO()
-    reviews_workbook(results, scope=scope).save(buffer)
-    return buffer.getvalue()
+    # Saved through the one formula-safe writer: organisation names and comments stay text.
+    return workbook_bytes(reviews_workbook(results, scope=scope))

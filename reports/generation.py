@@ -3,10 +3,12 @@ outcome. Everything the user sees of the job (progress, error) is written into t
 
 import datetime as dt
 import logging
+import threading
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -22,39 +24,99 @@ from .render import render_pdf, render_xlsx
 
 logger = logging.getLogger(__name__)
 
-# A row RUNNING for longer than the hard time limit belongs to a worker that died: it may be claimed again
-# (Redis re-delivers the unacknowledged message, acks_late).
+# However fresh its heartbeat, a row RUNNING for longer than the hard time limit belongs to a worker that died.
 STALE_AFTER = dt.timedelta(seconds=getattr(settings, "CELERY_TASK_TIME_LIMIT", 600) + 60)
+# Every generation gets this many attempts (the first and the automatic retries) before it fails for good.
+MAX_RETRIES = 3
+MAX_ATTEMPTS = MAX_RETRIES + 1
+
+
+def heartbeat_stale() -> dt.timedelta:
+    """A RUNNING row whose heartbeat is older than this lost its worker (killed, machine gone)."""
+    return dt.timedelta(seconds=settings.REPORT_HEARTBEAT_STALE_SECONDS)
+
+
+def stale_running(now: dt.datetime) -> Q:
+    """RUNNING rows whose worker is gone: no heartbeat for a while, or running past the hard time limit."""
+    quiet = now - heartbeat_stale()
+    return Q(status=ReportStatus.RUNNING) & (
+        Q(heartbeat_at__lt=quiet) | Q(heartbeat_at__isnull=True, started_at__lt=quiet)
+        | Q(started_at__lt=now - STALE_AFTER))
 
 
 def report_claim(report_id: int, *, task_id: str = "") -> Report | None:
-    """PENDING (or stale RUNNING) → RUNNING with one conditional update; None when someone else has it, it is
-    finished, or it was deleted. A duplicate delivery of the message therefore does nothing."""
+    """PENDING (or RUNNING with a dead worker) → RUNNING with one conditional update; None when someone else has
+    it, it is finished, or it was deleted. A duplicate delivery of the message therefore does nothing, and a
+    message redelivered after its worker died takes the row over."""
     now = timezone.now()
-    claimable = Q(status=ReportStatus.PENDING) | Q(status=ReportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
+    claimable = Q(status=ReportStatus.PENDING) | stale_running(now)
     claimed = Report.objects.filter(claimable, pk=report_id).update(
-        status=ReportStatus.RUNNING, started_at=now, finished_at=None, progress=1, progress_message="正在统计数据",
-        error="", attempts=F("attempts") + 1, task_id=task_id[:64])
+        status=ReportStatus.RUNNING, started_at=now, heartbeat_at=now, finished_at=None, progress=1,
+        progress_message="正在统计数据", error="", attempts=F("attempts") + 1, task_id=task_id[:64])
     if not claimed:
         return None
     return Report.objects.select_related("organisation").get(pk=report_id)
 
 
+def _mine(report: Report):
+    """The row while this attempt still holds it (a worker that was taken over writes nothing more)."""
+    return Report.objects.filter(pk=report.pk, status=ReportStatus.RUNNING, attempts=report.attempts)
+
+
 def report_progress(report: Report, percent: int, message: str) -> None:
     percent = max(0, min(99, int(percent)))  # 100 only together with the files
-    Report.objects.filter(pk=report.pk, status=ReportStatus.RUNNING).update(progress=percent,
-                                                                          progress_message=message[:100])
+    _mine(report).update(progress=percent, progress_message=message[:100], heartbeat_at=timezone.now())
+
+
+def report_heartbeat(report: Report) -> bool:
+    """Tell the sweep the worker is alive; False once the row is no longer this attempt's."""
+    return bool(_mine(report).update(heartbeat_at=timezone.now()))
+
+
+@contextmanager
+def keepalive(report: Report, *, interval: float):
+    """Beat the report's heart from a thread while a long step (a big PDF) gives no progress. The thread has a
+    database connection of its own and survives that connection being dropped (it opens a new one)."""
+    if interval <= 0:
+        yield
+        return
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(interval):
+                try:
+                    if not report_heartbeat(report):
+                        return
+                except DatabaseError:
+                    logger.warning("report %s: heartbeat failed, trying again", report.pk, exc_info=True)
+                    connections.close_all()
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    thread = threading.Thread(target=beat, name=f"report-{report.pk}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=interval + 5)
 
 
 def report_release(report: Report, message: str) -> None:
-    """Give the row back to the queue (before a retry)."""
-    Report.objects.filter(pk=report.pk, status=ReportStatus.RUNNING).update(
-        status=ReportStatus.PENDING, progress=0, progress_message=message[:100])
+    """Give the row back to the queue (before a retry, whose message is being sent now)."""
+    _mine(report).update(status=ReportStatus.PENDING, progress=0, progress_message=message[:100],
+                         heartbeat_at=None, queued_at=timezone.now())
 
 
-def report_fail(report_id: int, error: str) -> None:
-    failed = Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE).update(
-        status=ReportStatus.FAILED, error=error, progress_message="生成失败", finished_at=timezone.now())
+def report_fail(report_id: int, error: str, *, attempt: int | None = None) -> None:
+    """Record the final failure where the user reads it. With `attempt`, only while the row is still that
+    attempt's (a worker that was taken over must not fail the generation that replaced it)."""
+    rows = Report.objects.filter(pk=report_id).exclude(status=ReportStatus.DONE)
+    if attempt is not None:
+        rows = rows.filter(attempts=attempt)
+    failed = rows.update(status=ReportStatus.FAILED, error=error, progress_message="生成失败",
+                         finished_at=timezone.now())
     if failed:
         report_outcome_notify(Report.objects.get(pk=report_id))
 
@@ -91,7 +153,7 @@ def report_generate(report: Report) -> bool:
         written.append(report.xlsx.name)
         report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
         written.append(report.pdf.name)
-        finished = Report.objects.filter(pk=report.pk, status=ReportStatus.RUNNING).update(
+        finished = _mine(report).update(
             status=ReportStatus.DONE, progress=100, progress_message="已完成", xlsx=report.xlsx.name,
             pdf=report.pdf.name, finished_at=timezone.now(), error="")
     if not finished:

@@ -35,6 +35,11 @@ class Report(models.Model):
     attempts = models.PositiveSmallIntegerField("生成次数", default=0)
     task_id = models.CharField("任务编号", max_length=64, blank=True)
     started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    # Written by the worker with each progress step and by a keep-alive thread in between: a RUNNING row whose
+    # heartbeat stopped belongs to a worker that died, and the sweep (or a redelivered message) takes it over.
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    # When the message was last handed to the broker; empty while the broker could not be reached.
+    queued_at = models.DateTimeField("加入队列时间", null=True, blank=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     xlsx = models.FileField("Excel 文件", upload_to=_report_path, blank=True, max_length=200)
     pdf = models.FileField("PDF 文件", upload_to=_report_path, blank=True, max_length=200)

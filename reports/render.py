@@ -13,11 +13,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from core.routers import replica_reads
+from core.workbook import text_cell
 
 from .exporters.base import COUNT, DATE, HOURS, MONEY, RATE, Exporter, Figure, Sheet
 
@@ -43,26 +43,13 @@ def sheet_title(title: str) -> str:
     return title.translate(_FORBIDDEN_IN_TITLES)[:31]
 
 
-def _excel_value(value):
-    if isinstance(value, dt.datetime):
-        # Excel has no time zones: write the local wall-clock time.
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
-
-
 def _cell(sheet, value, number_format: str) -> WriteOnlyCell:
     if isinstance(value, Figure):
         value, number_format = value.value, value.number_format
-    value = _excel_value(value)
     if value is None and number_format in (RATE, COUNT, MONEY, HOURS):
         value = "—"
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        # Text stays text: a name starting with "=" must never become a formula.
-        cell.data_type = "s"
-    elif number_format:
+    cell = text_cell(sheet, value)  # text stays text: a name starting with "=" never becomes a formula
+    if not isinstance(cell.value, str) and number_format:
         cell.number_format = number_format
     return cell
 
@@ -86,8 +73,7 @@ def _render_xlsx(exporter: Exporter, *, progress: Progress, sheets: list[Sheet] 
         worksheet.print_title_rows = "1:1"
         header = []
         for column in sheet.columns:
-            cell = WriteOnlyCell(worksheet, value=column.header)
-            cell.data_type = "s"  # headers can come from data (checklist items): never a formula
+            cell = text_cell(worksheet, column.header)  # headers can come from data (checklist items)
             cell.font, cell.fill, cell.alignment, cell.border = (_HEADER_FONT, _HEADER_FILL, _HEADER_ALIGNMENT,
                                                                  _HEADER_BORDER)
             header.append(cell)

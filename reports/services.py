@@ -2,8 +2,10 @@
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from branches import access
@@ -12,18 +14,23 @@ from core.tasks import enqueue_on_commit
 
 from .choices import Period, ReportKind, ReportStatus
 from .exporters import exporter_class
-from .generation import STALE_AFTER, report_fail, report_outcome_notify
+from .generation import MAX_ATTEMPTS, stale_running, report_outcome_notify
 from .models import Report
 
 
+QUEUE_DOWN = "排队中，任务服务恢复后自动开始"
+
+
 def _enqueue(report: Report) -> None:
+    """Send the generation message once the transaction commits. If the broker cannot be reached the report
+    stays waiting, says so, and the every-minute sweep sends it as soon as the broker answers again."""
     from .tasks import generate_report
 
     report_id = report.pk
-    # Broker down: without the callback the row would wait (PENDING) for a message that never comes, and a
-    # waiting report cannot be retried. Failed, the user sees why and retries it.
-    enqueue_on_commit(generate_report, report_id, on_broker_down=lambda: report_fail(
-        report_id, "报表任务未能加入生成队列（任务服务暂时不可用）。请稍后点击“重新生成”。"))
+    waiting = Report.objects.filter(pk=report_id, status=ReportStatus.PENDING)
+    enqueue_on_commit(generate_report, report_id,
+                      on_queued=lambda: waiting.update(queued_at=timezone.now()),
+                      on_broker_down=lambda: waiting.update(queued_at=None, progress_message=QUEUE_DOWN))
 
 
 def _parameters(kind: str, organisation: Organisation | None, start: dt.date, end: dt.date) -> dict:
@@ -72,8 +79,8 @@ def report_request(*, kind: str, by, organisation: Organisation | None = None, y
 
 def can_retry(report: Report, now: dt.datetime | None = None) -> bool:
     now = now or timezone.now()
-    stale = report.status == ReportStatus.RUNNING and report.started_at and report.started_at < now - STALE_AFTER
-    return report.status == ReportStatus.FAILED or bool(stale)
+    stale = Report.objects.filter(stale_running(now), pk=report.pk).exists() if report.is_active else False
+    return report.status == ReportStatus.FAILED or stale
 
 
 @transaction.atomic
@@ -82,8 +89,9 @@ def report_retry(*, report: Report, by) -> Report:
     if not can_retry(report):
         raise ValidationError("只有生成失败的报表可以重新生成。")
     report.status, report.progress, report.progress_message = ReportStatus.PENDING, 0, f"{by.get_full_name()}已要求重新生成"
-    report.error, report.finished_at = "", None
-    report.save(update_fields=["status", "progress", "progress_message", "error", "finished_at"])
+    report.error, report.finished_at, report.heartbeat_at, report.queued_at = "", None, None, None
+    report.save(update_fields=["status", "progress", "progress_message", "error", "finished_at", "heartbeat_at",
+                               "queued_at"])
     _enqueue(report)
     return report
 
@@ -119,26 +127,45 @@ def report_schedule_monthly(*, today: dt.date | None = None) -> Report | None:
     return report
 
 
-# A report still waiting after this long lost its message (broker restarted, or queuing after a retry failed).
-LOST_AFTER = dt.timedelta(minutes=10)
+# A report waiting this long since its message was sent lost it (the broker restarted): it is sent again. A
+# duplicate message is harmless (the task claims the row). Never-sent reports (broker down) go at the next sweep.
+def lost_after() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.REPORT_LOST_AFTER_SECONDS)
+
+
+# The message of a report just created is sent when its transaction commits: give that a moment.
+SENDING_GRACE = dt.timedelta(seconds=15)
 INTERRUPTED = "报表生成中断（任务进程意外退出或超时）。请点击“重新生成”；如多次失败，请缩小统计范围或联系管理员。"
+RESTARTED = "任务进程意外中断，已自动重新排队"
+SWEEP_BATCH = 100
 
 
 def reports_recover(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """The sweep behind the reports (every 10 minutes): a waiting report whose message was lost is queued
-    again (a duplicate message is harmless: the task claims the row), and a report left running by a worker
-    that died is marked failed with a reason, so the user sees what happened and can retry it."""
+    """The sweep behind the reports (every minute).
+
+    - A report RUNNING whose worker died (its heartbeat stopped) is queued again, until it has had its
+      attempts; then it is marked failed with the reason, so the user sees what happened and can retry it.
+    - A waiting report whose message never reached the broker, or was lost, is sent (again)."""
     now = now or timezone.now()
-    stale = Report.objects.filter(status=ReportStatus.RUNNING, started_at__lt=now - STALE_AFTER)
-    interrupted = 0
-    for report_id in list(stale.values_list("pk", flat=True)[:100]):
+    stale = Report.objects.filter(stale_running(now))
+    interrupted = requeued = 0
+    for report_id, attempts in list(stale.values_list("pk", "attempts")[:SWEEP_BATCH]):
         # Conditional: a worker that re-claimed the row meanwhile keeps it.
-        if stale.filter(pk=report_id).update(status=ReportStatus.FAILED, error=INTERRUPTED,
-                                             progress_message="生成失败", finished_at=now):
+        mine = stale.filter(pk=report_id, attempts=attempts)
+        if attempts < MAX_ATTEMPTS:
+            if mine.update(status=ReportStatus.PENDING, progress=0, progress_message=RESTARTED, heartbeat_at=None,
+                           queued_at=None):
+                requeued += 1
+                _enqueue(Report(pk=report_id))
+        elif mine.update(status=ReportStatus.FAILED, error=INTERRUPTED, progress_message="生成失败",
+                         finished_at=now):
             interrupted += 1
             report_outcome_notify(Report.objects.get(pk=report_id))
-    lost = list(Report.objects.filter(status=ReportStatus.PENDING, created_at__lt=now - LOST_AFTER)
-                .order_by("pk")[:100])
-    for report in lost:
-        _enqueue(report)
-    return {"interrupted": interrupted, "requeued": len(lost)}
+    lost = (Report.objects.filter(status=ReportStatus.PENDING)
+            .filter(Q(queued_at__isnull=True, created_at__lt=now - SENDING_GRACE)
+                    | Q(queued_at__lt=now - lost_after()))
+            .order_by("pk").values_list("pk", flat=True)[:SWEEP_BATCH])
+    for report_id in list(lost):
+        _enqueue(Report(pk=report_id))
+        requeued += 1
+    return {"interrupted": interrupted, "requeued": requeued}

@@ -77,7 +77,8 @@ def report_list(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             add_service_error(form, error)
         else:
-            messages.success(request, f"已开始生成“{report}”，完成后可在此下载。")
+            # Neutral: the page below tells how it goes (waiting, running, done or failed), never both at once.
+            messages.info(request, f"已提交“{report}”，生成进度见下方，完成后可在此下载。")
             return redirect(report)
     reports = access.reports_visible_to(user).select_related("organisation", "requested_by")
     page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -125,7 +126,7 @@ def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, "已重新开始生成。")
+        messages.info(request, "已重新提交生成，进度见下方。")
     return redirect(report)
 
 

@@ -13,6 +13,7 @@ from tests.access_post import ALLOWED, POST, POST_DATA
 
 PUBLIC_VIEWS = {
     "healthz",
+    "readyz",
     "admin_login_redirect",
     "admin:login",
     "account_login",
@@ -44,7 +45,7 @@ def _own_apps() -> set[str]:
 
 
 OWN_NAMESPACES = _own_apps()
-OWN_TOP_LEVEL = {"home", "healthz", "admin_login_redirect", "help", "guide_dismiss"}
+OWN_TOP_LEVEL = {"home", "healthz", "readyz", "admin_login_redirect", "help", "guide_dismiss"}
 
 # URL name → (how to build its kwargs from the city, {persona: expected status on GET}).
 # Personas: anonymous, outsider (login, no role), member, secretary (of org A), other_secretary (of org B), admin.
@@ -63,6 +64,8 @@ MATRIX = {
     "help": (lambda c: {}, {"anonymous": LOGIN, **everyone(OK)}),
     # POST only: a GET is refused for everyone who is logged in.
     "guide_dismiss": (lambda c: {}, {"anonymous": LOGIN, **everyone(405)}),
+    # Public like /healthz; 503 here because no worker beats in the matrix's city (tests/test_health.py).
+    "readyz": (lambda c: {}, {"anonymous": 503, **everyone(503)}),
     "admin_login_redirect": (lambda c: {}, {"anonymous": REDIRECT}),
     "branches:organisation_list": (lambda c: {}, {
         "anonymous": LOGIN, "outsider": FORBIDDEN, "member": FORBIDDEN, "secretary": OK, "other_secretary": OK,

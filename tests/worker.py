@@ -71,12 +71,9 @@ def _database_url(settings_dict) -> str | None:
     return f"postgres://{auth}{host}:{port}/{settings_dict['NAME']}"
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
-    from django.conf import settings
+def worker_database_url() -> str:
+    """The test database's URL for a second process; skips (fails under CI=true) without PostgreSQL."""
     from django.db import connection
-
-    from config.celery import app
 
     url = _database_url(connection.settings_dict)
     if url is None:
@@ -84,11 +81,19 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
+    return url
 
-    queue = settings.CELERY_TASK_DEFAULT_QUEUE
-    base = tmp_path_factory.mktemp("celery-worker")
+
+def start_worker(base: Path, *, queue: str, settings_extra: str = "", env_extra: dict | None = None,
+                 pool: str = "solo") -> WorkerProcess:
+    """Start `celery worker` on `queue` with the production settings and the test database (see the module
+    docstring); `settings_extra` is appended to its settings module (a test's fault injection)."""
+    from django.conf import settings
+
+    url = worker_database_url()
+    base.mkdir(parents=True, exist_ok=True)
     outbox_dir = base / "outbox"
-    outbox_dir.mkdir()
+    outbox_dir.mkdir(exist_ok=True)
     log_path = base / "worker.log"
     # The production settings with two changes:
     # - tasks the worker itself enqueues (a sweep handing deliveries to `send_deliveries`) go to this run's queue
@@ -97,12 +102,12 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
     # - e-mail goes to files in `outbox_dir`, set as a path: django-environ reads "filemail:///tmp/x" as the
     #   relative path "tmp/x", which would put the files under the repository.
     overlay = base / "settings"
-    overlay.mkdir()
+    overlay.mkdir(exist_ok=True)
     (overlay / "celery_worker_settings.py").write_text(
         "from config.settings import *  # noqa: F403\n\n"
-        f"CELERY_TASK_DEFAULT_QUEUE = {queue!r}\n"
+        f"CELERY_TASK_DEFAULT_QUEUE = {settings.CELERY_TASK_DEFAULT_QUEUE!r}\n"
         'EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"\n'
-        f"EMAIL_FILE_PATH = {str(outbox_dir)!r}\n")
+        f"EMAIL_FILE_PATH = {str(outbox_dir)!r}\n" + settings_extra)
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "celery_worker_settings",
@@ -115,9 +120,10 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
         "NOTIFICATION_WEBHOOK_HOSTS": ",".join(settings.NOTIFICATION_WEBHOOK_HOSTS),
         "NOTIFICATION_RETRY_DELAYS": "1,1",
         "PYTHONUNBUFFERED": "1",
+        **(env_extra or {}),
     }
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--concurrency=1",
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", f"--pool={pool}", "--concurrency=1",
                "--without-heartbeat", "--without-gossip", "--without-mingle", "-Q", queue, "--loglevel=INFO",
                "-n", f"{queue}@%h"]
     with open(log_path, "wb") as log:
@@ -129,16 +135,45 @@ def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
             process.kill()
             pytest.fail(f"the Celery worker did not start.\n{worker.log()[-4000:]}")
         time.sleep(0.2)
+    return worker
 
+
+def stop_worker(worker: WorkerProcess) -> None:
+    if worker.process.poll() is not None:
+        return
+    worker.process.terminate()
+    try:
+        worker.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.process.kill()
+        worker.process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.conf import settings
+
+    from config.celery import app
+
+    worker_database_url()
+    worker = start_worker(tmp_path_factory.mktemp("celery-worker"), queue=settings.CELERY_TASK_DEFAULT_QUEUE)
     saved = app.conf.task_always_eager
     app.conf.task_always_eager = False
     try:
         yield worker
     finally:
         app.conf.task_always_eager = saved
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_worker(worker)
+
+
+@pytest.fixture
+def real_broker():
+    """Messages go to the broker (not run inline) for this test, as for the session's worker."""
+    from config.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        yield app
+    finally:
+        app.conf.task_always_eager = saved

@@ -21,11 +21,13 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from core.workbook import CONTENT_TYPE
+
 from .. import access
 from .. import reviews as services
 from ..choices import ItemVerdict, ReviewStatus
 from ..evidence import evidence_for, evidence_response
-from ..export_reviews import CONTENT_TYPE, reviews_xlsx
+from ..export_reviews import reviews_xlsx
 from ..forms import ItemDecisionForm, ReviewDecisionForm, ReviewFillForm
 from ..models import Evidence, ReviewItem, StandardisationReview
 from ..workflow import EDITABLE, UNDER_REVIEW

@@ -56,6 +56,7 @@ class RobotServer:
         self._received: list[Received] = []
         self._script: deque[Reply] = deque()
         self._default = Reply(200, OK)
+        self.delay = 0.0  # seconds each answer takes (a slow robot, to catch a worker mid-chunk)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
@@ -142,6 +143,8 @@ class RobotServer:
                 reply = robot._record_and_answer(Received(
                     path=split.path, query=parse_qs(split.query, keep_blank_values=True),
                     headers={k.lower(): v for k, v in self.headers.items()}, raw=raw, body=body))
+                if robot.delay:
+                    time.sleep(robot.delay)
                 if reply.raw is not None:
                     self.wfile.write(reply.raw)
                     self.close_connection = True

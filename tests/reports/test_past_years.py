@@ -3,7 +3,7 @@
 import datetime as dt
 
 from members.choices import MembershipStatus, Stage
-from reports.exporters.yearly import YearlyExporter
+from yearly.exporters import YearlyExporter
 from tests.factories import MemberFactory
 
 

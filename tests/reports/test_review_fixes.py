@@ -40,20 +40,3 @@ def test_a_column_header_that_looks_like_a_formula_stays_text(db):
                                         period_end=dt.date(2024, 12, 31))))
     cell = book["表"]["A1"]
     assert cell.value.startswith("=HYPERLINK") and cell.data_type == "s"
-
-
-def test_a_report_that_cannot_be_queued_fails_visibly_and_can_be_retried(
-        city, monkeypatch, django_capture_on_commit_callbacks):
-    from kombu.exceptions import OperationalError
-
-    from reports.tasks import generate_report
-
-    def broker_down(*args, **kwargs):
-        raise OperationalError("Error 111 connecting to redis:6379. Connection refused.")
-
-    monkeypatch.setattr(generate_report, "delay", broker_down)
-    with django_capture_on_commit_callbacks(execute=True):
-        report = services.report_request(kind=ReportKind.ROSTER, by=city.secretary, organisation=city.org_a)
-    report.refresh_from_db()
-    assert report.status == ReportStatus.FAILED and "重新生成" in report.error
-    assert services.can_retry(report)

@@ -114,7 +114,7 @@ def test_members_and_outsiders_cannot_request_reports(city, login):
 
 def test_a_failed_report_shows_its_error_and_can_be_generated_again(
         known_city, login, django_capture_on_commit_callbacks, monkeypatch):
-    from reports.exporters.yearly import YearlyExporter
+    from yearly.exporters import YearlyExporter
 
     def broken(self):
         raise ValueError("boom")

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from oversight.compliance import completion_rate
-from reports.exporters import YearlyExporter
+from yearly.exporters import YearlyExporter
 from reports.render import render_pdf, render_xlsx
 from tests.reports.conftest import YEAR
 from tests.reports.helpers import embedded_fonts, pdf_reader, pdf_text, summary_values, workbook

@@ -4,9 +4,8 @@ from django.utils import timezone
 
 from oversight.choices import ItemVerdict, ReviewStatus
 from oversight.reviews import results
-
-from ..choices import ReportKind
-from .base import DATETIME, Column, Exporter, Sheet
+from reports.choices import ReportKind
+from reports.exporters.base import DATETIME, Column, Exporter, Sheet
 
 
 class StandardisationExporter(Exporter):

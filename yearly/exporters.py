@@ -28,12 +28,11 @@ from oversight.compliance import matrix_for
 from oversight.elections import on_time_rate
 from oversight.models import StandardisationReview
 from oversight.reviews import pass_rate
+from reports.charts import bar_chart
+from reports.choices import ReportKind
+from reports.exporters.base import COUNT, HOURS, MONEY, RATE, Breakdown, Column, Exporter, Figure, Sheet
 
-from ..charts import bar_chart
-from ..choices import ReportKind
-from .base import COUNT, HOURS, MONEY, RATE, Breakdown, Column, Exporter, Figure, Sheet
-
-ZERO = Decimal("0")
+ZERO = Decimal(0)
 STAGES = (Stage.FULL, Stage.PROBATIONARY, Stage.CANDIDATE, Stage.ACTIVIST, Stage.APPLICANT)
 
 

@@ -4,9 +4,8 @@ from django.db.models import Count, Q
 
 from activities.choices import ActivityStatus, AttendanceRole, AttendanceStatus
 from activities.models import Attendance
-
-from ..choices import ReportKind
-from .base import COUNT, RATE, Column, Exporter, Sheet
+from reports.choices import ReportKind
+from reports.exporters.base import COUNT, RATE, Column, Exporter, Sheet
 
 
 def _counts() -> dict:

@@ -4,10 +4,9 @@ from django.db.models import Count, Q
 
 from activities.choices import ActivityKind, ActivityStatus, AttendanceRole, AttendanceStatus, Theme
 from activities.models import Activity
-
-from ..charts import bar_chart
-from ..choices import Period, ReportKind
-from .base import COUNT, DATETIME, RATE, Column, Exporter, Sheet
+from reports.charts import bar_chart
+from reports.choices import Period, ReportKind
+from reports.exporters.base import COUNT, DATETIME, RATE, Column, Exporter, Sheet
 
 THREE_MEETINGS = (ActivityKind.GENERAL_MEETING, ActivityKind.COMMITTEE_MEETING, ActivityKind.GROUP_MEETING,
                   ActivityKind.PARTY_LESSON)

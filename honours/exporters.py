@@ -3,9 +3,8 @@ top-ten selections."""
 
 from honours.models import Brand, Commendation
 from honours.selectors import honours_figures, in_scope
-
-from ..choices import ReportKind
-from .base import COUNT, Column, Exporter, Sheet
+from reports.choices import ReportKind
+from reports.exporters.base import COUNT, Column, Exporter, Sheet
 
 
 class HonoursExporter(Exporter):

@@ -4,9 +4,8 @@ leaves the system, and an unmasked export would need its own permission and audi
 from members.choices import Education, EmploymentStatus, Gender, Stage
 from members.models import Member
 from members.validators import mask_id_number, mask_phone
-
-from ..choices import Period, ReportKind
-from .base import COUNT, DATE, Column, Exporter, Sheet
+from reports.choices import Period, ReportKind
+from reports.exporters.base import COUNT, DATE, Column, Exporter, Sheet
 
 
 class RosterExporter(Exporter):

@@ -1,0 +1,115 @@
+"""A cache that never takes the site down with it.
+
+`FallbackCache` wraps the shared cache (Redis). When the shared cache cannot be reached, every call goes to a
+local-memory cache of the process instead, with a warning in the log, and the shared cache is tried again after
+`RETRY_AFTER` seconds. So login (allauth's rate limits live in the cache) and every page keep working while
+Redis is down; the limits are then counted per process until it is back, which is the price of staying up.
+
+    CACHES = {"default": {"BACKEND": "core.cache.FallbackCache", "LOCATION": "redis://…",
+                          "OPTIONS": {"PRIMARY": "django.core.cache.backends.redis.RedisCache",
+                                      "PRIMARY_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+                                      "RETRY_AFTER": 10}}}
+"""
+
+import logging
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+def _unavailable_errors() -> tuple[type[BaseException], ...]:
+    errors: list[type[BaseException]] = [OSError, ConnectionError, TimeoutError]
+    try:
+        from redis.exceptions import RedisError
+    except ImportError:  # pragma: no cover - redis is a requirement, but the wrapper does not depend on it
+        pass
+    else:
+        errors.append(RedisError)
+    return tuple(errors)
+
+
+UNAVAILABLE = _unavailable_errors()
+
+
+class FallbackCache(BaseCache):
+    def __init__(self, server, params):
+        super().__init__(params)
+        options = dict(params.get("OPTIONS") or {})
+        primary_class = import_string(options.get("PRIMARY", "django.core.cache.backends.redis.RedisCache"))
+        primary_params = {key: value for key, value in params.items() if key not in ("BACKEND", "OPTIONS")}
+        self.primary = primary_class(server, {**primary_params, "OPTIONS": options.get("PRIMARY_OPTIONS", {})})
+        self.fallback = LocMemCache(f"fallback-{id(self)}", {**primary_params, "OPTIONS": {}})
+        self.retry_after = float(options.get("RETRY_AFTER", 10))
+        self._down_until = 0.0
+        self._lock = threading.Lock()
+
+    @property
+    def primary_down(self) -> bool:
+        return time.monotonic() < self._down_until
+
+    def _call(self, method: str, *args, **kwargs):
+        if not self.primary_down:
+            try:
+                return getattr(self.primary, method)(*args, **kwargs)
+            except UNAVAILABLE as error:
+                with self._lock:
+                    already_down = self.primary_down
+                    self._down_until = time.monotonic() + self.retry_after
+                if not already_down:
+                    logger.warning("共享缓存不可用，%s 秒内改用本进程内存缓存：%s", self.retry_after, error)
+        return getattr(self.fallback, method)(*args, **kwargs)
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("add", key, value, timeout, version)
+
+    def get(self, key, default=None, version=None):
+        return self._call("get", key, default, version)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set", key, value, timeout, version)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("touch", key, timeout, version)
+
+    def delete(self, key, version=None):
+        return self._call("delete", key, version)
+
+    def get_many(self, keys, version=None):
+        return self._call("get_many", keys, version)
+
+    def has_key(self, key, version=None):
+        return self._call("has_key", key, version)
+
+    def incr(self, key, delta=1, version=None):
+        return self._call("incr", key, delta, version)
+
+    def decr(self, key, delta=1, version=None):
+        return self._call("decr", key, delta, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return self._call("set_many", data, timeout, version)
+
+    def delete_many(self, keys, version=None):
+        return self._call("delete_many", keys, version)
+
+    def clear(self):
+        self.fallback.clear()
+        return self._call("clear")
+
+    def close(self, **kwargs):
+        try:
+            self.primary.close(**kwargs)
+        except UNAVAILABLE:
+            pass
+
+    def ping(self) -> None:
+        """Write and read a key on the shared cache itself (for /readyz); raises when it cannot be reached."""
+        key = "readyz:ping"
+        self.primary.set(key, "1", 10)
+        if self.primary.get(key) != "1":
+            raise ConnectionError("共享缓存读写不一致")
