@@ -26,7 +26,6 @@ __all__ = [
     "organisations_managed_by", "organisations_visible_to", "can_manage_organisation", "get_organisation_for",
     "can_list_members", "can_see_personal_data", "require",
     "scoped", "get_scoped", "scoped_to_managed", "get_managed_object",
-    "can_request_reports", "reports_visible_to", "get_report_for",
 ]
 
 _CACHE_ATTR = "_access_cache"
@@ -242,33 +241,3 @@ def get_managed_object(user, queryset, pk, *, field: str = "organisation"):
         return scoped_to_managed(user, queryset, field).get(pk=pk)
     except (queryset.model.DoesNotExist, ValueError):
         raise Http404("没有找到该记录。")
-
-
-# --- reports ------------------------------------------------------------------------------------
-# These move to reports/access.py with the reports exporter registry (branch `rel`); until then they are a
-# known upward import (tests/test_floors.py, KNOWN_VIOLATIONS).
-
-def can_request_reports(user) -> bool:
-    """Admins report on the city (or any organisation); secretaries on the organisations they manage."""
-    return is_admin(user) or is_secretary(user)
-
-
-def reports_visible_to(user):
-    """Reports whose scope the user may see: admins all; secretaries those scoped to an organisation they
-    manage (or below it). City-wide reports (no organisation) are the admins' alone."""
-    from reports.models import Report
-
-    if is_admin(user):
-        return Report.objects.all()
-    if not is_secretary(user):
-        return Report.objects.none()
-    return Report.objects.filter(path_condition(managed_paths(user), "organisation__path"))
-
-
-def get_report_for(user, pk):
-    from reports.models import Report
-
-    try:
-        return reports_visible_to(user).get(pk=pk)
-    except (Report.DoesNotExist, ValueError):
-        raise Http404("没有找到该报表。")

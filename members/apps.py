@@ -26,8 +26,3 @@ class MembersConfig(AppConfig):
         from .todo import transfers_to_accept
 
         todo.register("members.transfers_to_accept", transfers_to_accept)
-        from reports.exporters import register
-
-        from .exporters import RosterExporter
-
-        register(RosterExporter)  # the reports this app contributes

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from branches import access
+from reports import access
 from branches.models import Organisation
 from core.tasks import enqueue_on_commit
 

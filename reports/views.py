@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from branches import access
+from reports import access
 from core.files import private_file_response
 from core.forms import add_service_error
 

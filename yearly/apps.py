@@ -14,5 +14,7 @@ class YearlyConfig(AppConfig):
         from reports.exporters import register
 
         from .exporters import YearlyExporter
+        from .roster import RosterExporter
 
-        register(YearlyExporter)
+        # The roster report lives here too: members stands below reports and registers nothing with it.
+        register(YearlyExporter, RosterExporter)
