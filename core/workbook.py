@@ -4,7 +4,9 @@ Data typed by users (an organisation called `=HYPERLINK("http://…","x")`, a me
 called `@SUM(A1)`) must reach the reader as text, never as a formula that Excel evaluates. openpyxl turns any
 string starting with "=" into a formula cell; these helpers make every string a string cell:
 
-- `text_cell(worksheet, value)` for write-only worksheets (streamed reports);
+- `text_cell(worksheet, value)` / `cell(worksheet, value, number_format)` for write-only worksheets (streamed
+  reports, import templates and error reports), `header_cell` for their header row;
+- `set_value(cell, value, number_format)` for a cell of an ordinary workbook;
 - `workbook_bytes(workbook)` for ordinary workbooks: every string cell that openpyxl typed as a formula is
   written as text, then the workbook is saved to bytes. Every workbook the app produces is saved through it.
 - `csv_safe(value)` for CSV, where there are no cell types: a leading =, +, -, @, tab or CR gets a quote (OWASP).
@@ -16,9 +18,18 @@ import io
 from django.utils import timezone
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "yyyy-mm-dd"
+TEXT_FORMAT = "@"
+
+_THIN = Side(style="thin", color="999999")
+HEADER_FONT = Font(bold=True)
+HEADER_FILL = PatternFill("solid", fgColor="F2DCDB")
+HEADER_ALIGNMENT = Alignment(horizontal="center", vertical="center", wrap_text=True)
+HEADER_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
 def cell_value(value):
@@ -39,6 +50,45 @@ def text_cell(worksheet, value) -> WriteOnlyCell:
     return cell
 
 
+def clean_text(value: str) -> str:
+    return ILLEGAL_CHARACTERS_RE.sub("", value)
+
+
+def cell(worksheet, value, number_format: str = "") -> WriteOnlyCell:
+    """`text_cell` with a number format: dates get a date format unless another is given."""
+    result = text_cell(worksheet, value)
+    if isinstance(result.value, dt.date) and not isinstance(result.value, str):
+        result.number_format = number_format or DATE_FORMAT
+    elif number_format:
+        result.number_format = number_format
+    return result
+
+
+def header_cell(worksheet, title: str) -> WriteOnlyCell:
+    result = text_cell(worksheet, title)
+    style_header(result)
+    return result
+
+
+def style_header(target) -> None:
+    """The header look, for a write-only or an ordinary cell."""
+    target.font, target.fill, target.alignment, target.border = HEADER_FONT, HEADER_FILL, HEADER_ALIGNMENT, \
+        HEADER_BORDER
+
+
+def set_value(target, value, number_format: str = "") -> None:
+    """Put a value into an ordinary (not write-only) cell; text is forced to stay text."""
+    value = cell_value(value)
+    target.value = value
+    if isinstance(value, str):
+        target.data_type = "s"
+        target.number_format = TEXT_FORMAT
+    elif isinstance(value, dt.date):
+        target.number_format = number_format or DATE_FORMAT
+    elif number_format:
+        target.number_format = number_format
+
+
 def neutralise(workbook) -> int:
     """Make every formula-looking string cell of an ordinary workbook a text cell; return how many there were.
     This project writes no formulas on purpose, so any "formula" came from data."""
@@ -54,8 +104,10 @@ def neutralise(workbook) -> int:
 
 
 def workbook_bytes(workbook) -> bytes:
-    """Save an ordinary (not write-only) workbook, formula-safe."""
-    neutralise(workbook)
+    """Save a workbook, formula-safe: an ordinary one is neutralised first; a write-only one cannot be read back
+    and is safe already when every cell came from `text_cell`/`cell`/`header_cell`."""
+    if not getattr(workbook, "write_only", False):
+        neutralise(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

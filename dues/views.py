@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import Action
 from audit.services import action_log, personal_data_viewed
 from branches import access as branch_access
+from core.http import client_address
 from core.forms import add_service_error
 from core.paging import chosen_year, page_of, query_without_page
 
@@ -67,7 +68,7 @@ def ledger(request: HttpRequest, pk: int) -> HttpResponse:
     rows = selectors.ledger_rows(list(page.object_list), year=year, today=today)
     amounts = access.can_see_amounts(user, organisation)
     if amounts:
-        action_log(request=request, action=Action.PERSONAL_DATA_VIEWED, organisation=organisation,
+        action_log(actor=user, ip=client_address(request), action=Action.PERSONAL_DATA_VIEWED, organisation=organisation,
                    detail=f"查看党费台账金额：{organisation.name} {year}年第{page.number}页")
     return render(request, "dues/ledger.html", {
         "organisation": organisation, "year": year, "filters": filters, "show": show, "page": page, "rows": rows,
@@ -86,7 +87,7 @@ def member_dues(request: HttpRequest, pk: int) -> HttpResponse:
     dues = selectors.dues_for([member], today=today)[member.pk]
     own = member.user_id is not None and member.user_id == user.pk
     if not own:
-        personal_data_viewed(request=request, member=member, fields="党费基数和交纳金额")
+        personal_data_viewed(by=user, ip=client_address(request), member=member, fields="党费基数和交纳金额")
     payments = DuesPayment.objects.filter(member=member).select_related("organisation").order_by("-month")
     return render(request, "dues/member.html", {
         "member": member, "dues": dues, "bases": DuesBase.objects.filter(member=member).order_by("-effective_from"),

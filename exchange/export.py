@@ -15,7 +15,7 @@ from audit.models import Action
 from audit.services import action_log
 from branches.choices import Position
 from branches.models import CommitteePosition
-from core import xlsx
+from core import workbook as xlsx
 from members.choices import MembershipStatus, Stage
 
 from . import access, national
@@ -77,7 +77,7 @@ def _sheet(workbook, title, headers, rows):
     return count
 
 
-def national_workbook(*, user, request=None) -> bytes:
+def national_workbook(*, user, ip: str | None = None) -> bytes:
     full = access.can_see_personal_data(user)
     current = CommitteePosition.objects.current().select_related("member")
     organisations = (access.organisations_for(user).select_related("unit", "parent")
@@ -108,6 +108,6 @@ def national_workbook(*, user, request=None) -> bytes:
     ]:
         notes.append([xlsx.cell(notes, line)])
     if full:
-        action_log(request=request, actor=user, action=Action.PERSONAL_DATA_VIEWED,
+        action_log(ip=ip, actor=user, action=Action.PERSONAL_DATA_VIEWED,
                    detail=f"导出全国党员基础信息：{members} 名党员的公民身份号码和联系电话")
     return xlsx.workbook_bytes(workbook)

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from branches.access import require
+from core.http import client_address
 from core.forms import add_service_error
-from core.xlsx import CONTENT_TYPE
+from core.workbook import CONTENT_TYPE
 
 from . import access, export, files, services
 from .choices import JobStatus
@@ -109,5 +110,5 @@ def job_errors(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def national_export(request: HttpRequest) -> HttpResponse:
     require(access.can_exchange(request.user))
-    content = export.national_workbook(user=request.user, request=request)
+    content = export.national_workbook(user=request.user, ip=client_address(request))
     return _attachment(content, f"党组织和党员基本信息-{timezone.localdate():%Y%m%d}.xlsx")
