@@ -19,7 +19,8 @@ class RuleQuerySet(models.QuerySet):
     def in_force(self, on: dt.date | None = None):
         """Rows in force on a date, newest first. For a date before the first
         recorded rule, the first rule is taken to have applied (older records
-        are judged by the oldest rule we know, not by none)."""
+        are judged by the oldest rule we know, not by none). Narrow the rows to
+        one rule (a code, a kind) before asking, so "first" means that rule's."""
         on = on or dt.date.today()
         earliest = self.aggregate(first=models.Min("effective_from"))["first"]
         if earliest is not None and on < earliest:
@@ -54,7 +55,7 @@ class TermLength(Rule):
 
     @classmethod
     def years_for(cls, kind: str, on: dt.date | None = None) -> int | None:
-        rule = cls.objects.in_force(on).filter(organisation_kind=kind).first()
+        rule = cls.objects.filter(organisation_kind=kind).in_force(on).first()
         return rule.years if rule else None
 
 
@@ -96,7 +97,7 @@ class Threshold(Rule):
 
     @classmethod
     def value_of(cls, code: str, on: dt.date | None = None) -> int:
-        rule = cls.objects.in_force(on).filter(code=code).first()
+        rule = cls.objects.filter(code=code).in_force(on).first()
         if rule is None:
             raise LookupError(f"no threshold {code} in force")
         return rule.value
