@@ -57,7 +57,7 @@ class _Recipients:
 
 
 def _accept_days(today: dt.date) -> int:
-    from .services import transfer_limit_days
+    from members.services import transfer_limit_days
 
     return transfer_limit_days("TRANSFER_ACCEPT_DAYS", today) or FALLBACK_DAYS["TRANSFER_ACCEPT_DAYS"]
 
