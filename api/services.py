@@ -71,7 +71,7 @@ def attendance_record_by_call(*, activity: Activity, member_id: int, status: str
     if status not in RECORDABLE:
         raise ValidationError({"status": "出勤情况只能是出席、缺席或请假。"})
     try:
-        attendance = (Attendance.objects.select_for_update().select_related("member")
+        attendance = (Attendance.objects.select_for_update(of=("self",)).select_related("member")
                       .get(activity=activity, member_id=member_id))
     except Attendance.DoesNotExist:
         raise ValidationError({"member": "该党员不在本次活动的应到名单中。"})

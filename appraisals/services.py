@@ -68,7 +68,7 @@ def _check_excellent_share(appraisal: Appraisal, entries: list[AppraisalEntry]) 
 @transaction.atomic
 def appraisal_grade(*, appraisal: Appraisal, grades: Mapping[int, dict], by) -> list[AppraisalEntry]:
     """Grades for members (member pk → {"grade", "follow_up", "follow_up_note"}), saved together or not at all."""
-    appraisal = Appraisal.objects.select_for_update().select_related("meeting").get(pk=appraisal.pk)
+    appraisal = Appraisal.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=appraisal.pk)
     if appraisal.status != AppraisalStatus.DRAFT:
         raise ValidationError(f"该评议已经“{appraisal.get_status_display()}”，不能再修改等次。")
     entries = list(appraisal.entries.select_related("member"))

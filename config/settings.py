@@ -169,9 +169,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=180)
 if PRODUCTION and not REDIS_URL:
     raise ImproperlyConfigured("生产环境必须设置 REDIS_URL（缓存与任务队列）。")
-if REDIS_URL:
-    # Every page reads the session: from Redis, with the database behind it so a Redis restart logs no one out.
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# (Not cached_db: while Redis is down each process falls back to its own memory cache, and a session ended in
+# one process could still be read from another's; one indexed read per request is the price.)
 
 # A PostgreSQL read replica for the heavy reads (reports, benchmarks): used only inside
 # core.routers.replica_reads(), and only when REPLICA_DATABASE_URL is set.

@@ -287,7 +287,7 @@ def step_record(*, record: DevelopmentRecord, definition: StepDefinition, data: 
     """Record one step (approval steps go straight to the superior committee)."""
     prepared = attachments_prepare(attachments)
     with removed_on_failure() as written, transaction.atomic():
-        record = DevelopmentRecord.objects.select_for_update().select_related("member").get(pk=record.pk)
+        record = DevelopmentRecord.objects.select_for_update(of=("self",)).select_related("member").get(pk=record.pk)
         state = RecordState(record)
         round = state.round_for(definition.number, definition)
         _check(record, definition, round, data, state)
@@ -307,7 +307,7 @@ def step_update(*, step: DevelopmentStep, data: StepData, by, attachments=()) ->
     """Correct a recorded or returned step; a returned one goes back to the superior committee."""
     prepared = attachments_prepare(attachments)
     with removed_on_failure() as written, transaction.atomic():
-        step = DevelopmentStep.objects.select_for_update().select_related("definition", "record__member").get(
+        step = DevelopmentStep.objects.select_for_update(of=("self",)).select_related("definition", "record__member").get(
             pk=step.pk)
         if step.status == StepStatus.APPROVED:
             raise ValidationError("上级党委已批准的步骤不能再修改。")
@@ -330,7 +330,7 @@ def step_update(*, step: DevelopmentStep, data: StepData, by, attachments=()) ->
 def step_decide(*, step: DevelopmentStep, by, approve: bool, approved_on: dt.date | None = None,
                 comment: str = "", reason: str = "") -> DevelopmentStep:
     """The superior committee approves (on a date, checked against the limit then in force) or returns a step."""
-    step = DevelopmentStep.objects.select_for_update().select_related("definition", "record__member").get(pk=step.pk)
+    step = DevelopmentStep.objects.select_for_update(of=("self",)).select_related("definition", "record__member").get(pk=step.pk)
     if not approve:
         if not comment.strip():
             raise ValidationError({"comment": "退回时请写明意见，便于支部修改。"})

@@ -190,7 +190,8 @@ def _register_leave(*, member: Member, status: str, on: dt.date) -> None:
 def transfer_accept(*, transfer: Transfer, by, accepted_on: dt.date | None = None, note: str = "") -> Transfer:
     """Within the system: the receiving secretary accepts and the member moves, with their history, on the
     acceptance day. To outside: the receipt came back."""
-    transfer = Transfer.objects.select_for_update().select_related("member", "from_organisation").get(pk=transfer.pk)
+    transfer = Transfer.objects.select_for_update(of=("self",)).select_related("member", "from_organisation").get(
+        pk=transfer.pk)
     accepted_on = accepted_on or timezone.localdate()
     if accepted_on < transfer.sent_on:
         raise ValidationError({"accepted_on": "接收日期不能早于介绍信开具日期。"})
@@ -333,7 +334,7 @@ def member_leave(*, member: Member, kind: str, left_on: dt.date, reason: str, by
 
     from core.files import removed_on_failure
 
-    member = Member.objects.select_for_update().select_related("organisation").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=member.pk)
     _active_refused(member)
     if Transfer.objects.filter(member=member, status=TransferStatus.SENT).exists():
         raise ValidationError("该党员有未办结的组织关系转接，请先撤回或办结。")

@@ -169,7 +169,7 @@ def duty_report(*, assignment: DutyAssignment, by, report: str, uploads: Iterabl
     if errors:
         raise ValidationError(errors)
     with removed_on_failure() as written, transaction.atomic():
-        assignment = DutyAssignment.objects.select_for_update().select_related("duty", "organisation").get(
+        assignment = DutyAssignment.objects.select_for_update(of=("self",)).select_related("duty", "organisation").get(
             pk=assignment.pk)
         first = assignment.status != DutyStatus.DONE
         assignment.status = DutyStatus.DONE

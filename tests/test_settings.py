@@ -19,7 +19,8 @@ PRODUCTION_ENV = {
 
 
 def manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV and k != "DJANGO_SETTINGS_MODULE"}
+    clean = {k: v for k, v in os.environ.items()
+             if k not in PRODUCTION_ENV and k not in ("DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
                           env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env}, timeout=120)
 

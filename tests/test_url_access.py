@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # A row may state POST expectations (tests/access_post.py): see the end of this module.
-from tests.access_post import ALLOWED, POST, POST_DATA
+from tests.access_post import ALLOWED, POST, POST_DATA, everyone_posting, with_post
 
 PUBLIC_VIEWS = {
     "healthz",
@@ -63,7 +63,7 @@ MATRIX = {
     "healthz": (lambda c: {}, {"anonymous": OK, **everyone(OK)}),
     "help": (lambda c: {}, {"anonymous": LOGIN, **everyone(OK)}),
     # POST only: a GET is refused for everyone who is logged in.
-    "guide_dismiss": (lambda c: {}, {"anonymous": LOGIN, **everyone(405)}),
+    "guide_dismiss": with_post((lambda c: {}, {"anonymous": LOGIN, **everyone(405)}), everyone_posting(ALLOWED)),
     # Public like /healthz; 503 here because no worker beats in the matrix's city (tests/test_health.py).
     "readyz": (lambda c: {}, {"anonymous": 503, **everyone(503)}),
     "admin_login_redirect": (lambda c: {}, {"anonymous": REDIRECT}),
@@ -202,7 +202,13 @@ def test_a_refusal_is_a_chinese_page_with_the_reason(city, client):
 # where that differs (e.g. where the GET was refused with 405 because the view only takes POST).
 
 def _allowed_methods(callback) -> set[str] | None:
-    """The methods a view's require_http_methods decorator allows, or None when it has none."""
+    """The methods a view's require_http_methods decorator allows (or a REST framework view's handlers), or None
+    when it has none."""
+    if getattr(callback, "actions", None):  # a REST framework viewset route: its method → action map
+        return {method.upper() for method in callback.actions}
+    view_class = getattr(callback, "cls", None)
+    if view_class is not None and hasattr(view_class, "http_method_names"):
+        return {method.upper() for method in view_class.http_method_names if hasattr(view_class, method)}
     function = callback
     while function is not None:
         for cell in getattr(function, "__closure__", None) or ():

@@ -6,6 +6,7 @@ secretaries' (403 for a member and a login without a role), as on the pages; one
 is visible exactly when its page is (404 outside the user's reach). Recording attendance is POST only (405 on GET
 for whoever gets that far); tests/api/test_attendance.py checks the POST."""
 
+from tests.access_post import with_post
 from tests.factories import ActivityFactory
 
 OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED, UNAUTHENTICATED = 200, 403, 404, 405, 401
@@ -39,6 +40,9 @@ MATRIX = {
     "api:activity-detail": (branch_a_activity, {
         "anonymous": UNAUTHENTICATED, "outsider": NOT_FOUND, "member": OK, "secretary": OK,
         "other_secretary": NOT_FOUND, "admin": OK}),
-    "api:activity-attendance": (branch_a_activity, {"anonymous": UNAUTHENTICATED, **everyone(NOT_ALLOWED)}),
+    # POST only; an empty form POST reaches the access check: 415 (not JSON) for those who may record.
+    "api:activity-attendance": with_post((branch_a_activity, {"anonymous": UNAUTHENTICATED, **everyone(NOT_ALLOWED)}),
+                                         {"outsider": 404, "member": 403, "other_secretary": 404, "secretary": 415,
+                                          "admin": 415}),
     "api:compliance-list": (lambda c: {}, OVERSEERS),
 }

@@ -3,8 +3,13 @@
 Grades are about people: an appraisal is seen by the secretaries who run the organisation and admins; members,
 the outsider and another organisation's secretary get a 404. Submitting and deciding are POST only (405 on GET)."""
 
+from tests.access_post import ALLOWED, with_post
+
 OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 403, 404, 405
 LOGIN = "login"
+# POST only: the branch's and the superior's secretaries and admins reach it; nobody else learns it exists.
+POSTING = {"outsider": NOT_FOUND, "member": NOT_FOUND, "other_secretary": NOT_FOUND, "secretary": ALLOWED,
+           "admin": ALLOWED}
 
 
 def everyone(status):
@@ -28,7 +33,8 @@ MATRIX = {
                                                  "secretary": OK, "other_secretary": OK, "admin": OK}),
     "appraisals:appraisal_start": (lambda c: {"pk": c.branch_a.pk}, MANAGED),
     "appraisals:appraisal_detail": (branch_a_appraisal, MANAGED),
-    "appraisals:appraisal_submit": (branch_a_appraisal, {"anonymous": LOGIN, **everyone(NOT_ALLOWED)}),
-    "appraisals:appraisal_decide": (lambda c: {**branch_a_appraisal(c), "target": "confirmed"},
-                                    {"anonymous": LOGIN, **everyone(NOT_ALLOWED)}),
+    "appraisals:appraisal_submit": with_post((branch_a_appraisal, {"anonymous": LOGIN, **everyone(NOT_ALLOWED)}),
+                                             POSTING),
+    "appraisals:appraisal_decide": with_post((lambda c: {**branch_a_appraisal(c), "target": "confirmed"},
+                                              {"anonymous": LOGIN, **everyone(NOT_ALLOWED)}), POSTING),
 }

@@ -75,10 +75,12 @@ def browser():
 def pytest_runtest_teardown(item, nextitem):
     # Once the last test that uses the browser has been torn down (its database flush included),
     # stop Playwright instead of waiting for the end of the session, when other tests still run.
-    result = yield
-    if item is _last_browser_item(item.session):
-        _chromium.stop()
-    return result
+    try:
+        return (yield)
+    finally:
+        # Even when the teardown failed (a logged error), Playwright must not outlive the last browser test.
+        if item is _last_browser_item(item.session):
+            _chromium.stop()
 
 
 def _last_browser_item(session):

@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 
 from exchange.choices import JobStatus
 from exchange.models import ImportJob
+from tests.access_post import with_post
 
 OK, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 403, 404, 405
 LOGIN = "login"
@@ -37,13 +38,16 @@ def owned(status):
 
 
 MATRIX = {
-    "exchange:index": (lambda c: {}, exchangers(OK)),
+    # An upload without a file: the page again with its Chinese error, as 400 (tests/exchange/test_access.py).
+    "exchange:index": with_post((lambda c: {}, exchangers(OK)), {"secretary": 400, "other_secretary": 400,
+                                                                 "admin": 400}),
     "exchange:template": (lambda c: {"kind": "roster"}, exchangers(OK)),
     "exchange:national_export": (lambda c: {}, exchangers(OK)),
     "exchange:job_detail": (secretary_job, owned(OK)),
     "exchange:job_progress": (secretary_job, owned(OK)),
     "exchange:job_errors": (secretary_job, owned(OK)),
-    "exchange:job_confirm": (secretary_job, owned(NOT_ALLOWED)),
+    "exchange:job_confirm": with_post((lambda c: secretary_job(c, status=JobStatus.READY), owned(NOT_ALLOWED)),
+                                      {"secretary": 302, "admin": FORBIDDEN}),
 }
 
 # POSTs: URL name → (kwargs, data builder, {persona: status}). Confirming someone else's import is a 404; a member
