@@ -119,3 +119,45 @@ def past_terms(organisation: Organisation, *, current: Term | None) -> list[dict
                 or (s.term_id is None and s.starts_on < term.ends_on and s.ends_on >= term.starts_on)]
         rows.append({"term": term, "positions": held})
     return rows
+
+
+class SecretaryDirectory:
+    """Every organisation's name, path and parent and every active secretary, read once (two queries): who is
+    told about an organisation's business when a sweep runs over the whole city."""
+
+    def __init__(self, organisations: dict[int, tuple[str, str, int | None]], secretaries: dict[int, list[int]]):
+        self.organisations = organisations  # pk → (display name, path, parent pk)
+        self.secretaries = secretaries  # organisation pk → user ids
+
+    @classmethod
+    def load(cls):
+        from collections import defaultdict
+
+        from .choices import RoleKind
+        from .models import Role
+
+        organisations = {pk: (short_name or name, path, parent) for pk, name, short_name, path, parent in
+                         Organisation.objects.values_list("pk", "name", "short_name", "path", "parent_id")}
+        secretaries: dict[int, list[int]] = defaultdict(list)
+        for organisation_id, user_id in (Role.objects.filter(kind=RoleKind.SECRETARY, user__is_active=True)
+                                         .order_by("user_id").values_list("organisation_id", "user_id")):
+            secretaries[organisation_id].append(user_id)
+        return cls(organisations, secretaries)
+
+    def name(self, organisation_id: int) -> str:
+        return self.organisations[organisation_id][0]
+
+    def users_for(self, organisation_id: int | None) -> list[int]:
+        """The organisation's own secretaries, else those of the nearest organisation above it."""
+        if organisation_id is None or organisation_id not in self.organisations:
+            return []
+        path = self.organisations[organisation_id][1]
+        for pk in reversed([int(part) for part in path.strip("/").split("/") if part]):
+            if self.secretaries.get(pk):
+                return self.secretaries[pk]
+        return []
+
+    def superior_users_for(self, organisation_id: int) -> list[int]:
+        """The secretaries above the organisation (its parent's, or the nearest above that)."""
+        parent = self.organisations.get(organisation_id, (None, None, None))[2]
+        return self.users_for(parent)

@@ -17,15 +17,12 @@ costs a fixed number of queries whatever the number of people.
 """
 
 import datetime as dt
-from collections import defaultdict
-from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
-from branches.choices import RoleKind
-from branches.models import Organisation, Role
+from branches.selectors import SecretaryDirectory
 from members.choices import MembershipStatus, Stage
 from notifications.choices import Kind
 from notifications.services import Due
@@ -55,33 +52,7 @@ def _rule(from_event: str, to_event: str, on: dt.date) -> StageInterval | None:
     return rules[0] if rules else None
 
 
-@dataclass
-class _Recipients:
-    organisations: dict[int, tuple[str, str, int | None]]  # pk → (name, path, parent)
-    secretaries: dict[int, list[int]]
-
-    @classmethod
-    def load(cls) -> "_Recipients":
-        organisations = {pk: (short or name, path, parent) for pk, name, short, path, parent in
-                         Organisation.objects.values_list("pk", "name", "short_name", "path", "parent_id")}
-        secretaries: dict[int, list[int]] = defaultdict(list)
-        for organisation_id, user_id in (Role.objects.filter(kind=RoleKind.SECRETARY, user__is_active=True)
-                                         .order_by("user_id").values_list("organisation_id", "user_id")):
-            secretaries[organisation_id].append(user_id)
-        return cls(organisations, secretaries)
-
-    def users_for(self, organisation_id: int | None) -> list[int]:
-        if organisation_id is None or organisation_id not in self.organisations:
-            return []
-        path = self.organisations[organisation_id][1]
-        for pk in reversed([int(part) for part in path.strip("/").split("/") if part]):
-            if self.secretaries.get(pk):
-                return self.secretaries[pk]
-        return []
-
-    def superior_users_for(self, organisation_id: int) -> list[int]:
-        parent = self.organisations.get(organisation_id, (None, None, None))[2]
-        return self.users_for(parent)
+_Recipients = SecretaryDirectory
 
 
 def _fact(users, *, record_id, what, period, title, body, organisation_id) -> list[Due]:

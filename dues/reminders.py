@@ -12,12 +12,11 @@ Who is told: the organisation's secretaries, or, when it has none with a login, 
 above it. The sweep costs a fixed number of queries whatever the number of members."""
 
 import datetime as dt
-from collections import defaultdict
 
 from django.urls import reverse
 
-from branches.choices import OrganisationStatus, RoleKind
-from branches.models import Organisation, Role
+from branches.selectors import SecretaryDirectory
+from branches.choices import OrganisationStatus
 from members.models import Member
 from notifications.choices import Kind
 from notifications.services import Due, webhooks_for
@@ -35,26 +34,7 @@ def _reminder_month(today: dt.date) -> int:
         return FALLBACK_REMINDER_MONTH
 
 
-class _Recipients:
-    """Every organisation's name and path and every secretary, read once (two queries)."""
-
-    def __init__(self):
-        self.organisations = {pk: (short_name or name, path) for pk, name, short_name, path in
-                              Organisation.objects.values_list("pk", "name", "short_name", "path")}
-        self.secretaries: dict[int, list[int]] = defaultdict(list)
-        for organisation_id, user_id in (Role.objects.filter(kind=RoleKind.SECRETARY, user__is_active=True)
-                                         .order_by("user_id").values_list("organisation_id", "user_id")):
-            self.secretaries[organisation_id].append(user_id)
-
-    def name(self, organisation_id: int) -> str:
-        return self.organisations[organisation_id][0]
-
-    def users_for(self, organisation_id: int) -> list[int]:
-        path = self.organisations[organisation_id][1]
-        for pk in reversed([int(part) for part in path.strip("/").split("/") if part]):
-            if self.secretaries.get(pk):
-                return self.secretaries[pk]
-        return []
+_Recipients = SecretaryDirectory
 
 
 def _unpaid(today: dt.date, recipients: _Recipients) -> list[Due]:
@@ -97,5 +77,5 @@ def _base_update(today: dt.date, recipients: _Recipients) -> list[Due]:
 
 def secretary_dues(*, today: dt.date) -> list[Due]:
     """Every dues reminder due to secretaries (and, for the yearly base reminder, their duty robots) today."""
-    recipients = _Recipients()
+    recipients = SecretaryDirectory.load()
     return _unpaid(today, recipients) + _base_update(today, recipients)

@@ -34,8 +34,9 @@ from django.urls import reverse
 
 from activities.choices import ActivityKind, ActivityStatus
 from activities.models import Activity
-from branches.choices import OrganisationStatus, RoleKind
-from branches.models import Organisation, Role
+from branches.selectors import SecretaryDirectory
+from branches.choices import OrganisationStatus
+from branches.models import Organisation
 from core.dates import local_midnight
 from members.choices import MembershipStatus, Stage
 from members.models import Member
@@ -75,34 +76,12 @@ def _names(names: list[str]) -> str:
 
 # --- who is told --------------------------------------------------------------------------------
 
-@dataclass
-class _Recipients:
-    """Every organisation's name and path and every secretary, read once (two queries)."""
+class _Recipients(SecretaryDirectory):
+    """The secretaries (read once, two queries) and, per sweep, the organisations' group robots."""
 
-    organisations: dict[int, tuple[str, str]]  # pk → (display name, path)
-    secretaries: dict[int, list[int]]  # organisation pk → user ids
-    webhooks: dict[int, list[int]]
-
-    @classmethod
-    def load(cls) -> "_Recipients":
-        organisations = {pk: (short_name or name, path) for pk, name, short_name, path in
-                         Organisation.objects.values_list("pk", "name", "short_name", "path")}
-        secretaries: dict[int, list[int]] = defaultdict(list)
-        for organisation_id, user_id in (Role.objects.filter(kind=RoleKind.SECRETARY, user__is_active=True)
-                                         .order_by("user_id").values_list("organisation_id", "user_id")):
-            secretaries[organisation_id].append(user_id)
-        return cls(organisations, secretaries, {})
-
-    def name(self, organisation_id: int) -> str:
-        return self.organisations[organisation_id][0]
-
-    def users_for(self, organisation_id: int) -> list[int]:
-        """The organisation's own secretaries, else those of the nearest organisation above it."""
-        path = self.organisations[organisation_id][1]
-        for pk in reversed([int(part) for part in path.strip("/").split("/") if part]):
-            if self.secretaries.get(pk):
-                return self.secretaries[pk]
-        return []
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.webhooks: dict[int, list[int]] = {}
 
     def load_webhooks(self, organisation_ids: Iterable[int]) -> None:
         self.webhooks = webhooks_for(organisation_ids, duty=True)
