@@ -99,6 +99,9 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         "organisations": organisations,
         "calendar_options": {
             "eventsUrl": reverse("activities:calendar_events"),
+            # Whoever oversees several organisations sees whose meeting each chip is (not four identical
+            # "11月支委会" chips a day).
+            "showOrganisation": bool(organisations) and len(organisations) > 1,
         },
     })
 

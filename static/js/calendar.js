@@ -71,7 +71,10 @@
         })
         .then(function (events) {
           success(events.map(function (event) {
-            return Object.assign({}, event, { start: wallClock(event.start), end: wallClock(event.end) });
+            var props = event.extendedProps || {};
+            var title = options.showOrganisation && props.organisation
+              ? props.organisation + "｜" + event.title : event.title;
+            return Object.assign({}, event, { title: title, start: wallClock(event.start), end: wallClock(event.end) });
           }));
         })
         .catch(function (error) {

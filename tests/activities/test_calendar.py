@@ -316,3 +316,10 @@ def test_the_activity_page_links_to_its_ics_file(city, login):
 
     assert reverse("activities:activity_ics", args=[lesson.pk]) in html
     assert reverse("activities:calendar_subscribe") in html
+
+
+def test_the_calendar_names_each_chips_organisation_for_whoever_oversees_several(city, login):
+    admin_options = login(city.admin).get(reverse("activities:calendar")).context["calendar_options"]
+    member_options = login(city.member_user).get(reverse("activities:calendar")).context["calendar_options"]
+    assert admin_options["showOrganisation"] is True
+    assert member_options["showOrganisation"] is False
