@@ -16,10 +16,16 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def activity_list(*, user, organisation=None, kind: str = "", status: str = "", year: int | None = None):
+def activity_list(*, user, organisation=None, kind: str = "", status: str = "", year: int | None = None,
+                  own_only: bool = False):
     """The base rows only (no join, no grouping), so a paginator counts and slices the activity table
-    itself; `with_attendance_totals` then counts attendance for the rows shown."""
+    itself; `with_attendance_totals` then counts attendance for the rows shown. `own_only`: only what the
+    user's organisations host or join (a secretary's list, without other organisations' open lectures)."""
     activities = access.activities_visible_to(user)
+    if own_only:
+        managed = access.organisations_managed_by(user).values("pk")
+        joint = Activity.joint_organisations.through.objects.filter(organisation__in=managed).values("activity_id")
+        activities = activities.filter(Q(organisation__in=managed) | Q(pk__in=joint))
     if organisation is not None:
         joint = Activity.joint_organisations.through.objects.filter(organisation=organisation).values("activity_id")
         activities = activities.filter(Q(organisation__path__startswith=organisation.path) | Q(pk__in=joint))
@@ -31,6 +37,16 @@ def activity_list(*, user, organisation=None, kind: str = "", status: str = "", 
         activities = activities.filter(planned_start__gte=local_midnight(dt.date(year, 1, 1)),
                                        planned_start__lt=local_midnight(dt.date(year + 1, 1, 1)))
     return activities.select_related("organisation").order_by("-planned_start", "-pk")
+
+
+def city_wide_upcoming(*, user, limit: int = 5) -> list[Activity]:
+    """Open lectures and city-wide events to come that the user's organisations do not host: a secretary's list
+    shows them in a section of their own (one query)."""
+    managed = access.organisations_managed_by(user).values("pk")
+    return list(access.activities_visible_to(user).filter(Q(is_open=True) | Q(is_city_wide=True),
+                                                          planned_start__gte=timezone.now())
+                .exclude(organisation__in=managed).exclude(status="CANCELLED")
+                .select_related("organisation").order_by("planned_start", "pk")[:limit])
 
 
 def with_attendance_totals(activities) -> list[Activity]:

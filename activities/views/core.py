@@ -32,16 +32,20 @@ from ..forms import (
 )
 from ..planning import year_plan_proposal
 from ..selectors import activity_list as select_activities
-from ..selectors import attendance_counts, attendance_rows, with_attendance_totals
+from ..selectors import attendance_counts, attendance_rows, city_wide_upcoming, with_attendance_totals
 
 
 def activity_list(request: HttpRequest) -> HttpResponse:
     organisations = access.organisations_managed_by(request.user).active().order_by("path")
     form = ActivityFilterForm(request.GET or None, organisations=organisations)
     filters = form.cleaned_data if form.is_valid() else {}
+    # A secretary's list starts with their own organisations' activities; other organisations' open lectures
+    # and city-wide events are in a section of their own (choosing an organisation shows exactly that one).
+    own_only = (access.is_secretary(request.user) and not access.is_admin(request.user)
+                and not filters.get("organisation"))
     activities = select_activities(user=request.user, organisation=filters.get("organisation"),
                                    kind=filters.get("kind") or "", status=filters.get("status") or "",
-                                   year=filters.get("year"))
+                                   year=filters.get("year"), own_only=own_only)
     page = Paginator(activities, 30).get_page(request.GET.get("page"))
     page.object_list = with_attendance_totals(page.object_list)
     query = request.GET.copy()
@@ -49,6 +53,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/activity_list.html", {
         "form": form, "page": page, "query": query.urlencode(),
         "can_plan": access.can_plan_activities(request.user), "this_year": timezone.localdate().year,
+        "own_only": own_only, "city_wide": city_wide_upcoming(user=request.user) if own_only else [],
     })
 
 

@@ -125,3 +125,18 @@ def test_a_meeting_cannot_be_recorded_as_held_before_it_happened(city, login, me
     assert "实际开始时间不能晚于现在" in response.content.decode()
     meeting.refresh_from_db()
     assert meeting.status == ActivityStatus.PLANNED
+
+
+def test_a_secretarys_list_starts_with_their_own_and_puts_city_wide_events_apart(city, login):
+    future = dt.datetime.now(dt.timezone.utc).replace(microsecond=0) + dt.timedelta(days=3)
+    ActivityFactory(organisation=city.branch_a, title="本支部的主题党日")
+    ActivityFactory(organisation=city.root, title="市直机关大讲堂", is_city_wide=True, kind="OPEN_LECTURE", theme="",
+                    planned_start=future, planned_end=future + dt.timedelta(hours=2))
+    response = login(city.secretary).get(reverse("activities:activity_list"))
+    listed = [a.title for a in response.context["page"].object_list]
+    assert listed == ["本支部的主题党日"]
+    assert [a.title for a in response.context["city_wide"]] == ["市直机关大讲堂"]
+    chosen = login(city.secretary).get(reverse("activities:activity_list") + f"?organisation={city.branch_a.pk}")
+    assert chosen.context["own_only"] is False
+    admin = login(city.admin).get(reverse("activities:activity_list"))
+    assert {a.title for a in admin.context["page"].object_list} == {"本支部的主题党日", "市直机关大讲堂"}
