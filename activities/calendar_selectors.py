@@ -60,14 +60,27 @@ def _in_organisation(organisation: Organisation) -> Q:
     return Q(pk__in=inside)
 
 
+def own_top_organisations(user) -> QuerySet[Organisation]:
+    """The highest organisations the user runs (for an admin, the working committee itself)."""
+    managed = access.organisations_managed_by(user).active()
+    return managed.filter(depth=managed.order_by("depth").values("depth")[:1])
+
+
 def calendar_events(*, user, start: dt.datetime, end: dt.datetime, organisation: Organisation | None = None,
-                    kind: str = "") -> list[dict]:
+                    own_only: bool = False, kind: str = "") -> list[dict]:
     """FullCalendar event objects for the user's calendar. One query, whatever the number of activities.
 
-    `organisation` must already have been checked against access.organisations_managed_by."""
+    `organisation` must already have been checked against access.organisations_managed_by. `own_only`: only
+    what the user's top organisations host or join themselves (the working committee's lectures and city-wide
+    events, not every branch's meetings)."""
     activities = activities_in_range(user=user, start=start, end=end)
     if organisation is not None:
         activities = activities.filter(_in_organisation(organisation))
+    if own_only:
+        tops = own_top_organisations(user)
+        activities = activities.filter(
+            Q(organisation__in=tops) | Q(pk__in=Activity.joint_organisations.through.objects.filter(
+                organisation__in=tops).values("activity_id")))
     if kind:
         activities = activities.filter(kind=kind)
     rows = activities.order_by("start_at", "pk").values(

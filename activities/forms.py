@@ -180,7 +180,8 @@ class ActivityPlanForm(forms.Form):
 # --- from the pages of activities/views/calendar.py ---
 
 class CalendarFilterForm(forms.Form):
-    organisation = forms.IntegerField(required=False, min_value=1)
+    # A pk, or OWN_ORGANISATIONS: only what the user's own top organisations host (an admin's default).
+    organisation = forms.RegexField(required=False, regex=r"^(own|[1-9][0-9]{0,9})$")
     kind = forms.ChoiceField(required=False, choices=[("", "全部类型"), *ActivityKind.choices])
 
 

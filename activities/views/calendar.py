@@ -34,6 +34,10 @@ from ..forms import CalendarFilterForm
 from ..models import CalendarFeed
 
 FILTER_ORGANISATIONS = 300
+# Past this many organisations in the filter, the calendar opens on the user's own top organisation's
+# activities: an admin's month of every branch's meetings is hundreds of chips a day.
+CROWDED = 12
+OWN = "own"
 MAX_RANGE = dt.timedelta(days=400)  # a year view at most: the endpoint never dumps everything
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"
 
@@ -92,11 +96,14 @@ def _filter_organisations(user) -> list[tuple[int, str]] | None:
 
 def calendar_page(request: HttpRequest) -> HttpResponse:
     organisations = _filter_organisations(request.user)
+    crowded = organisations is not None and len(organisations) > CROWDED
     return render(request, "activities/calendar.html", {
         "legend": kind_legend(),
         "cancelled_colour": CANCELLED_COLOUR,
         "kinds": ActivityKind.choices,
         "organisations": organisations,
+        "crowded": crowded,
+        "own": OWN,
         "calendar_options": {
             "eventsUrl": reverse("activities:calendar_events"),
             # Whoever oversees several organisations sees whose meeting each chip is (not four identical
@@ -115,15 +122,15 @@ def calendar_events_json(request: HttpRequest) -> JsonResponse:
     form = CalendarFilterForm(request.GET)
     if not form.is_valid():
         return JsonResponse({"error": "筛选条件无效：请从列表中选择党组织和活动类型。"}, status=400)
-    organisation = None
-    if form.cleaned_data["organisation"]:
+    organisation, own_only = None, form.cleaned_data["organisation"] == OWN
+    if form.cleaned_data["organisation"] and not own_only:
         # Only organisations the user runs; anything else is as if it did not exist.
         organisation = access.organisations_managed_by(request.user).filter(
             pk=form.cleaned_data["organisation"]).only("pk", "path").first()
         if organisation is None:
             raise Http404("没有找到该党组织。")
     events = calendar_events(user=request.user, start=start, end=end, organisation=organisation,
-                             kind=form.cleaned_data["kind"])
+                             own_only=own_only, kind=form.cleaned_data["kind"])
     return JsonResponse(events, safe=False)
 
 

@@ -323,3 +323,34 @@ def test_the_calendar_names_each_chips_organisation_for_whoever_oversees_several
     member_options = login(city.member_user).get(reverse("activities:calendar")).context["calendar_options"]
     assert admin_options["showOrganisation"] is True
     assert member_options["showOrganisation"] is False
+
+
+def test_own_only_shows_what_the_users_top_organisation_hosts_or_joins(city, login):
+    activity(city.root, at(2), title="市直机关大讲堂")
+    joint = activity(city.org_b, at(3), title="工委参加的联合主题党日")
+    joint.joint_organisations.add(city.root)
+    activity(city.branch_a, at(4), title="甲局一支部的支委会")
+    activity(city.org_a, at(5), title="甲局总支的会")
+
+    assert set(events(login(city.admin), organisation="own")) == {"市直机关大讲堂", "工委参加的联合主题党日"}
+    # A general branch's secretary: their top organisation is the general branch, not its branches.
+    assert set(events(login(city.secretary), organisation="own")) == {"甲局总支的会"}
+
+
+def test_the_organisation_filter_refuses_anything_but_an_id_or_own(city, login):
+    response = login(city.admin).get(EVENTS, {**JUNE, "organisation": "everything"})
+
+    assert response.status_code == 400
+    assert "筛选条件无效" in response.json()["error"]
+
+
+def test_a_crowded_calendar_opens_on_the_own_organisations_activities(city, login, monkeypatch):
+    from activities.views import calendar as calendar_views
+
+    page = login(city.admin).get(reverse("activities:calendar")).content.decode()
+    assert '<option value="own" selected>' not in page  # four organisations are not a crowd
+
+    monkeypatch.setattr(calendar_views, "CROWDED", 2)
+    page = login(city.admin).get(reverse("activities:calendar")).content.decode()
+    assert '<option value="own" selected>本级组织的活动' in page
+    assert "我能看到的全部活动" in page
