@@ -8,6 +8,9 @@ class OrganisationFilterForm(forms.Form):
     q = forms.CharField(label="名称", required=False)
     kind = forms.ChoiceField(label="组织类型", required=False, choices=[("", "全部类型"), *OrganisationKind.choices])
     unit = forms.TypedChoiceField(label="所在单位", required=False, coerce=int, empty_value=None)
+    # Which organisation the collapsed tree opens on, and (opening one in place) the level of its rows.
+    parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    level = forms.IntegerField(required=False, min_value=0, max_value=20, widget=forms.HiddenInput)
 
     def __init__(self, *args, units=(), **kwargs):
         super().__init__(*args, **kwargs)

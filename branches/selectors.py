@@ -15,47 +15,76 @@ from .models import CommitteePosition, Organisation, PartyGroup, Term, Unit
 ACTIVE_MEMBER = Q(members__status=MembershipStatus.ACTIVE)
 
 
-def organisation_tree(*, user, kind: str = "", unit_id: int | None = None, query: str = "") -> list[dict]:
-    """Visible organisations in tree order (parents before children, siblings by
-    sort order), each with its depth below the user's top and its member count."""
-    qs = access.organisations_visible_to(user).filter(status=OrganisationStatus.ACTIVE)
+COUNTED = Q(members__status=MembershipStatus.ACTIVE) & Q(members__stage__in=[Stage.FULL, Stage.PROBATIONARY])
+
+
+def tree_base(*, user):
+    """The active organisations the user may open, in tree order (the base rows a tree page pages through)."""
+    return access.organisations_visible_to(user).filter(status=OrganisationStatus.ACTIVE)
+
+
+def tree_tops(*, user):
+    """The highest visible organisations: those whose parent the user cannot see (the admin: the root)."""
+    visible = tree_base(user=user)
+    return visible.exclude(parent__in=visible.values("pk")).order_by("path")
+
+
+def tree_children(*, user, parent: Organisation):
+    return tree_base(user=user).filter(parent=parent).order_by("sort_order", "name", "pk")
+
+
+def tree_search(*, user, kind: str = "", unit_id: int | None = None, query: str = ""):
+    qs = tree_base(user=user)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if query:
+        qs = qs.filter(Q(name__contains=query) | Q(short_name__contains=query))
+    return qs.order_by("path")
+
+
+def tree_rows(organisations, *, level: int | None = None) -> list[dict]:
+    """Rows for one page of organisations (already sliced: paginate first, count only what is shown): name,
+    kind, unit, whether it has organisations below, its own members (full and probationary) and the members of
+    everything below it. Three queries, whatever the size of the tree."""
+    pks = [organisation.pk for organisation in organisations]
     rows = list(
-        qs.annotate(
-            member_count=Count("members", filter=ACTIVE_MEMBER & Q(members__stage__in=[Stage.FULL, Stage.PROBATIONARY]))
-        ).values("pk", "name", "short_name", "kind", "parent_id", "path", "depth", "sort_order", "unit__name",
-                 "unit_id", "member_count")
+        Organisation.objects.filter(pk__in=pks)
+        .annotate(member_count=Count("members", filter=COUNTED))
+        .values("pk", "name", "short_name", "kind", "parent_id", "path", "depth", "unit__name", "member_count")
     )
-    by_parent: dict[int | None, list[dict]] = {}
-    ids = {row["pk"] for row in rows}
-    for row in rows:
-        parent = row["parent_id"] if row["parent_id"] in ids else None
-        by_parent.setdefault(parent, []).append(row)
-    ordered: list[dict] = []
-
-    def walk(parent, level):
-        for row in sorted(by_parent.get(parent, []), key=lambda r: (r["sort_order"], r["name"])):
-            row["level"] = level
-            row["kind_label"] = OrganisationKind(row["kind"]).label
-            ordered.append(row)
-            walk(row["pk"], level + 1)
-
-    walk(None, 0)
-    # Totals including everything below: children come after their parent, so sum from the end.
-    by_pk = {row["pk"]: row for row in ordered}
-    for row in ordered:
-        row["total_count"] = row["member_count"]
-    for row in reversed(ordered):
-        parent = by_pk.get(row["parent_id"])
-        if parent is not None:
-            parent["total_count"] += row["total_count"]
-    if kind or unit_id or query:
-        ordered = [
-            row for row in ordered
-            if (not kind or row["kind"] == kind)
-            and (not unit_id or row["unit_id"] == unit_id)
-            and (not query or query in row["name"] or query in (row["short_name"] or ""))
-        ]
+    with_children = set(
+        Organisation.objects.filter(parent_id__in=pks, status=OrganisationStatus.ACTIVE)
+        .values_list("parent_id", flat=True).distinct()
+    )
+    parents = [row for row in rows if row["pk"] in with_children]
+    totals = {}
+    if parents:
+        # One pass over the members below the shown parents, a conditional count per parent.
+        members = Organisation.members.field.model.objects.filter(
+            access.path_condition([row["path"] for row in parents], field="organisation__path"),
+            status=MembershipStatus.ACTIVE, stage__in=[Stage.FULL, Stage.PROBATIONARY])
+        totals = members.aggregate(**{
+            f"t{row['pk']}": Count("pk", filter=Q(organisation__path__startswith=row["path"])) for row in parents})
+    by_pk = {row["pk"]: row for row in rows}
+    top = min((row["depth"] for row in rows), default=0)
+    ordered = []
+    for pk in pks:
+        row = by_pk[pk]
+        row["kind_label"] = OrganisationKind(row["kind"]).label
+        row["has_children"] = pk in with_children
+        row["total_count"] = totals.get(f"t{pk}", row["member_count"])
+        row["level"] = row["depth"] - top if level is None else level
+        row["ancestors"] = " ".join(row["path"].strip("/").split("/")[:-1])
+        ordered.append(row)
     return ordered
+
+
+def tree_breadcrumbs(*, user, organisation: Organisation) -> list[Organisation]:
+    """The visible organisations above `organisation`, top first."""
+    above = [int(pk) for pk in organisation.path.strip("/").split("/")[:-1]]
+    return list(tree_base(user=user).filter(pk__in=above).order_by("depth").only("pk", "name", "short_name"))
 
 
 def units_for_filter(*, user) -> list[Unit]:

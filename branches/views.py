@@ -9,26 +9,59 @@ from core.paging import page_of, query_without_page
 from . import access, services
 from .forms import OrganisationFilterForm, OrganisationForm
 from .panels import organisation_panel_context
-from .selectors import organisation_summary, organisation_tree, units_for_filter
+from .selectors import (
+    organisation_summary,
+    tree_breadcrumbs,
+    tree_children,
+    tree_rows,
+    tree_search,
+    tree_tops,
+    units_for_filter,
+)
 
-TREE_ROWS_PER_PAGE = 200
+# Rows of one level of the tree per page: at province scale the working committee has thousands of
+# organisations directly below it; deeper levels open in place.
+TREE_ROWS_PER_PAGE = 50
 
 
 def organisation_list(request: HttpRequest) -> HttpResponse:
+    """The organisation tree, collapsed: one organisation and the level below it (paged), each level below
+    opening in place; or, with a search, the matching organisations wherever they are."""
     access.require(access.can_list_members(request.user))
     form = OrganisationFilterForm(request.GET or None, units=units_for_filter(user=request.user))
     filters = form.cleaned_data if form.is_valid() else {}
-    rows = organisation_tree(
-        user=request.user,
-        kind=filters.get("kind") or "",
-        unit_id=filters.get("unit"),
-        query=(filters.get("q") or "").strip(),
-    )
-    # Paged: at province scale the tree is thousands of rows (megabytes of HTML); the counts stay whole-tree.
-    page = page_of(request, rows, per_page=TREE_ROWS_PER_PAGE)
-    return render(request, "branches/organisation_list.html", {
-        "form": form, "rows": page.object_list, "page": page, "total": len(rows),
-        "query": query_without_page(request), "filtered": bool(filters and any(filters.values()))})
+    context = {"form": form, "query": query_without_page(request), "per_page": TREE_ROWS_PER_PAGE}
+    searching = any(filters.get(name) for name in ("q", "kind", "unit"))
+    node = None
+    if searching:
+        base = tree_search(user=request.user, kind=filters.get("kind") or "", unit_id=filters.get("unit"),
+                           query=(filters.get("q") or "").strip())
+        page = page_of(request, base.only("pk"), per_page=TREE_ROWS_PER_PAGE)
+        rows = tree_rows(page.object_list, level=0)
+    else:
+        if filters.get("parent"):
+            node = access.get_organisation_for(request.user, filters["parent"])
+        else:
+            tops = list(tree_tops(user=request.user).only("pk", "path")[:2])
+            node = tops[0] if len(tops) == 1 else None
+        if node is None:  # several separate organisations (or none): they are the first level
+            page = page_of(request, tree_tops(user=request.user).only("pk"), per_page=TREE_ROWS_PER_PAGE)
+            rows = tree_rows(page.object_list, level=0)
+        else:
+            page = page_of(request, tree_children(user=request.user, parent=node).only("pk"),
+                           per_page=TREE_ROWS_PER_PAGE)
+            rows = tree_rows([node], level=0) + tree_rows(page.object_list, level=1)
+            rows[0]["expanded"] = True
+            context["breadcrumbs"] = tree_breadcrumbs(user=request.user, organisation=node)
+    if request.headers.get("HX-Request") and node is not None and filters.get("parent"):
+        # Opening one organisation in place: its first page of children, below its row.
+        return render(request, "branches/_tree_rows.html", {
+            "rows": tree_rows(page.object_list, level=filters.get("level") or 0),
+            "more": page.paginator.count - len(page.object_list), "node": node, "level": filters.get("level") or 0,
+            "more_ancestors": " ".join(node.path.strip("/").split("/"))})
+    context.update({"rows": rows, "page": page, "node": node, "searching": searching,
+                    "total": page.paginator.count})
+    return render(request, "branches/organisation_list.html", context)
 
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:

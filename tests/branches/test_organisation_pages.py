@@ -10,26 +10,64 @@ def names(response):
     return [row["name"] for row in response.context["rows"]]
 
 
-def test_the_admin_sees_the_whole_tree_parents_before_children(city, login):
-    response = login(city.admin).get(reverse("branches:organisation_list"))
-    tree = names(response)
-    # Depth first: each organisation directly followed by those below it; siblings by sort order, then name.
-    assert tree == ["市直机关工委", "乙局机关党支部", "甲局机关党总支", "甲局第一党支部"]
-    totals = {row["name"]: row["total_count"] for row in response.context["rows"]}
-    assert totals == {"市直机关工委": 2, "甲局机关党总支": 1, "甲局第一党支部": 1, "乙局机关党支部": 1}
-    levels = {row["name"]: row["level"] for row in response.context["rows"]}
-    assert levels == {"市直机关工委": 0, "甲局机关党总支": 1, "甲局第一党支部": 2, "乙局机关党支部": 1}
+TREE = reverse("branches:organisation_list")
 
 
-def test_the_tree_filters_by_kind_and_unit(city, login):
+def test_the_admin_sees_the_root_and_the_level_below_it_collapsed(city, login):
+    response = login(city.admin).get(TREE)
+    # The root opened; below it, siblings by sort order, then name; deeper levels closed until opened.
+    assert names(response) == ["市直机关工委", "乙局机关党支部", "甲局机关党总支"]
+    rows = {row["name"]: row for row in response.context["rows"]}
+    assert {name: row["total_count"] for name, row in rows.items()} == {
+        "市直机关工委": 2, "甲局机关党总支": 1, "乙局机关党支部": 1}
+    assert {name: row["level"] for name, row in rows.items()} == {"市直机关工委": 0, "甲局机关党总支": 1, "乙局机关党支部": 1}
+    assert rows["甲局机关党总支"]["has_children"] and not rows["乙局机关党支部"]["has_children"]
+    page = response.content.decode()
+    assert f'data-children-url="{TREE}?parent={city.org_a.pk}&amp;level=2"' in page
+    assert "甲局第一党支部" not in page
+
+
+def test_opening_an_organisation_in_place_returns_its_rows_only(city, login):
+    response = login(city.admin).get(TREE, {"parent": city.org_a.pk, "level": 2}, HTTP_HX_REQUEST="true")
+
+    assert [row["name"] for row in response.context["rows"]] == ["甲局第一党支部"]
+    assert response.context["rows"][0]["level"] == 2
+    html = response.content.decode()
+    assert "<html" not in html and f'data-ancestors="{city.root.pk} {city.org_a.pk}"' in html
+
+
+def test_a_long_level_is_paged_and_an_opened_one_links_to_the_rest(city, login, monkeypatch):
+    from branches import views
+    from tests.factories import OrganisationFactory
+
+    for n in range(3):
+        OrganisationFactory(name=f"甲局第{n + 2}党支部", parent=city.org_a, unit=city.org_a.unit)
+    monkeypatch.setattr(views, "TREE_ROWS_PER_PAGE", 2)
     client = login(city.admin)
-    assert set(names(client.get(reverse("branches:organisation_list"), {"kind": OrganisationKind.BRANCH}))) == {
-        "甲局第一党支部", "乙局机关党支部"}
-    assert names(client.get(reverse("branches:organisation_list"), {"unit": city.org_b.unit_id})) == ["乙局机关党支部"]
+
+    opened = client.get(TREE, {"parent": city.org_a.pk, "level": 2}, HTTP_HX_REQUEST="true")
+    assert len(opened.context["rows"]) == 2 and opened.context["more"] == 2
+    assert "还有 2 个下级组织，查看全部" in opened.content.decode()
+
+    second = client.get(TREE, {"parent": city.org_a.pk, "page": 2})
+    assert names(second)[0] == "甲局机关党总支"  # the organisation itself heads each page
+    assert len(names(second)) == 3 and second.context["total"] == 4
+    assert [crumb.pk for crumb in second.context["breadcrumbs"]] == [city.root.pk]
+
+
+def test_the_search_finds_organisations_at_any_depth(city, login):
+    client = login(city.admin)
+    assert names(client.get(TREE, {"q": "第一"})) == ["甲局第一党支部"]
+    assert set(names(client.get(TREE, {"kind": OrganisationKind.BRANCH}))) == {"甲局第一党支部", "乙局机关党支部"}
+    assert names(client.get(TREE, {"unit": city.org_b.unit_id})) == ["乙局机关党支部"]
 
 
 def test_a_secretary_sees_only_their_organisation_and_what_is_below(city, login):
-    assert names(login(city.secretary).get(reverse("branches:organisation_list"))) == ["甲局机关党总支", "甲局第一党支部"]
+    client = login(city.secretary)
+    assert names(client.get(TREE)) == ["甲局机关党总支", "甲局第一党支部"]
+    assert client.get(TREE, {"parent": city.org_b.pk}).status_code == 404
+    assert client.get(TREE, {"parent": city.root.pk}).status_code == 404
+    assert names(client.get(TREE, {"q": "局"})) == ["甲局机关党总支", "甲局第一党支部"]
 
 
 def test_the_organisation_page_shows_committee_counts_term_and_groups(city, login):

@@ -73,3 +73,29 @@ def test_the_calendar_shows_beijing_time_on_a_device_set_to_utc(city, browser, l
         expect(row).to_contain_text("09:10")
     finally:
         context.close()
+
+
+def test_the_admin_opens_and_closes_the_organisation_tree_in_place(city, page, log_in):
+    log_in(page, city.admin)
+    page.goto("/organisations/")
+    tree = page.get_by_test_id("organisation-tree")
+    expect(tree).to_contain_text("甲局机关党总支")
+    expect(tree).not_to_contain_text("甲局第一党支部")
+
+    opener = tree.get_by_role("link", name="展开甲局机关党总支的下级组织")
+    opener.click()
+    branch = tree.get_by_role("link", name="甲局第一党支部")
+    expect(branch).to_be_visible()
+    closer = tree.get_by_role("link", name="收起甲局机关党总支的下级组织")
+    expect(closer).to_have_attribute("aria-expanded", "true")
+
+    closer.click()
+    expect(branch).to_be_hidden()
+    tree.get_by_role("link", name="展开甲局机关党总支的下级组织").click()
+    expect(branch).to_be_visible()
+    assert tree.get_by_role("link", name="甲局第一党支部").count() == 1  # shown again, not fetched twice
+
+    page.fill("input[name=q]", "第一")
+    with page.expect_navigation():
+        page.get_by_role("button", name="查找").click()
+    expect(tree.locator("tbody tr")).to_have_count(1)
