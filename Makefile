@@ -24,13 +24,18 @@ $(NM)/.installed: package.json package-lock.json
 	touch $@
 
 $(VENDOR)/.copied: $(NM)/.installed
-	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/htmx $(VENDOR)/fullcalendar $(VENDOR)/echarts
+	mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/htmx $(VENDOR)/fullcalendar $(VENDOR)/echarts \
+		$(VENDOR)/flatpickr
 	cp $(NM)/bootstrap/dist/css/bootstrap.min.css $(NM)/bootstrap/dist/js/bootstrap.bundle.min.js $(VENDOR)/bootstrap/
 	cp -r $(NM)/bootstrap-icons/font/bootstrap-icons.min.css $(NM)/bootstrap-icons/font/fonts $(VENDOR)/bootstrap-icons/
 	cp $(NM)/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp $(NM)/fullcalendar/index.global.min.js $(VENDOR)/fullcalendar/fullcalendar.min.js
 	cp $(NM)/@fullcalendar/core/locales/zh-cn.global.min.js $(VENDOR)/fullcalendar/zh-cn.min.js
 	cp $(NM)/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	cp $(NM)/flatpickr/dist/flatpickr.min.js $(NM)/flatpickr/dist/flatpickr.min.css $(VENDOR)/flatpickr/
+	cp $(NM)/flatpickr/dist/l10n/zh.js $(VENDOR)/flatpickr/zh.js
+	cp $(NM)/flatpickr/dist/plugins/monthSelect/index.js $(VENDOR)/flatpickr/month-select.js
+	cp $(NM)/flatpickr/dist/plugins/monthSelect/style.css $(VENDOR)/flatpickr/month-select.css
 	touch $@
 
 vendor: $(VENDOR)/.copied

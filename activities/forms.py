@@ -1,12 +1,12 @@
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
 from django.urls import reverse
+from django.utils import timezone
 
 from branches.models import Organisation, PartyGroup
 from core.files import ACCEPT
-from core.forms import MultipleFileField
+from core.forms import DatePicker, DateTimePicker, MonthPicker, MultipleFileField
 
 from .choices import ActivityKind, ActivityStatus, AttendanceStatus, Theme, WishStatus
 from .models import Activity, MicroWish
@@ -27,7 +27,7 @@ def _only_selected(bound) -> None:
     field.widget.choices = empty + options
 
 
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME = DateTimePicker()
 
 
 class ActivityForm(forms.ModelForm):
@@ -168,7 +168,7 @@ class ActivityPlanForm(forms.Form):
     start_time = forms.TimeField(label="开始时间", initial="15:00", widget=forms.TimeInput(attrs={"type": "time"}))
     duration_minutes = forms.IntegerField(label="时长（分钟）", min_value=15, max_value=600, initial=90)
     place = forms.CharField(label="地点", max_length=100, required=False)
-    first_month = forms.DateField(label="从哪个月开始", widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    first_month = forms.DateField(label="从哪个月开始", widget=MonthPicker(),
                                   input_formats=["%Y-%m", "%Y-%m-%d"])
     months = forms.IntegerField(label="共几个月", min_value=1, max_value=24, initial=12)
 
@@ -254,7 +254,7 @@ class YearPlanRowForm(forms.Form):
     kind = forms.CharField(widget=forms.HiddenInput)
     party_group = forms.CharField(widget=forms.HiddenInput, required=False)
     title = forms.CharField(label="标题", max_length=100)
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(label="日期", widget=DatePicker())
     start_time = forms.TimeField(label="时间", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
     duration_minutes = forms.IntegerField(widget=forms.HiddenInput, min_value=15, max_value=600)
 

@@ -1,5 +1,7 @@
 from django import forms
 
+from core.forms import DatePicker
+
 from .choices import OrganisationKind
 from .models import Organisation
 
@@ -22,6 +24,6 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = ["name", "short_name", "address", "established_on", "description", "sort_order"]
         widgets = {
-            "established_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "established_on": DatePicker(),
             "description": forms.Textarea(attrs={"rows": 4}),
         }

@@ -2,12 +2,13 @@ from django import forms
 from django.utils import timezone
 
 from core.documents import ACCEPT
+from core.forms import DatePicker
 from members.models import Member
 
 from .choices import Reporter
 from .models import Campaign, ReporterType
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DatePicker()
 
 
 

@@ -34,3 +34,28 @@ class MultipleFileField(forms.FileField):
                 raise ValidationError(self.error_messages["required"], code="required")
             return []
         return [single(item, initial) for item in items]
+
+
+# --- dates: one Chinese picker (flatpickr, static/js/pickers.js) on every date, time and month field ---------
+# Text inputs, not the browser's own <input type="date">: that one speaks the browser's language
+# ("mm/dd/yyyy" on an English Windows). Typed by hand they take the same "2026-11-30 09:00".
+
+class DatePicker(forms.DateInput):
+    input_type = "text"
+    picker, placeholder, value_format = "date", "如 2026-11-30", "%Y-%m-%d"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"data-picker": self.picker, "autocomplete": "off", "placeholder": self.placeholder,
+                                **(attrs or {})}, format=self.value_format)
+
+
+class DateTimePicker(forms.DateTimeInput):
+    input_type = "text"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"data-picker": "datetime", "autocomplete": "off", "placeholder": "如 2026-11-30 09:00",
+                                **(attrs or {})}, format="%Y-%m-%d %H:%M")
+
+
+class MonthPicker(DatePicker):
+    picker, placeholder, value_format = "month", "如 2026-11", "%Y-%m"

@@ -1,14 +1,14 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import MultipleFileField
+from core.forms import DatePicker, MultipleFileField
 from members.choices import Education, Gender, MembershipStatus, Stage
 from members.models import Member
 from members.validators import normalise_id_number, validate_id_number, validate_mobile
 
 from .choices import Outcome, People
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DatePicker()
 ACCEPT = "image/jpeg,image/png,image/webp,application/pdf,.jpg,.jpeg,.png,.webp,.pdf"
 
 

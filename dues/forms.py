@@ -2,13 +2,14 @@ import datetime as dt
 
 from django import forms
 
+from core.forms import DatePicker, MonthPicker
 from rules.models import DuesCategory
 
 
 class MonthField(forms.DateField):
     """A month (<input type="month">, "2025-07"), cleaned to its first day."""
 
-    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    widget = MonthPicker()
     input_formats = ["%Y-%m", "%Y-%m-%d"]
 
     def to_python(self, value):
@@ -34,7 +35,7 @@ class DuesBaseForm(forms.Form):
 class DuesPaymentForm(forms.Form):
     first_month = MonthField(label="起始月份")
     last_month = MonthField(label="截止月份", help_text="只交一个月时与起始月份相同；预交、补交多个月时一次登记")
-    paid_on = forms.DateField(label="交纳日期", widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(label="交纳日期", widget=DatePicker())
     note = forms.CharField(label="备注", required=False, max_length=200, help_text="预交、补交须经支部同意，可注明")
 
     def clean(self):

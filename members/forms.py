@@ -3,12 +3,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
 from branches.models import Organisation, PartyGroup
+from core.forms import DatePicker, MonthPicker
 
 from .choices import CategoryKind, EmploymentStatus, LeavingKind, Stage, TransferKind, TransferStatus
 from .models import Member, MemberCategory
 from .validators import normalise_id_number, validate_id_number, validate_mobile
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DatePicker()
 PERSONAL_FIELDS = ("id_number", "phone")
 
 
@@ -107,7 +108,7 @@ class AccountForm(forms.Form):
 
 # --- the register over time --------------------------------------------------------------------------------
 
-MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+MONTH = MonthPicker()
 
 
 class MonthField(forms.DateField):

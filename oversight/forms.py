@@ -4,7 +4,7 @@ from django import forms
 
 from activities.choices import REGULAR_KINDS
 from branches.models import Organisation
-from core.forms import MultipleFileField
+from core.forms import DatePicker, MultipleFileField
 
 from . import duties
 from .evidence import ACCEPT
@@ -12,7 +12,7 @@ from .models import Duty, Exemption, ReviewItem
 
 FIRST_YEAR = 2000
 MAX_STATEMENT = 5000
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DatePicker()
 ALL, CHOSEN = "all", "chosen"
 
 
@@ -61,8 +61,8 @@ class ExemptionForm(forms.ModelForm):
         model = Exemption
         fields = ["organisation", "activity_kind", "reason", "valid_from", "valid_until"]
         widgets = {
-            "valid_from": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_from": DatePicker(),
+            "valid_until": DatePicker(),
         }
         help_texts = {
             "reason": "例如：党员人数较少，未划分党小组。",

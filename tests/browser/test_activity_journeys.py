@@ -20,7 +20,7 @@ from tests.factories import MemberFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 TITLE = "主题党日：重温入党誓词"
-LOCAL_INPUT = "%Y-%m-%dT%H:%M"  # what a datetime-local input takes
+LOCAL_INPUT = "%Y-%m-%d %H:%M"  # what the date-time picker shows and takes
 
 
 def photo_file(folder, name: str) -> str:

@@ -26,7 +26,7 @@ def test_the_secretary_records_last_weeks_meeting_from_the_home_page_in_three_cl
     with page.expect_navigation():
         todo.get_by_role("link", name="记录").click()  # click 1
     expect(page.locator("h1")).to_contain_text("记录活动与出勤")
-    planned = timezone.localtime(start).strftime("%Y-%m-%dT%H:%M")
+    planned = timezone.localtime(start).strftime("%Y-%m-%d %H:%M")
     expect(page.locator("input[name=record-actual_start]")).to_have_value(planned)
     page.fill("textarea[name=record-minutes]", "传达学习上级会议精神。")  # typing, not a click
     with page.expect_navigation():
@@ -99,3 +99,18 @@ def test_the_admin_opens_and_closes_the_organisation_tree_in_place(city, page, l
     with page.expect_navigation():
         page.get_by_role("button", name="查找").click()
     expect(tree.locator("tbody tr")).to_have_count(1)
+
+
+def test_dates_are_picked_from_a_chinese_calendar_and_can_still_be_typed(city, page, log_in):
+    log_in(page, city.secretary)
+    page.goto("/activities/new/")
+    start = page.locator("input[name=planned_start]")
+    start.fill("2026-12-08 09:30")  # typing does not open the calendar over the next field
+    expect(page.locator(".flatpickr-calendar.open")).to_have_count(0)
+
+    page.get_by_role("button", name="从日历选择计划开始时间").click()
+    calendar = page.locator(".flatpickr-calendar.open")
+    expect(calendar).to_be_visible()
+    expect(calendar.locator(".flatpickr-weekday").first).to_have_text("周一")  # weeks from Monday, in Chinese
+    calendar.locator(".flatpickr-day:not(.prevMonthDay):not(.nextMonthDay)", has_text="15").first.click()
+    expect(start).to_have_value("2026-12-15 09:30")  # the typed time is kept, 24-hour
