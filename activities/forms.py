@@ -7,6 +7,7 @@ from django.utils import timezone
 from branches.models import Organisation, PartyGroup
 from core.files import ACCEPT
 from core.forms import DatePicker, DateTimePicker, MonthPicker, MultipleFileField
+from core.lookups import SearchSelect
 
 from .choices import ActivityKind, ActivityStatus, AttendanceStatus, Theme, WishStatus
 from .models import Activity, MicroWish
@@ -90,7 +91,7 @@ class ActivityForm(forms.ModelForm):
 
 class ActivityFilterForm(forms.Form):
     organisation = forms.ModelChoiceField(label="党组织", required=False, queryset=Organisation.objects.none(),
-                                          empty_label="全部")
+                                          empty_label="全部", widget=SearchSelect("organisations"))
     kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部类型"), *ActivityKind.choices])
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *ActivityStatus.choices])
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
@@ -159,7 +160,8 @@ class ObserverForm(forms.Form):
 
 
 class ActivityPlanForm(forms.Form):
-    organisation = forms.ModelChoiceField(label="党组织", queryset=Organisation.objects.none())
+    organisation = forms.ModelChoiceField(label="党组织", queryset=Organisation.objects.none(),
+                                          widget=SearchSelect("organisations"))
     kind = forms.ChoiceField(label="活动类型", choices=ActivityKind.choices, initial=ActivityKind.THEMED_DAY)
     theme = forms.ChoiceField(label="主题类别", choices=[("", "—"), *Theme.choices], required=False)
     title = forms.CharField(label="标题", max_length=80, initial="主题党日")
@@ -238,7 +240,7 @@ class FulfilForm(forms.Form):
 
 class BoardFilterForm(forms.Form):
     organisation = forms.ModelChoiceField(Organisation.objects.none(), required=False, label="党组织",
-                                          empty_label="全部")
+                                          empty_label="全部", widget=SearchSelect("organisations"))
     status = forms.ChoiceField(choices=[("", "全部"), *WishStatus.choices], required=False, label="状态")
 
     def __init__(self, *args, organisations, **kwargs):

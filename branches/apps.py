@@ -8,4 +8,27 @@ class BranchesConfig(AppConfig):
 
     def ready(self):
         # Cached roles and own member follow every change to roles, organisations and members.
-        from . import access_cache  # noqa: F401
+        # Search-as-you-type sources for choices among thousands of organisations (core.lookups).
+        from django.db.models import Q
+
+        from core import lookups
+
+        from . import (
+            access,
+            access_cache,  # noqa: F401
+        )
+        from .models import Organisation
+
+        def managed(user):
+            return access.organisations_managed_by(user).active().order_by("path") if access.can_list_members(
+                user) else None
+
+        def any_organisation(user):
+            # Names of organisations are not secret (joint activities, transfers): anyone who runs one may look.
+            return Organisation.objects.active().order_by("path") if access.can_list_members(user) else None
+
+        def by_name(query):
+            return Q(name__contains=query) | Q(short_name__contains=query)
+
+        lookups.register("organisations", queryset=managed, search=by_name, label=lambda o: o.name)
+        lookups.register("any-organisations", queryset=any_organisation, search=by_name, label=lambda o: o.name)

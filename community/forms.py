@@ -3,6 +3,7 @@ from django.utils import timezone
 
 from core.documents import ACCEPT
 from core.forms import DatePicker
+from core.lookups import SearchSelect
 from members.models import Member
 
 from .choices import Reporter
@@ -13,7 +14,7 @@ DATE = DatePicker()
 
 
 class AgreementForm(forms.Form):
-    organisation = forms.ModelChoiceField(None, label="党组织")
+    organisation = forms.ModelChoiceField(None, label="党组织", widget=SearchSelect("organisations"))
     community = forms.CharField(label="共建社区/街道", max_length=100)
     signed_on = forms.DateField(label="签署日期", widget=DATE)
     scan = forms.FileField(label="协议扫描件", required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
@@ -63,8 +64,10 @@ class MemberChoice(forms.ModelChoiceField):
 
 
 class DonationForm(forms.Form):
-    member = MemberChoice(None, label="捐款党员", required=False, help_text="党员个人捐款时选择")
-    organisation = forms.ModelChoiceField(None, label="捐款党组织", required=False, help_text="以党组织名义捐款时选择")
+    member = MemberChoice(None, label="捐款党员", required=False, help_text="党员个人捐款时选择",
+                          widget=SearchSelect("members"))
+    organisation = forms.ModelChoiceField(None, label="捐款党组织", required=False, help_text="以党组织名义捐款时选择",
+                                          widget=SearchSelect("organisations"))
     amount = forms.DecimalField(label="金额（元）", max_digits=12, decimal_places=2, min_value=0.01)
     donated_on = forms.DateField(label="捐款日期", widget=DATE)
     note = forms.CharField(label="备注", required=False, max_length=200)
@@ -84,8 +87,8 @@ class DonationForm(forms.Form):
 
 class TemporaryBranchForm(forms.Form):
     name = forms.CharField(label="临时党支部名称", max_length=100)
-    parent = forms.ModelChoiceField(None, label="上级党组织")
-    secretary = MemberChoice(None, label="书记")
+    parent = forms.ModelChoiceField(None, label="上级党组织", widget=SearchSelect("organisations"))
+    secretary = MemberChoice(None, label="书记", widget=SearchSelect("members"))
     established_on = forms.DateField(label="成立日期", widget=DATE)
 
     def __init__(self, *args, organisations, members, **kwargs):

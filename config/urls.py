@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core.lookups import choice_options
+
 from . import views
 
 admin.site.site_header = "机关党建 管理后台"
@@ -13,6 +15,7 @@ urlpatterns = [
     path("help/", views.help_page, name="help"),
     path("help/guide/dismiss/", views.guide_dismiss, name="guide_dismiss"),
     path("readyz", views.readyz, name="readyz"),
+    path("choices/<slug:source>/", choice_options, name="choices"),
     path("accounts/", include("allauth.urls")),
     # The admin signs in through allauth, which rate-limits attempts and asks for the second factor.
     path("admin/login/", views.admin_login, name="admin_login_redirect"),

@@ -26,3 +26,18 @@ class MembersConfig(AppConfig):
         from .todo import transfers_to_accept
 
         todo.register("members.transfers_to_accept", transfers_to_accept)
+        # Search-as-you-type source for choosing among the members one runs (core.lookups).
+        from django.db.models import Q
+
+        from core import lookups
+
+        from . import access
+
+        def managed_members(user):
+            if not access.can_list_members(user):
+                return None
+            return (access.members_visible_to(user).active().select_related("organisation")
+                    .order_by("organisation__path", "name"))
+
+        lookups.register("members", queryset=managed_members, search=lambda q: Q(name__contains=q),
+                         label=lambda m: f"{m.name}（{m.organisation.short_name or m.organisation.name}）")

@@ -5,6 +5,7 @@ from django import forms
 from activities.choices import REGULAR_KINDS
 from branches.models import Organisation
 from core.forms import DatePicker, MultipleFileField
+from core.lookups import SearchSelect
 
 from . import duties
 from .evidence import ACCEPT
@@ -126,7 +127,7 @@ class ReportForm(forms.Form):
 
 class ListFilterForm(forms.Form):
     organisation = forms.ModelChoiceField(Organisation.objects.none(), required=False, label="党组织",
-                                          empty_label="全部")
+                                          empty_label="全部", widget=SearchSelect("organisations"))
     state = forms.ChoiceField(choices=[("", "全部"), *duties.DutyState.choices], required=False, label="状态")
     duty = forms.ModelChoiceField(Duty.objects.none(), required=False, label="事项", empty_label="全部")
 

@@ -45,7 +45,7 @@ def _own_apps() -> set[str]:
 
 
 OWN_NAMESPACES = _own_apps()
-OWN_TOP_LEVEL = {"home", "healthz", "readyz", "admin_login_redirect", "help", "guide_dismiss"}
+OWN_TOP_LEVEL = {"home", "healthz", "readyz", "admin_login_redirect", "help", "guide_dismiss", "choices"}
 
 # URL name → (how to build its kwargs from the city, {persona: expected status on GET}).
 # Personas: anonymous, outsider (login, no role), member, secretary (of org A), other_secretary (of org B), admin.
@@ -67,6 +67,10 @@ MATRIX = {
     # Public like /healthz; 503 here because no worker beats in the matrix's city (tests/test_health.py).
     "readyz": (lambda c: {}, {"anonymous": 503, **everyone(503)}),
     "admin_login_redirect": (lambda c: {}, {"anonymous": REDIRECT}),
+    # Search-as-you-type options (core.lookups): members to choose from, for those who run organisations.
+    "choices": (lambda c: {"source": "members"}, {
+        "anonymous": LOGIN, "outsider": FORBIDDEN, "member": FORBIDDEN, "secretary": OK, "other_secretary": OK,
+        "admin": OK}),
     "branches:organisation_list": (lambda c: {}, {
         "anonymous": LOGIN, "outsider": FORBIDDEN, "member": FORBIDDEN, "secretary": OK, "other_secretary": OK,
         "admin": OK}),

@@ -1,0 +1,66 @@
+"""Choices among thousands: past the threshold a select holds only the chosen option beside a search box, and
+the search answers only what the user may choose from."""
+
+import pytest
+from django.urls import reverse
+
+from core import lookups
+from tests.community.factories import CampaignFactory
+from tests.factories import MemberFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+DONATION = "community:donation_create"
+
+
+@pytest.fixture
+def campaign(db):
+    return CampaignFactory()
+
+
+def test_while_there_are_few_choices_the_select_lists_them_all(city, login, campaign):
+    page = login(city.admin).get(reverse(DONATION, args=[campaign.pk])).content.decode()
+    assert 'id="id_member_search"' not in page
+    assert f'<option value="{city.member.pk}">' in page
+    assert f'<option value="{city.org_b.pk}">' in page
+
+
+def test_past_the_threshold_only_the_chosen_option_and_a_search_box_are_rendered(city, login, campaign, monkeypatch):
+    monkeypatch.setattr(lookups, "SEARCH_THRESHOLD", 1)
+    client = login(city.admin)
+    url = reverse(DONATION, args=[campaign.pk])
+
+    page = client.get(url).content.decode()
+    assert 'id="id_member_search"' in page and 'id="id_organisation_search"' in page
+    assert f'<option value="{city.member.pk}"' not in page
+    assert reverse("choices", args=["members"]) in page
+
+    # A form sent back with an error keeps what was chosen, still selected.
+    again = client.post(url, {"member": city.member.pk, "amount": "", "donated_on": "2026-11-30"})
+    assert again.status_code == 200
+    assert f'<option value="{city.member.pk}" selected>' in again.content.decode()
+
+
+def test_the_search_finds_by_name_and_keeps_the_selected(city, login):
+    found = MemberFactory(organisation=city.branch_a, name="张建国")
+    client = login(city.secretary)
+    url = reverse("choices", args=["members"])
+
+    text = client.get(url, {"q": "建国", "name": "member", "member": city.member.pk, "empty": "1"}).content.decode()
+
+    assert text.startswith('<option value="">')
+    assert f'<option value="{city.member.pk}" selected>' in text
+    assert f'<option value="{found.pk}">张建国（' in text
+
+
+def test_the_search_answers_only_what_the_user_may_choose_from(city, login):
+    MemberFactory(organisation=city.org_b, name="乙局张三")
+    OrganisationFactory(name="乙局第二党支部", parent=city.org_b)
+    client = login(city.secretary)
+
+    assert "乙局张三" not in client.get(reverse("choices", args=["members"]), {"q": "张三"}).content.decode()
+    assert "乙局第二" not in client.get(reverse("choices", args=["organisations"]), {"q": "乙局"}).content.decode()
+    # Names of organisations are public to those who run one (a transfer's destination).
+    assert "乙局第二党支部" in client.get(reverse("choices", args=["any-organisations"]), {"q": "乙局"}).content.decode()
+    assert client.get(reverse("choices", args=["nothing-like-this"])).status_code == 404
+    assert login(city.member_user).get(reverse("choices", args=["members"]), {"q": "张"}).status_code == 403
