@@ -20,6 +20,7 @@ from activities.models import Activity, Attendance, MicroWish
 from activities.services import month_day
 from branches.choices import OrganisationKind, OrganisationStatus
 from branches.models import CommitteePosition, Organisation, PartyGroup
+from demo.bulk import copy_lines
 from members.choices import MembershipStatus, Stage
 from members.models import Member
 
@@ -96,8 +97,10 @@ ATTENDANCE_COLUMNS = ["activity_id", "member_id", "guest_name", "guest_unit", "r
 
 def _attendance_insert(builder: _Builder, rng: random.Random) -> int:
     """Expected members of every activity, settled for held ones. Close to a million rows at city scale and
-    tens of millions at province scale, so they go in as plain tuples: COPY on PostgreSQL, executemany
-    elsewhere."""
+    tens of millions at province scale: on PostgreSQL one COPY per chunk, its lines made as PostgreSQL reads
+    them (so the server parses while Python draws the next rows); executemany elsewhere."""
+    if connection.vendor == "postgresql":
+        return _attendance_copy(builder, rng)
     rows: list[tuple] = []
     total = 0
     adapt = connection.ops.adapt_datetimefield_value  # what the ORM would store for an aware datetime
@@ -125,6 +128,44 @@ def _attendance_insert(builder: _Builder, rng: random.Random) -> int:
             total += _insert_rows(Attendance._meta.db_table, ATTENDANCE_COLUMNS, rows)
             rows = []
     return total + _insert_rows(Attendance._meta.db_table, ATTENDANCE_COLUMNS, rows)
+
+
+def _attendance_copy(builder: _Builder, rng: random.Random) -> int:
+    """The same rows, the same random draws, as COPY text lines: the values are plain (numbers, codes, reasons
+    without tabs), so each line is the activity's prefix, the member's id and one of a few precomputed ends."""
+    random_, choice = rng.random, rng.choice
+    counted = [0]
+    expected_, present, leave, absent = (AttendanceStatus.EXPECTED.value, AttendanceStatus.PRESENT.value,
+                                         AttendanceStatus.LEAVE.value, AttendanceStatus.ABSENT.value)
+    qr, secretary = RecordedBy.QR.value, RecordedBy.SECRETARY.value
+
+    def chunks():
+        not_held_end = f"\t\t\tATTENDEE\t{expected_}\t\t\t\\N\n"
+        for activity, expected in zip(builder.activities, builder.expected):
+            if not expected:
+                continue
+            counted[0] += len(expected)
+            pk = f"{activity.pk}\t"
+            if activity.status != ActivityStatus.HELD:
+                yield "".join(f"{pk}{member_id}{not_held_end}" for member_id in expected)
+                continue
+            at = activity.actual_end.astimezone(dt.timezone.utc).isoformat(sep=" ")
+            by_qr = f"\t\t\tATTENDEE\t{present}\t\t{qr}\t{at}\n"
+            by_secretary = f"\t\t\tATTENDEE\t{present}\t\t{secretary}\t{at}\n"
+            away = f"\t\t\tATTENDEE\t{absent}\t\t{secretary}\t{at}\n"
+            lines = []
+            for member_id in expected:
+                roll = random_()
+                if roll < 0.88:
+                    lines.append(f"{pk}{member_id}{by_qr if random_() < 0.4 else by_secretary}")
+                elif roll < 0.96:
+                    lines.append(f"{pk}{member_id}\t\t\tATTENDEE\t{leave}\t{choice(LEAVE_REASONS)}\t{secretary}\t{at}\n")
+                else:
+                    lines.append(f"{pk}{member_id}{away}")
+            yield "".join(lines)
+
+    copy_lines(Attendance._meta.db_table, ATTENDANCE_COLUMNS, chunks())
+    return counted[0]
 
 
 def _copy_text(value) -> str:

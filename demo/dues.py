@@ -15,8 +15,9 @@ from django.db import connection
 from django.utils import timezone
 
 from demo.activities import _insert_rows
+from demo.bulk import copy_lines
 from dues.choices import CATEGORY_FOR_EMPLOYMENT, PaymentKind
-from dues.ledger import last_ended_month, months_between
+from dues.ledger import first_of_month, last_ended_month, months_between
 from dues.models import DuesBase, DuesPayment
 from dues.rates import RateTable
 from members.choices import EmploymentStatus
@@ -66,54 +67,68 @@ def seed_dues(*, rng: random.Random, today: dt.date, years: int = 3) -> dict:
     base_ids = {(pk, f): base_pk for pk, f, base_pk in DuesBase.objects.values_list("member_id", "effective_from",
                                                                                      "pk")}
 
-    # A quarter of a million rows at city scale: plain tuples, as demo.activities inserts attendance.
+    # A quarter of a million rows at city scale, fourteen million at province scale: text lines streamed into
+    # COPY on PostgreSQL (demo.bulk.copy_lines), plain tuples elsewhere.
     columns = ["member_id", "organisation_id", "month", "amount", "base_id", "paid_on", "kind", "note", "created_at"]
-    payments: list[tuple] = []
     counts = {"bases": len(bases), "payments": 0, "late": 0, "ahead": 0, "members_in_arrears": 0, "six_months": 0}
     created_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    # Every month any member may pay for, once: relativedelta per member and month cost most of the time.
+    calendar = months_between(first, end + relativedelta(months=1))
+    index_of = {month: i for i, month in enumerate(calendar)}
+    six_back, last_index = end - relativedelta(months=5), len(calendar)
+    on_time, late, advance = PaymentKind.ON_TIME.value, PaymentKind.LATE.value, PaymentKind.ADVANCE.value
+    randint, random_ = rng.randint, rng.random
 
-    def flush():
-        counts["payments"] += _insert_rows(DuesPayment._meta.db_table, columns, payments)
-        payments.clear()
-
-    for pk, organisation_id, steps, start in plans:
-        habit = rng.random()
-        stop = None  # the first month never paid (arrears up to today)
-        if habit < 0.03:
-            stop = end - relativedelta(months=rng.randint(5, 10))  # six months or more unpaid by now
-        elif habit < 0.08:
-            stop = end - relativedelta(months=rng.randint(0, 2))
-        quarterly = 0.08 <= habit < 0.2
-        yearly_ahead = 0.2 <= habit < 0.24
-        last_paid = end + relativedelta(months=1)  # most have paid the current month too
-        if stop is not None:
-            counts["members_in_arrears"] += 1
-            counts["six_months"] += stop <= end - relativedelta(months=5)
-        for month in months_between(start, last_paid):
-            if stop is not None and month >= stop:
-                break
-            if yearly_ahead:
-                paid_on = dt.date(month.year, 1, rng.randint(5, 25))
-                paid_on = max(paid_on, start)
-            elif quarterly:
-                quarter_end = month.replace(month=((month.month - 1) // 3) * 3 + 3)
-                paid_on = quarter_end.replace(day=rng.randint(10, 28))
-            else:
-                paid_on = month.replace(day=rng.randint(3, 26))
-            if paid_on > today:
-                if month > today.replace(day=1):
+    def rows():
+        for pk, organisation_id, steps, start in plans:
+            habit = random_()
+            stop = None  # the first month never paid (arrears up to today)
+            if habit < 0.03:
+                stop = end - relativedelta(months=randint(5, 10))  # six months or more unpaid by now
+            elif habit < 0.08:
+                stop = end - relativedelta(months=randint(0, 2))
+            quarterly = 0.08 <= habit < 0.2
+            yearly_ahead = 0.2 <= habit < 0.24
+            if stop is not None:
+                counts["members_in_arrears"] += 1
+                counts["six_months"] += stop <= six_back
+            # most have paid the current month too (the calendar runs to the month after the last ended one)
+            for month in calendar[index_of.get(first_of_month(start), last_index):]:
+                if stop is not None and month >= stop:
                     break
-                paid_on = today
-            step = [s for s in steps if s[0] <= month][-1]
-            amount = rates.amount(step[1], step[2], month)
-            if not amount:
-                continue
-            kind = _kind(month, paid_on)
-            counts["late"] += kind == PaymentKind.LATE
-            counts["ahead"] += kind == PaymentKind.ADVANCE
-            payments.append((pk, organisation_id, month, amount, base_ids[(pk, step[0])], paid_on, kind, "",
-                             created_at))
-        if len(payments) >= 20000:
-            flush()
-    flush()
+                if yearly_ahead:
+                    paid_on = max(dt.date(month.year, 1, randint(5, 25)), start)
+                elif quarterly:
+                    paid_on = dt.date(month.year, ((month.month - 1) // 3) * 3 + 3, randint(10, 28))
+                else:
+                    paid_on = dt.date(month.year, month.month, randint(3, 26))
+                if paid_on > today:
+                    if month > today.replace(day=1):
+                        break
+                    paid_on = today
+                step = steps[0]
+                for candidate in steps[1:]:
+                    if candidate[0] <= month:
+                        step = candidate
+                amount = rates.amount(step[1], step[2], month)
+                if not amount:
+                    continue
+                paid_month = dt.date(paid_on.year, paid_on.month, 1)
+                kind = advance if month > paid_month else late if month < paid_month else on_time
+                counts["late"] += kind == late
+                counts["ahead"] += kind == advance
+                yield (pk, organisation_id, month, amount, base_ids[(pk, step[0])], paid_on, kind, "", created_at)
+
+    if connection.vendor == "postgresql":
+        counts["payments"] = copy_lines(DuesPayment._meta.db_table, columns, (
+            f"{pk}\t{org}\t{month}\t{amount}\t{base}\t{paid_on}\t{kind}\t\t{at}\n"
+            for pk, org, month, amount, base, paid_on, kind, _, at in rows()))
+    else:
+        payments = []
+        for row in rows():
+            payments.append(row)
+            if len(payments) >= 20000:
+                counts["payments"] += _insert_rows(DuesPayment._meta.db_table, columns, payments)
+                payments = []
+        counts["payments"] += _insert_rows(DuesPayment._meta.db_table, columns, payments)
     return counts

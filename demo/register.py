@@ -10,12 +10,14 @@ import random
 from collections import defaultdict
 from itertools import pairwise
 
+from django.db import connection
 from django.db.models import Q
 
-from activities.models import Attendance
+from activities.models import Activity, Attendance
 from branches.choices import OrganisationKind, OrganisationStatus
 from branches.models import CommitteePosition, Organisation, Term
 from core.dates import local_midnight
+from demo.bulk import copy_lines
 from members.choices import (
     LEAVING_STATUS,
     CategoryKind,
@@ -168,8 +170,28 @@ def seed_register(*, rng: random.Random, today: dt.date, years: int = 3, admin=N
             "往届委员": seats}
 
 
+NULL = "\\N"  # COPY's text format
+
+
 def _attendance_after(*, moves, left) -> None:
     """A member is not at what their old branch held after they moved, nor at anything after they left."""
+    if connection.vendor == "postgresql":
+        # Province scale: 85,000 such members against 44 million attendance rows. One DELETE joined to a
+        # temporary table of (member, old organisation or any, since) instead of hundreds of OR-chains.
+        gone = [(member, org, local_midnight(on)) for member, org, _, on, _ in moves]
+        gone += [(member, None, local_midnight(on)) for member, _, on, _ in left]
+        with connection.cursor() as cursor:
+            cursor.execute("CREATE TEMPORARY TABLE demo_gone (member_id bigint, organisation_id bigint, "
+                           "since timestamptz) ON COMMIT DROP")
+            copy_lines("demo_gone", ["member_id", "organisation_id", "since"], (
+                f"{member}\t{NULL if org is None else org}\t{since.isoformat(sep=' ')}\n" for member, org, since in gone))
+            cursor.execute(
+                f"DELETE FROM {Attendance._meta.db_table} a USING {Activity._meta.db_table} act, demo_gone g "
+                "WHERE a.activity_id = act.id AND a.member_id = g.member_id "
+                "AND (g.organisation_id IS NULL OR act.organisation_id = g.organisation_id) "
+                "AND act.planned_start >= g.since")
+            cursor.execute("DROP TABLE demo_gone")
+        return
     conditions = [Q(member_id=member, activity__organisation_id=org, activity__planned_start__gte=local_midnight(on))
                   for member, org, _, on, _ in moves]
     conditions += [Q(member_id=member, activity__planned_start__gte=local_midnight(on)) for member, _, on, _ in left]

@@ -28,6 +28,7 @@ from branches.choices import OrganisationKind, Position, RoleKind
 from branches.models import CommitteePosition, Organisation, PartyGroup, Role, Term, Unit
 from demo import names as demo_data
 from demo.bulk import bulk_load
+from dues.models import DuesPayment
 from members.choices import Education, EmploymentStatus, Gender, Stage
 from members.idnumbers import HUAIBEI_REGIONS, make_id_number
 from members.models import Member
@@ -441,16 +442,22 @@ class Command(BaseCommand):
         from demo.activities import seed_activities
         from demo.appraisals import seed_appraisals
         from demo.community import seed_community
-        from demo.dues import seed_dues
         from demo.development import seed_development
+        from demo.dues import seed_dues
         from demo.honours import seed_honours
         from demo.oversight import seed_oversight
         from demo.register import seed_register
 
         admin = get_user_model().objects.filter(username="admin").first()
+
         def activities():
             with bulk_load(Activity, Attendance, stdout=self.stdout):
                 return seed_activities(rng=rng, years=years, today=today, stdout=self.stdout)
+
+        def dues():
+            # Fourteen million payments at province scale: loaded without the table's indexes, as attendance is.
+            with bulk_load(DuesPayment, stdout=self.stdout), transaction.atomic():
+                return seed_dues(rng=rng, today=today, years=years)
 
         steps = [
             ("组织生活", activities),
@@ -458,15 +465,15 @@ class Command(BaseCommand):
             ("督导考核", lambda: seed_oversight(rng=rng, today=today, admin=admin)),
             ("表彰与品牌", lambda: seed_honours(rng=rng, today=today)),
             ("共驻共建", lambda: seed_community(rng=rng, today=today)),
-            ("党费", lambda: seed_dues(rng=rng, today=today, years=years)),
+            ("党费", dues),
             ("民主评议党员", lambda: seed_appraisals(rng=rng, today=today)),
             ("发展党员", lambda: seed_development(rng=rng, today=today, admin=admin)),
         ]
         for label, step in steps:
             started = time.monotonic()
             self.stdout.write(f"正在生成{label}……")
-            if step is activities:
-                counts = step()  # writes in chunks, each its own transaction
+            if step in (activities, dues):
+                counts = step()  # its own transactions, around which the table's indexes are dropped and rebuilt
             else:
                 with transaction.atomic():
                     counts = step()
