@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 ROWS_PER_PAGE = 30
 
@@ -31,6 +32,34 @@ def query_without_page(request: HttpRequest) -> str:
 def page_of(request: HttpRequest, queryset, *, per_page: int = ROWS_PER_PAGE):
     """The requested page of a queryset (paginate the base rows first; annotate only what is shown)."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+# Lists that can run to millions of rows (a province's activities or members) count this far and no further:
+# counting every row costs as much as the rest of the page, and nobody pages past the 300th page.
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at COUNT_CAP (`capped` then says there are more): its cost stays flat."""
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def _counted(self) -> int:
+        return self.object_list[: self.cap + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.cap
+
+
+def capped_page_of(request: HttpRequest, queryset, *, per_page: int = ROWS_PER_PAGE):
+    """page_of for lists that may hold millions of rows: "10,000+" instead of an exact count past the cap."""
+    return CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def form_page(request, *, form, title: str, back: str, submit: str = "保存", subtitle: str = "",

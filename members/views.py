@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -8,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.services import personal_data_viewed
 from branches.models import CommitteePosition
 from core.http import client_address
+from core.paging import CappedPaginator
 from members import access
 
 from . import services
@@ -36,7 +36,7 @@ def _filtered_members(request: HttpRequest):
 
 def member_list(request: HttpRequest) -> HttpResponse:
     form, _, members = _filtered_members(request)
-    page = Paginator(members, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(members, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "members/member_list.html", {"form": form, "page": page, "query": query.urlencode()})

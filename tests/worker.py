@@ -14,6 +14,7 @@ The worker runs the production settings module (`config.settings`, through a sma
 """
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -46,6 +47,18 @@ class WorkerProcess:
                 if chunk.strip():
                     messages.append(message_from_bytes(chunk.strip(), policy=policy.default))
         return messages
+
+    def wait_idle(self, timeout: float = 60) -> None:
+        """Wait until every task the worker received has ended (succeeded, failed or handed to a retry): a task
+        may still write after the row a test watches says it is done, and the test's flush (TRUNCATE) would then
+        deadlock with it."""
+        def idle():
+            log = self.log()
+            received = len(re.findall(r"\] received", log))
+            ended = len(re.findall(r"\] (?:succeeded in|retry:|raised unexpected)", log))
+            return received <= ended
+
+        self.wait_for(idle, timeout=timeout, message="the worker to finish the tasks it received")
 
     def wait_for(self, condition, timeout: float = 30, interval: float = 0.2, message: str = ""):
         """Poll `condition()` until it returns something truthy; fail with the worker's log otherwise."""

@@ -5,7 +5,6 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from activities import access
 from branches.models import Organisation, PartyGroup
 from core.forms import add_service_error
+from core.paging import CappedPaginator
 
 from .. import services
 from ..choices import AttendanceRole, AttendanceStatus, RecordedBy
@@ -46,7 +46,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     activities = select_activities(user=request.user, organisation=filters.get("organisation"),
                                    kind=filters.get("kind") or "", status=filters.get("status") or "",
                                    year=filters.get("year"), own_only=own_only)
-    page = Paginator(activities, 30).get_page(request.GET.get("page"))
+    page = CappedPaginator(activities, 30).get_page(request.GET.get("page"))
     page.object_list = with_attendance_totals(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)

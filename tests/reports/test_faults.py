@@ -135,6 +135,7 @@ def test_a_report_whose_worker_is_killed_is_requeued_within_two_minutes_and_done
     assert report.status == ReportStatus.DONE, report.error
     assert report.attempts == 2
     assert time.monotonic() - killed_at < 120
+    celery_worker_process.wait_idle()  # no task still writing when the test's tables are flushed
 
 
 @contextmanager
@@ -178,3 +179,4 @@ def test_a_report_requested_while_the_broker_is_down_is_done_after_it_returns_wi
                                             message="the waiting report sent and generated")
     assert report.status == ReportStatus.DONE, report.error
     assert report.attempts == 1
+    celery_worker_process.wait_idle()

@@ -28,7 +28,9 @@ def watch(worker, report_id: int, timeout: float = 90) -> tuple[Report, list[int
             seen.append(report.progress)
         return report if report.status in (ReportStatus.DONE, ReportStatus.FAILED) else None
 
-    return worker.wait_for(finished, timeout=timeout, interval=0.05, message=f"report {report_id}"), seen
+    report = worker.wait_for(finished, timeout=timeout, interval=0.05, message=f"report {report_id}")
+    worker.wait_idle()  # the task's last writes are in before the test ends and flushes the tables
+    return report, seen
 
 
 def test_the_worker_generates_the_yearly_report_with_progress_from_0_to_100(known_city, celery_worker_process):

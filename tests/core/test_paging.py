@@ -1,0 +1,40 @@
+"""Lists that may hold millions of rows count only up to a cap, so their cost stays flat."""
+
+import pytest
+from django.urls import reverse
+
+from core import paging
+from tests.factories import ActivityFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_activity_list_counts_exactly_below_the_cap_and_says_more_past_it(city, login, monkeypatch):
+    for _ in range(4):
+        ActivityFactory(organisation=city.branch_a)
+    client = login(city.admin)
+    assert "共 4 项" in client.get(reverse("activities:activity_list")).content.decode()
+
+    monkeypatch.setattr(paging.CappedPaginator, "cap", 3)
+    response = client.get(reverse("activities:activity_list"))
+    assert "共 3+ 项" in response.content.decode()
+    assert response.context["page"].paginator.capped
+
+
+def test_the_member_list_count_has_separators_and_a_cap(city, login, monkeypatch):
+    monkeypatch.setattr(paging.CappedPaginator, "cap", 2)
+    MemberFactory.create_batch(3, organisation=city.branch_a)
+    page = login(city.admin).get(reverse("members:member_list")).content.decode()
+    assert "共 2+ 人" in page and "全部 2+ 人" in page
+
+
+def test_the_capped_count_reads_no_more_rows_than_the_cap(city, django_assert_max_num_queries):
+    for _ in range(5):
+        ActivityFactory(organisation=city.branch_a)
+    from activities.models import Activity
+
+    paginator = paging.CappedPaginator(Activity.objects.order_by("pk"), 2)
+    paginator.cap = 3
+    with django_assert_max_num_queries(1) as captured:
+        assert (paginator.count, paginator.capped, paginator.num_pages) == (3, True, 2)
+    assert "LIMIT 4" in captured.captured_queries[0]["sql"]
