@@ -158,8 +158,9 @@ class Attendance(models.Model):
     guest_name = models.CharField("姓名（非党员）", max_length=50, blank=True)
     guest_unit = models.CharField("单位（非党员）", max_length=100, blank=True)
     role = models.CharField("身份", max_length=10, choices=AttendanceRole.choices, default=AttendanceRole.ATTENDEE)
+    # Not indexed: always read with its activity (tens of millions of rows at province scale, four values).
     status = models.CharField("出勤", max_length=10, choices=AttendanceStatus.choices,
-                              default=AttendanceStatus.EXPECTED, db_index=True)
+                              default=AttendanceStatus.EXPECTED)
     leave_reason = models.CharField("请假事由", max_length=200, blank=True)
     recorded_via = models.CharField("登记方式", max_length=10, choices=RecordedBy.choices, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.SET_NULL,

@@ -63,9 +63,13 @@ def main():
 
     measure("dispatch and send (console e-mail)", dispatch_all)
     last_month_end = today.replace(day=1) - dt.timedelta(days=1)
+    last_year = (dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31))
     periods = {
-        ReportKind.YEARLY: (dt.date(today.year - 1, 1, 1), dt.date(today.year - 1, 12, 31)),
+        ReportKind.YEARLY: last_year,
         ReportKind.MONTHLY_ACTIVITY: (last_month_end.replace(day=1), last_month_end),
+        # The city-wide roster and attendance (about 10,000 rows at city scale): summary PDF, every row in Excel.
+        ReportKind.ROSTER: (today, today),
+        ReportKind.ATTENDANCE: (last_month_end.replace(day=1), last_month_end),
     }
     for kind, (start, end) in periods.items():
         report = Report.objects.create(kind=kind, organisation=None, period_start=start, period_end=end)

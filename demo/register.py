@@ -17,7 +17,7 @@ from activities.models import Activity, Attendance
 from branches.choices import OrganisationKind, OrganisationStatus
 from branches.models import CommitteePosition, Organisation, Term
 from core.dates import local_midnight
-from demo.bulk import copy_lines
+from demo.bulk import bulk_set, copy_lines
 from members.choices import (
     LEAVING_STATUS,
     CategoryKind,
@@ -156,11 +156,9 @@ def seed_register(*, rng: random.Random, today: dt.date, years: int = 3, admin=N
         periods.append(MemberOrganisationPeriod(member_id=member, organisation_id=org, starts_on=on,
                                                 transfer_id=transfers[index].pk))
     MemberOrganisationPeriod.objects.bulk_create(periods, batch_size=BATCH)
-    Member.objects.bulk_update([Member(pk=member, organisation_id=to, party_group_id=None)
-                                for member, _, to, _, _ in moves], ["organisation", "party_group"], batch_size=BATCH)
+    bulk_set(Member, ["organisation", "party_group"], [(member, to, None) for member, _, to, _, _ in moves])
     Leaving.objects.bulk_create(leavings, batch_size=BATCH)
-    Member.objects.bulk_update([Member(pk=member, status=status, left_on=on) for member, _, on, status in left],
-                               ["status", "left_on"], batch_size=BATCH)
+    bulk_set(Member, ["status", "left_on"], [(member, status, on) for member, _, on, status in left])
     _attendance_after(moves=moves, left=left)
 
     retired = _retirements(rng=rng, today=today, first_year=first_year)
@@ -213,14 +211,13 @@ def _retirements(*, rng: random.Random, today: dt.date, first_year: int) -> int:
     dated = []
     for pk, born in retired:
         at = dt.date(born.year + 60, born.month, 28 if (born.month, born.day) == (2, 29) else born.day)
-        dated.append(Member(pk=pk, retired_on=min(at, today - dt.timedelta(days=1))))
+        dated.append((pk, min(at, today - dt.timedelta(days=1))))
     serving = list(Member.objects.filter(employment_status=EmploymentStatus.SERVING, status=MembershipStatus.ACTIVE,
                                          user__isnull=True).order_by("pk").values_list("pk", flat=True))
-    newly = [Member(pk=pk, employment_status=EmploymentStatus.RETIRED,
-                    retired_on=_day(rng, rng.randint(first_year, today.year), today))
+    newly = [(pk, EmploymentStatus.RETIRED.value, _day(rng, rng.randint(first_year, today.year), today))
              for pk in rng.sample(serving, min(len(serving), max(3, len(serving) // 150)))]
-    Member.objects.bulk_update(dated, ["retired_on"], batch_size=BATCH)
-    Member.objects.bulk_update(newly, ["employment_status", "retired_on"], batch_size=BATCH)
+    bulk_set(Member, ["retired_on"], dated)
+    bulk_set(Member, ["employment_status", "retired_on"], newly)
     return len(dated) + len(newly)
 
 
