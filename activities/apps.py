@@ -16,3 +16,20 @@ class ActivitiesConfig(AppConfig):
         from .registrations import register
 
         register()
+
+        # Search-as-you-type: the themed days a wish may be published at (core.lookups).
+        from django.db.models import Q
+
+        from core import lookups
+
+        from . import access
+        from .forms import themed_day_label, themed_days_for
+
+        def themed_days(user):
+            if not access.can_plan_activities(user):
+                return None
+            return themed_days_for(access.organisations_managed_by(user).active())
+
+        lookups.register("themed-days", queryset=themed_days, label=themed_day_label,
+                         search=lambda q: Q(title__contains=q) | Q(organisation__name__contains=q)
+                         | Q(organisation__short_name__contains=q))

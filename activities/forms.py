@@ -191,15 +191,28 @@ class CalendarFilterForm(forms.Form):
 
 class ThemedDayChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, activity):
-        local = timezone.localtime(activity.planned_start)
-        return f"{local:%Y-%m-%d} {activity.title}（{activity.organisation.display_name}）"
+        return themed_day_label(activity)
+
+
+def themed_days_for(organisations):
+    """The themed days a wish may be published at: the last year's and the next four months', not cancelled."""
+    now = timezone.now()
+    return (Activity.objects.filter(organisation__in=organisations, kind=ActivityKind.THEMED_DAY,
+                                    planned_start__gte=now - dt.timedelta(days=366),
+                                    planned_start__lte=now + dt.timedelta(days=120))
+            .exclude(status=ActivityStatus.CANCELLED).select_related("organisation").order_by("-planned_start"))
+
+
+def themed_day_label(activity) -> str:
+    local = timezone.localtime(activity.planned_start)
+    return f"{local:%Y-%m-%d} {activity.title}（{activity.organisation.display_name}）"
 
 
 class WishForm(forms.ModelForm):
     class Meta:
         model = MicroWish
         fields = ["organisation", "activity", "title", "description", "wisher_name", "wisher_contact"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {"description": forms.Textarea(attrs={"rows": 3}), "organisation": SearchSelect("organisations")}
         help_texts = {
             "wisher_name": "党员或群众（居民）的姓名。",
             "wisher_contact": "选填。仅书记和认领的党员可见。",
@@ -213,15 +226,9 @@ class WishForm(forms.ModelForm):
             return
         self.fields["organisation"].queryset = organisations
         self.fields["organisation"].label_from_instance = lambda o: o.display_name
-        now = timezone.now()
-        themed_days = (Activity.objects.filter(organisation__in=organisations, kind=ActivityKind.THEMED_DAY,
-                                               planned_start__gte=now - dt.timedelta(days=366),
-                                               planned_start__lte=now + dt.timedelta(days=120))
-                       .exclude(status=ActivityStatus.CANCELLED).select_related("organisation")
-                       .order_by("-planned_start"))
         self.fields["activity"] = ThemedDayChoiceField(
-            themed_days, required=False, label="发布的主题党日", empty_label="（不关联主题党日）",
-            help_text="选填。须是所选党组织的主题党日。")
+            themed_days_for(organisations), required=False, label="发布的主题党日", empty_label="（不关联主题党日）",
+            help_text="选填。须是所选党组织的主题党日。", widget=SearchSelect("themed-days"))
 
     def clean(self):
         data = super().clean()

@@ -30,5 +30,20 @@ class BranchesConfig(AppConfig):
         def by_name(query):
             return Q(name__contains=query) | Q(short_name__contains=query)
 
+        from .models import PartyGroup, Unit
+
+        def units(user):
+            return (Unit.objects.filter(pk__in=access.organisations_visible_to(user).values("unit_id"))
+                    .order_by("name") if access.can_list_members(user) else None)
+
+        def party_groups(user):
+            if not access.can_list_members(user):
+                return None
+            return (PartyGroup.objects.filter(organisation__in=access.organisations_managed_by(user))
+                    .select_related("organisation").order_by("organisation__path", "sort_order", "pk"))
+
+        lookups.register("units", queryset=units, search=lambda q: Q(name__contains=q), label=lambda u: u.name)
+        lookups.register("party-groups", queryset=party_groups, search=lambda q: Q(name__contains=q)
+                         | Q(organisation__name__contains=q) | Q(organisation__short_name__contains=q))
         lookups.register("organisations", queryset=managed, search=by_name, label=lambda o: o.name)
         lookups.register("any-organisations", queryset=any_organisation, search=by_name, label=lambda o: o.name)

@@ -87,8 +87,9 @@ def tree_breadcrumbs(*, user, organisation: Organisation) -> list[Organisation]:
     return list(tree_base(user=user).filter(pk__in=above).order_by("depth").only("pk", "name", "short_name"))
 
 
-def units_for_filter(*, user) -> list[Unit]:
-    return list(Unit.objects.filter(organisations__in=access.organisations_visible_to(user)).distinct())
+def units_for_filter(*, user):
+    """The units of the organisations the user may open (thousands at province scale: a searched choice)."""
+    return Unit.objects.filter(pk__in=access.organisations_visible_to(user).values("unit_id")).order_by("name")
 
 
 def stage_counts(members) -> dict[str, int]:

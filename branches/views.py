@@ -34,7 +34,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     searching = any(filters.get(name) for name in ("q", "kind", "unit"))
     node = None
     if searching:
-        base = tree_search(user=request.user, kind=filters.get("kind") or "", unit_id=filters.get("unit"),
+        unit = filters.get("unit")
+        base = tree_search(user=request.user, kind=filters.get("kind") or "", unit_id=unit.pk if unit else None,
                            query=(filters.get("q") or "").strip())
         page = page_of(request, base.only("pk"), per_page=TREE_ROWS_PER_PAGE)
         rows = tree_rows(page.object_list, level=0)

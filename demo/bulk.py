@@ -111,7 +111,8 @@ def bulk_set(model, fields: list[str], rows: list[tuple], *, batch_size: int = 5
     if not rows:
         return
     if connection.vendor != "postgresql":
-        model.objects.bulk_update([model(pk=row[0], **dict(zip(fields, row[1:]))) for row in rows], fields,
+        attnames = [model._meta.get_field(name).attname for name in fields]  # organisation_id, not organisation
+        model.objects.bulk_update([model(pk=row[0], **dict(zip(attnames, row[1:]))) for row in rows], fields,
                                   batch_size=batch_size)
         return
     from psycopg2.extras import execute_values

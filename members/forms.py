@@ -46,7 +46,7 @@ class MemberForm(forms.ModelForm):
         ]
         widgets = {**{name: DATE for name in ["birth_date", "applied_on", "activist_on", "candidate_on",
                                               "admitted_on", "full_on"]},
-                   "organisation": SearchSelect("organisations")}
+                   "organisation": SearchSelect("organisations"), "party_group": SearchSelect("party-groups")}
 
     # Once a person has a development record (the development app's `development` relation), their stage and
     # stage dates are derived from the recorded steps and are no longer typed in here.

@@ -5,7 +5,7 @@ from django import forms
 from activities.choices import REGULAR_KINDS
 from branches.models import Organisation
 from core.forms import DatePicker, MultipleFileField
-from core.lookups import SearchSelect
+from core.lookups import SEARCH_THRESHOLD, SearchSelect, SearchSelectMultiple
 
 from . import duties
 from .evidence import ACCEPT
@@ -104,7 +104,13 @@ class DutyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisations"].queryset = duties.assignable_organisations().order_by("path")
+        assignable = duties.assignable_organisations().order_by("path")
+        self.fields["organisations"].queryset = assignable
+        if assignable[:SEARCH_THRESHOLD + 1].count() > SEARCH_THRESHOLD:
+            # Thousands of checkboxes at province scale: a searched list instead (the chosen ones stay chosen).
+            self.fields["organisations"].widget = SearchSelectMultiple("organisations")
+            self.fields["organisations"].widget.choices = self.fields["organisations"].choices
+            self.fields["organisations"].help_text = "选择“选定的党组织”时，输入名称查找后选中（按住 Ctrl 可多选）。"
 
     def clean(self):
         data = super().clean()
