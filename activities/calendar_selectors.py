@@ -14,7 +14,7 @@ from activities import access
 from branches.models import Organisation
 
 from .choices import ActivityKind, ActivityStatus
-from .models import Activity
+from .models import MAX_ACTIVITY_LENGTH, Activity
 
 CALENDAR_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -47,7 +47,7 @@ def activities_in_range(*, user, start: dt.datetime, end: dt.datetime) -> QueryS
     return (
         access.activities_visible_to(user)
         .annotate(start_at=Coalesce("actual_start", "planned_start"), end_at=Coalesce("actual_end", "planned_end"))
-        .filter(start_at__lt=end, end_at__gt=start)
+        .filter(start_at__lt=end, end_at__gt=start, start_at__gte=start - MAX_ACTIVITY_LENGTH)
     )
 
 

@@ -10,7 +10,7 @@ from core.forms import DatePicker, DateTimePicker, MonthPicker, MultipleFileFiel
 from core.lookups import SearchSelect
 
 from .choices import ActivityKind, ActivityStatus, AttendanceStatus, Theme, WishStatus
-from .models import Activity, MicroWish
+from .models import MAX_ACTIVITY_LENGTH, Activity, MicroWish
 
 # More organisations than this to choose from: a search-as-you-type choice instead of a select with every one.
 SEARCH_THRESHOLD = 200
@@ -77,6 +77,8 @@ class ActivityForm(forms.ModelForm):
         start, end = data.get("planned_start"), data.get("planned_end")
         if start and end and end <= start:
             self.add_error("planned_end", "结束时间须晚于开始时间。")
+        elif start and end and end - start > MAX_ACTIVITY_LENGTH:
+            self.add_error("planned_end", f"一项活动最长 {MAX_ACTIVITY_LENGTH.days} 天；更长的安排请分成几项活动。")
         group, organisation = data.get("party_group"), data.get("organisation")
         if group and organisation and group.organisation_id != organisation.pk:
             self.add_error("party_group", "所选党小组不属于主办党组织。")
@@ -134,6 +136,8 @@ class RecordForm(forms.ModelForm):
         start, end = data.get("actual_start"), data.get("actual_end")
         if start and end and end <= start:
             self.add_error("actual_end", "结束时间须晚于开始时间。")
+        elif start and end and end - start > MAX_ACTIVITY_LENGTH:
+            self.add_error("actual_end", f"一项活动最长 {MAX_ACTIVITY_LENGTH.days} 天，请核对结束时间。")
         planned = self.instance.planned_start
         # (A start in the future is refused by the service anyway, with its own message.)
         if (start and planned and start <= timezone.now() and abs(start - planned) > self.FAR_FROM_PLAN

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from activities import access
+from branches.models import Organisation
 
 from .choices import AttendanceStatus
 from .models import Activity, Attendance
@@ -16,19 +17,37 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+# Up to this many organisations, "hosted or joined by these" is written with literal id lists: PostgreSQL then
+# reads the (organisation, planned_start) index for them instead of walking every activity newest first and
+# testing each against a subquery (a province secretary's list: 4.7 s to count, 0.6 s for a page).
+LITERAL_ORGANISATIONS = 1000
+
+
+def hosted_or_joined(organisations) -> Q:
+    """Activities hosted or joined by the given organisations (a queryset)."""
+    joint = Activity.joint_organisations.through.objects
+    ids = list(organisations.order_by().values_list("pk", flat=True)[:LITERAL_ORGANISATIONS + 1])
+    if len(ids) > LITERAL_ORGANISATIONS:
+        return (Q(organisation__in=organisations.values("pk"))
+                | Q(pk__in=joint.filter(organisation__in=organisations.values("pk")).values("activity_id")))
+    joined = list(joint.filter(organisation_id__in=ids).values_list("activity_id", flat=True))
+    return Q(organisation_id__in=ids) | Q(pk__in=joined)
+
+
 def activity_list(*, user, organisation=None, kind: str = "", status: str = "", year: int | None = None,
                   own_only: bool = False):
     """The base rows only (no join, no grouping), so a paginator counts and slices the activity table
     itself; `with_attendance_totals` then counts attendance for the rows shown. `own_only`: only what the
     user's organisations host or join (a secretary's list, without other organisations' open lectures)."""
-    activities = access.activities_visible_to(user)
     if own_only:
-        managed = access.organisations_managed_by(user).values("pk")
-        joint = Activity.joint_organisations.through.objects.filter(organisation__in=managed).values("activity_id")
-        activities = activities.filter(Q(organisation__in=managed) | Q(pk__in=joint))
+        # What the user's organisations host or join is all visible to them: no visibility test on top.
+        activities = Activity.objects.filter(hosted_or_joined(access.organisations_managed_by(user)))
+    else:
+        activities = access.activities_visible_to(user)
     if organisation is not None:
-        joint = Activity.joint_organisations.through.objects.filter(organisation=organisation).values("activity_id")
-        activities = activities.filter(Q(organisation__path__startswith=organisation.path) | Q(pk__in=joint))
+        # The organisation and those below it (a general branch lists its branches' meetings).
+        activities = activities.filter(hosted_or_joined(Organisation.objects.filter(
+            path__startswith=organisation.path)))
     if kind:
         activities = activities.filter(kind=kind)
     if status:

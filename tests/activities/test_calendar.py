@@ -354,3 +354,21 @@ def test_a_crowded_calendar_opens_on_the_own_organisations_activities(city, logi
     page = login(city.admin).get(reverse("activities:calendar")).content.decode()
     assert '<option value="own" selected>本级组织的活动' in page
     assert "我能看到的全部活动" in page
+
+
+def test_an_activity_that_began_weeks_before_the_range_still_shows_while_it_lasts(city, login):
+    activity(city.branch_a, at(10, month=5), hours=24 * 25, title="为期25天的集中轮训")
+
+    assert "为期25天的集中轮训" in events(login(city.member_user))
+
+
+def test_an_activity_cannot_last_longer_than_the_calendars_reach(city, login):
+    from activities.models import MAX_ACTIVITY_LENGTH
+
+    response = login(city.secretary).post(reverse("activities:activity_create"), {
+        "organisation": city.branch_a.pk, "kind": ActivityKind.TRAINING, "title": "全年培训",
+        "planned_start": "2025-06-01 09:00", "planned_end": "2025-08-01 09:00", "place": "党校"})
+
+    assert response.status_code == 200
+    assert f"一项活动最长 {MAX_ACTIVITY_LENGTH.days} 天" in response.content.decode()
+    assert response.context["form"]["title"].value() == "全年培训"  # nothing typed is lost
