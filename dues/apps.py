@@ -19,3 +19,18 @@ class DuesConfig(AppConfig):
         from .todo import dues_arrears
 
         todo.register("dues.arrears", dues_arrears)
+
+        # A payment changed outside the service (the admin site): the cached city totals are out of date.
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import DuesPayment
+        from .selectors import totals_changed
+
+        def changed(**kwargs):
+            from django.db import transaction
+
+            totals_changed()
+            transaction.on_commit(totals_changed)
+
+        post_save.connect(changed, sender=DuesPayment, dispatch_uid="dues-totals-save", weak=False)
+        post_delete.connect(changed, sender=DuesPayment, dispatch_uid="dues-totals-delete", weak=False)

@@ -15,8 +15,8 @@ import datetime as dt
 
 from django.urls import reverse
 
-from branches.selectors import SecretaryDirectory
 from branches.choices import OrganisationStatus
+from branches.selectors import SecretaryDirectory
 from members.models import Member
 from notifications.choices import Kind
 from notifications.services import Due, webhooks_for

@@ -14,6 +14,7 @@ from members.choices import MembershipStatus, Stage
 from members.models import Member
 from rules.models import DuesCategory
 
+from . import selectors
 from .choices import CATEGORY_FOR_EMPLOYMENT, PaymentKind
 from .ledger import first_of_month, months_between
 from .models import DuesBase, DuesPayment
@@ -91,4 +92,7 @@ def dues_payments_record(*, member: Member, first_month: dt.date, last_month: dt
                               base=base, paid_on=paid_on, kind=_kind(month, paid_on), note=note, recorded_by=by)
         payment.full_clean(exclude=["member", "organisation", "base"])
         payments.append(payment)
-    return bulk_create_with_history(payments, DuesPayment, default_user=by)
+    created = bulk_create_with_history(payments, DuesPayment, default_user=by)
+    selectors.totals_changed()  # now, and again once committed: a reader in between recounts the old rows
+    transaction.on_commit(selectors.totals_changed)
+    return created

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.models import Action
 from audit.services import action_log, personal_data_viewed
 from branches import access as branch_access
-from core.http import client_address
 from core.forms import add_service_error
+from core.http import client_address
 from core.paging import chosen_year, page_of, query_without_page
 
 from . import access, selectors, services

@@ -101,6 +101,10 @@ def test_the_overview_shows_the_citys_monthly_and_yearly_totals(paid, client):
     client.force_login(paid.admin)
     page = client.get(reverse("dues:overview") + "?year=2025").content.decode()
     assert "全年 86.42 元" in page
+    # The city's totals are cached; a payment recorded since is in them at once.
+    pay(paid.member, dt.date(2025, 3, 1), paid_on=dt.date(2025, 6, 1))
+    page = client.get(reverse("dues:overview") + "?year=2025").content.decode()
+    assert "全年 129.63 元" in page
 
 
 def grow(city, n):
