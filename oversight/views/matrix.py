@@ -127,19 +127,19 @@ class MatrixFilters:
     def active(self) -> bool:
         return bool(self.month or self.kind or self.incomplete or self.organisation_kind)
 
-    def matches(self, row: compliance.Row) -> bool:
+    def matches(self, row: compliance.IndexRow, index: compliance.MatrixIndex) -> bool:
         if self.organisation_kind and row.kind != self.organisation_kind:
             return False
-        cells = [row.cells[self.month - 1]] if self.month else row.cells
         if not (self.kind or self.incomplete):
             return True
-        for cell in cells:
-            if self.incomplete and cell.state not in (compliance.RED, compliance.AMBER):
+        for month in [self.month] if self.month else range(1, 13):
+            state, kinds = index.month(row, month)
+            if self.incomplete and state not in (compliance.RED, compliance.AMBER):
                 continue  # done, not asked, or not yet due
-            kinds = [k for k in cell.kinds if not self.kind or k.kind == self.kind]
-            if not self.incomplete and any(not k.not_asked for k in kinds):
+            marks = [mark for kind, mark in kinds.items() if not self.kind or kind == self.kind]
+            if not self.incomplete and any(mark in (compliance.MISSING, compliance.DONE) for mark in marks):
                 return True
-            if self.incomplete and any(k.missing > 0 and not k.not_asked for k in kinds):
+            if self.incomplete and compliance.MISSING in marks:
                 return True
         return False
 
@@ -151,25 +151,40 @@ def matrix(request: HttpRequest) -> HttpResponse:
     _require_overseer(request.user)
     today = timezone.localdate()
     year = _year_from(request, today)
-    result = compliance.cached_matrix_for(organisations=access.organisations_managed_by(request.user), year=year,
-                                          today=today)
+    index = compliance.cached_matrix_index(organisations=access.organisations_managed_by(request.user), year=year,
+                                           today=today)
     years = list(range(today.year + 1, today.year - YEARS_IN_SELECTOR, -1))
     if year not in years:
         years.append(year)
     q = request.GET.get("q", "").strip()[:50]
     filters = MatrixFilters.from_query(request.GET)
+    # Rows are chosen from the index (every row, without its cells); the cells are computed for the page's
+    # rows only, so a page costs the same for 300 organisations or 15,000.
     if filters.active:
         # A filtered matrix is a flat list of the organisations that match, 50 to a page.
-        matching = [row for row in result.rows if not row.is_header and filters.matches(row)
+        matching = [row for row in index.index_rows if not row.is_header and filters.matches(row, index)
                     and (not q or q in row.name)]
         page = Paginator(matching, FILTERED_ROWS_PER_PAGE).get_page(request.GET.get("page"))
-        shown = list(page.object_list)
+        chosen = list(page.object_list)
     else:
-        common, groups = _groups(result.rows)
+        common, groups = _groups(index.index_rows)
         if q:
             groups = [group for group in groups if any(q in row.name for row in group)]
         page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
-        shown = common + [row for group in page.object_list for row in group] if page.object_list else []
+        chosen = common + [row for group in page.object_list for row in group] if page.object_list else []
+    if chosen:
+        result = compliance.cached_matrix_for(
+            organisations=Organisation.objects.filter(pk__in=sorted(row.pk for row in chosen)), year=year, today=today)
+    else:
+        result = compliance.matrix_for(organisations=Organisation.objects.none(), year=year, today=today)
+    computed = {row.pk: row for row in result.rows}
+    indents = {row.pk: row.indent for row in chosen}
+    shown = []
+    for chosen_row in chosen:
+        row = computed.get(chosen_row.pk)
+        if row is not None:
+            row.indent = indents[row.pk]  # as deep as in the whole matrix, not just among the page's rows
+            shown.append(row)
     prefix = reverse("oversight:matrix")
     return render(request, "oversight/matrix.html", {
         "filters": filters,
@@ -178,6 +193,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
         "organisation_kinds": [(kind.value, kind.label) for kind in OrganisationKind
                                if kind != OrganisationKind.WORKING_COMMITTEE],
         "matrix": result,
+        "totals": index,
         "rows": [(row, None if row.is_header else _cells_html(row, prefix, year)) for row in shown],
         "page": page,
         "q": q,
