@@ -8,6 +8,10 @@ import logging
 from dataclasses import dataclass
 
 import pytest
+# Imported before any test freezes the clock: REST framework's throttles keep `time.time` as a class attribute
+# when their module is first imported, and imported inside a freeze_time block they would keep freezegun's
+# stand-in for good (every later API call then fails with "fake_time() takes 0 positional arguments").
+import rest_framework.throttling  # noqa: F401, I001
 
 from branches.choices import OrganisationKind, RoleKind
 from tests.factories import PASSWORD, MemberFactory, OrganisationFactory, RoleFactory, UserFactory
