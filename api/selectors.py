@@ -3,15 +3,17 @@ each page of results costs the same number of queries whatever the size of the r
 
 import datetime as dt
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from activities import access as activity_access
 from activities.choices import AttendanceStatus
 from activities.models import Attendance
-from activities import access as activity_access
 from branches import access
-from members import access as member_access
+from branches.models import Organisation
 from core.dates import local_midnight
+from members import access as member_access
 from oversight import compliance
 
 
@@ -91,23 +93,49 @@ def with_attendance_counts(activities: list) -> list:
 
 
 def compliance_rows(*, user, year: int | None = None, organisation: int | None = None,
-                    month: int | None = None) -> list[dict]:
+                    month: int | None = None) -> "ComplianceRows":
     """One row per meeting organisation the user manages (the matrix page's scope), for a year: the figures of
-    oversight.compliance (a fixed number of queries, whatever the number of organisations)."""
+    oversight.compliance. A lazy sequence: the paginator counts it from the cached matrix index and computes the
+    cells of the page's organisations only (a province's whole matrix took seconds per call)."""
     today = timezone.localdate()
     year = year or today.year
     organisations = access.organisations_managed_by(user)
     if organisation is not None:
         path = organisations.filter(pk=organisation).values_list("path", flat=True).first()
         organisations = organisations.filter(path__startswith=path) if path else organisations.none()
-    matrix = compliance.matrix_for(organisations=organisations, year=year, today=today)
-    rows = []
-    for row in matrix.organisation_rows:
-        cells = [row.cells[month - 1]] if month else row.cells
-        rows.append({
-            "pk": row.pk, "name": row.name, "year": year, "required": row.required, "held": row.held,
-            "rate": row.rate,
-            "cells": [{"month": c.month, "state": c.state, "state_label": c.state_label, "required": c.required,
-                       "held": c.held, "current": c.current} for c in cells],
-        })
-    return rows
+    return ComplianceRows(organisations=organisations, year=year, today=today, month=month)
+
+
+class ComplianceRows:
+    def __init__(self, *, organisations, year: int, today, month: int | None):
+        self.year, self.today, self.month = year, today, month
+        try:
+            index = compliance.cached_matrix_index(organisations=organisations, year=year, today=today)
+            self.pks = [row.pk for row in index.index_rows if not row.is_header]
+        except EmptyResultSet:  # a scope that cannot hold anything
+            self.pks = []
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    def count(self) -> int:
+        return len(self.pks)
+
+    def __getitem__(self, key):
+        pks = self.pks[key] if isinstance(key, slice) else [self.pks[key]]
+        if not pks:
+            return []
+        matrix = compliance.matrix_for(organisations=Organisation.objects.filter(pk__in=pks), year=self.year,
+                                       today=self.today)
+        by_pk = {row.pk: row for row in matrix.organisation_rows}
+        rows = []
+        for pk in pks:
+            row = by_pk[pk]
+            cells = [row.cells[self.month - 1]] if self.month else row.cells
+            rows.append({
+                "pk": row.pk, "name": row.name, "year": self.year, "required": row.required, "held": row.held,
+                "rate": row.rate,
+                "cells": [{"month": c.month, "state": c.state, "state_label": c.state_label, "required": c.required,
+                           "held": c.held, "current": c.current} for c in cells],
+            })
+        return rows if isinstance(key, slice) else rows[0]
