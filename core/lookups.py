@@ -58,7 +58,7 @@ class SearchSelect(forms.Select):
         context = super().get_context(name, value, attrs)
         if searchable:
             context["widget"]["search"] = {"url": reverse("choices", args=[self.source]),
-                                           "empty": int(empty_label is not None)}
+                                           "empty": "" if empty_label is None else str(empty_label)}
         return context
 
 
@@ -79,7 +79,9 @@ def choice_options(request: HttpRequest, source: str) -> HttpResponse:
     selected = [v for v in request.GET.getlist(request.GET.get("name", ""))[:20] if v.isdigit()]
     chosen = list(queryset.filter(pk__in=selected))
     found = list(queryset.filter(entry.search(query)).exclude(pk__in=selected)[:CHOICES_SHOWN]) if query else []
-    options = [("", "---------", False)] if request.GET.get("empty") == "1" else []
+    # The field's own empty choice ("全市（市直机关工委）", "全部党组织" …), kept at the top after every search.
+    empty = request.GET.get("empty", "")[:50]
+    options = [("", empty, False)] if empty else []
     options += [(obj.pk, entry.label(obj), True) for obj in chosen]
     options += [(obj.pk, entry.label(obj), False) for obj in found]
     return render(request, "core/widgets/search_options.html", {"options": options})

@@ -62,6 +62,7 @@ class ExemptionForm(forms.ModelForm):
         model = Exemption
         fields = ["organisation", "activity_kind", "reason", "valid_from", "valid_until"]
         widgets = {
+            "organisation": SearchSelect("organisations"),
             "valid_from": DatePicker(),
             "valid_until": DatePicker(),
         }

@@ -14,9 +14,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from reports import access
 from core.files import private_file_response
 from core.forms import add_service_error
+from core.lookups import SearchSelect
+from reports import access
 
 from . import services
 from .choices import FileFormat, Period, ReportKind, ReportStatus
@@ -43,7 +44,7 @@ class ReportRequestForm(forms.Form):
     month = forms.TypedChoiceField(label="月份", required=False, coerce=int, empty_value=None,
                                    choices=[("", "（年度报表不用选）")] + [(m, f"{m}月") for m in range(1, 13)],
                                    help_text="仅月度报表需要选择月份；花名册按生成当日统计。")
-    organisation = OrganisationChoiceField(None, label="统计范围", required=False)
+    organisation = OrganisationChoiceField(None, label="统计范围", required=False, widget=SearchSelect("organisations"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

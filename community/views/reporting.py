@@ -68,6 +68,9 @@ def service_create(request: HttpRequest, pk: int) -> HttpResponse:
                      back=reverse("community:my_reporting"))
 
 
+ORGANISATION_ROWS_PER_PAGE = 50
+
+
 @require_GET
 def reporting_overview(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -77,9 +80,15 @@ def reporting_overview(request: HttpRequest) -> HttpResponse:
     organisations = None if is_admin else access.organisations_managed_by(user)
     scope = access.organisations_managed_by(user)
     missing = Paginator(selectors.non_reporters(organisations=scope, year=year), ROWS_PER_PAGE)
+    totals = selectors.reporting_totals(organisations=organisations, year=year)
+    # A row per organisation: thousands at province scale (2.9 MB), so fifty to a page of their own.
+    query = request.GET.copy()
+    query.pop("org_page", None)
     return render(request, "community/reporting_overview.html", {
         "year": year, "is_admin": is_admin, "query": query_without_page(request),
-        "totals": selectors.reporting_totals(organisations=organisations, year=year),
+        "totals": totals,
+        "organisation_rows": Paginator(totals.rows, ORGANISATION_ROWS_PER_PAGE).get_page(request.GET.get("org_page")),
+        "organisation_query": query.urlencode(),
         "missing": missing.get_page(request.GET.get("page")),
         "pending": list(selectors.unconfirmed_reports(organisations=scope, year=year)[:PENDING_SHOWN]),
         "pending_count": selectors.unconfirmed_reports(organisations=scope, year=year).count(),

@@ -157,3 +157,17 @@ def test_query_count_of_the_figures_does_not_grow_with_the_data(city):
         community_figures(year=2024, organisations=org_a_tree)
     assert len(large.captured_queries) == len(small.captured_queries)
     assert figures.members_reported == 14 and figures.temporary_branches == 14
+
+
+def test_the_reporting_overview_pages_its_rows_by_organisation(city, client, monkeypatch):
+    from community.views import reporting
+
+    monkeypatch.setattr(reporting, "ORGANISATION_ROWS_PER_PAGE", 1)
+    client.force_login(city.admin)
+    url = reverse("community:reporting_overview") + "?year=2024"
+    first = client.get(url)
+    rows = first.context["organisation_rows"]
+    assert len(rows.object_list) == 1 and rows.paginator.count >= 2
+    assert "org_page=2" in first.content.decode()
+    second = client.get(url + "&org_page=2").context["organisation_rows"]
+    assert second.object_list[0].name != rows.object_list[0].name

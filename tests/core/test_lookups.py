@@ -46,9 +46,9 @@ def test_the_search_finds_by_name_and_keeps_the_selected(city, login):
     client = login(city.secretary)
     url = reverse("choices", args=["members"])
 
-    text = client.get(url, {"q": "建国", "name": "member", "member": city.member.pk, "empty": "1"}).content.decode()
+    text = client.get(url, {"q": "建国", "name": "member", "member": city.member.pk, "empty": "全部党员"}).content.decode()
 
-    assert text.startswith('<option value="">')
+    assert text.startswith('<option value="">全部党员</option>')
     assert f'<option value="{city.member.pk}" selected>' in text
     assert f'<option value="{found.pk}">张建国（' in text
 
