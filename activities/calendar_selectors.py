@@ -126,10 +126,29 @@ def feed_window(now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
     return today - FEED_PAST, today + FEED_FUTURE
 
 
+# Whoever oversees more organisations than this gets, in a phone's calendar, their own top organisation's
+# activities and those they are expected at, not every branch's meetings (a province admin's feed was 192 MB).
+CROWDED = 12
+
+
+def oversees_many(user) -> bool:
+    return (access.can_plan_activities(user)
+            and access.organisations_managed_by(user).active()[:CROWDED + 1].count() > CROWDED)
+
+
 def feed_activities(*, user, now: dt.datetime) -> QuerySet[Activity]:
+    from .selectors import hosted_or_joined
+
     start, end = feed_window(now)
+    activities = activities_in_range(user=user, start=start, end=end)
+    if oversees_many(user):
+        condition = hosted_or_joined(own_top_organisations(user))
+        member = access.own_member(user)
+        if member is not None:
+            condition |= Q(pk__in=member.attendances.values("activity_id"))
+        activities = activities.filter(condition)
     return (
-        activities_in_range(user=user, start=start, end=end)
+        activities
         .select_related("organisation")
         .only("uid", "sequence", "title", "kind", "theme", "status", "cancel_reason", "place", "host", "lecturer",
               "agenda", "planned_start", "planned_end", "actual_start", "actual_end", "created_at", "updated_at",

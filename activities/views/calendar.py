@@ -28,6 +28,7 @@ from ..calendar_selectors import (
     feed_activities,
     feed_fingerprint,
     kind_legend,
+    oversees_many,
 )
 from ..choices import ActivityKind
 from ..forms import CalendarFilterForm
@@ -139,6 +140,8 @@ def calendar_subscribe(request: HttpRequest) -> HttpResponse:
     feed_url = request.build_absolute_uri(reverse("activities:calendar_feed", args=[feed.token]))
     return render(request, "activities/calendar_subscribe.html", {
         "feed_url": feed_url,
+        # Overseeing many organisations, the feed holds their own level's activities and their own, not all.
+        "oversees_many": oversees_many(request.user),
         "webcal_url": re.sub(r"^https?://", "webcal://", feed_url),
     })
 

@@ -372,3 +372,27 @@ def test_an_activity_cannot_last_longer_than_the_calendars_reach(city, login):
     assert response.status_code == 200
     assert f"一项活动最长 {MAX_ACTIVITY_LENGTH.days} 天" in response.content.decode()
     assert response.context["form"]["title"].value() == "全年培训"  # nothing typed is lost
+
+
+def test_whoever_oversees_many_organisations_subscribes_to_their_own_level_and_their_own_activities(
+        city, login, monkeypatch):
+    from activities import calendar_selectors
+    from activities.ical import calendar_feed_for
+
+    today = dt.datetime.now(SHANGHAI).replace(minute=0, second=0, microsecond=0)
+    activity(city.root, today + dt.timedelta(days=3), title="市直机关大讲堂")
+    activity(city.branch_a, today + dt.timedelta(days=4), title="甲局一支部的支委会")
+    client = login(city.admin)
+    feed = calendar_feed_for(user=city.admin)
+
+    def titles():
+        body = client.get(reverse("activities:calendar_feed", args=[feed.token])).content
+        return {str(event.get("summary")) for event in Calendar.from_ical(body).walk("VEVENT")}
+
+    assert {"市直机关大讲堂", "甲局一支部的支委会"} <= titles()
+    monkeypatch.setattr(calendar_selectors, "CROWDED", 2)
+    from django.core.cache import cache
+    cache.clear()  # the built feed is cached per version
+    shown = titles()
+    assert "市直机关大讲堂" in shown and "甲局一支部的支委会" not in shown
+    assert "本级组织主办或参加的活动" in client.get(reverse("activities:calendar_subscribe")).content.decode()
