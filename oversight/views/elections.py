@@ -27,6 +27,9 @@ ROWS_PER_PAGE = 50
 
 # --- views ----------------------------------------------------------------------------------------
 
+LIST_LIMIT = 50
+
+
 @require_GET
 def election_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -43,8 +46,10 @@ def election_list(request: HttpRequest) -> HttpResponse:
     return render(request, "oversight/election_list.html", {
         "window": window,
         "counts": services.term_counts(organisations=organisations, window=window),
-        "overdue": list(services.overdue_terms(organisations=organisations, window=window)),
-        "due": list(services.due_terms(organisations=organisations, window=window)),
+        # The first LIST_LIMIT of each (counts above them): at province scale either can be a thousand rows.
+        "overdue": list(services.overdue_terms(organisations=organisations, window=window)[:LIST_LIMIT]),
+        "due": list(services.due_terms(organisations=organisations, window=window)[:LIST_LIMIT]),
+        "list_limit": LIST_LIMIT,
         "page": page,
         "query": query.urlencode(),
         "year_form": year_form,
