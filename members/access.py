@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from branches import access as tree
 from branches.access import *  # noqa: F403
 from branches.access import __all__ as _tree_rules
-from branches import access as tree
-from branches.access import can_manage_organisation, is_admin, managed_paths, own_member, path_condition
+from branches.access import can_manage_organisation, is_admin, managed_condition, own_member
 
 from .choices import MembershipStatus, TransferKind
 from .models import Member, MemberCategory, Transfer
@@ -25,7 +25,7 @@ __all__ = [*_tree_rules, "members_visible_to", "can_manage_member", "get_member_
 def members_visible_to(user) -> QuerySet[Member]:
     if is_admin(user):
         return Member.objects.all()
-    condition = path_condition(managed_paths(user), "organisation__path")
+    condition = managed_condition(user, "organisation")
     member = own_member(user)
     if member is not None:
         condition |= Q(pk=member.pk)

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from branches.access import *  # noqa: F403
 from branches.access import __all__ as _tree_rules
-from branches.access import is_admin, is_secretary, managed_paths, path_condition
+from branches.access import is_admin, is_secretary, managed_condition
 
 from .models import Report
 
@@ -24,7 +24,7 @@ def reports_visible_to(user):
         return Report.objects.all()
     if not is_secretary(user):
         return Report.objects.none()
-    return Report.objects.filter(path_condition(managed_paths(user), "organisation__path"))
+    return Report.objects.filter(managed_condition(user, "organisation"))
 
 
 def get_report_for(user, pk) -> Report:
