@@ -107,7 +107,8 @@ class DutyForm(forms.Form):
         super().__init__(*args, **kwargs)
         assignable = duties.assignable_organisations().order_by("path")
         self.fields["organisations"].queryset = assignable
-        if assignable[:SEARCH_THRESHOLD + 1].count() > SEARCH_THRESHOLD:
+        self.searchable = assignable[:SEARCH_THRESHOLD + 1].count() > SEARCH_THRESHOLD
+        if self.searchable:
             # Thousands of checkboxes at province scale: a searched list instead (the chosen ones stay chosen).
             self.fields["organisations"].widget = SearchSelectMultiple("organisations")
             self.fields["organisations"].widget.choices = self.fields["organisations"].choices

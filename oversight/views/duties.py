@@ -33,6 +33,12 @@ ROWS_PER_PAGE = 50
 
 # --- views ----------------------------------------------------------------------------------------
 
+def _without(request: HttpRequest, name: str) -> str:
+    query = request.GET.copy()
+    query.pop(name, None)
+    return query.urlencode()
+
+
 @require_GET
 def duty_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -55,8 +61,11 @@ def duty_list(request: HttpRequest) -> HttpResponse:
         "query": query_without_page(request),
         "today": today,
         "totals": services.state_totals(organisations=scope, today=today),
-        "by_organisation": services.counts_by_organisation(organisations=scope, today=today,
-                                                           duty=filters.get("duty")),
+        # A row per organisation with assignments: thousands at province scale, fifty to a page of their own.
+        "by_organisation": Paginator(services.counts_by_organisation(organisations=scope, today=today,
+                                                                     duty=filters.get("duty")),
+                                     ROWS_PER_PAGE).get_page(request.GET.get("org_page")),
+        "organisation_query": _without(request, "org_page"),
         "duties": list(services.duties_with_counts(today=today)[:20]) if is_admin else None,
         "can_create": is_admin,
     })

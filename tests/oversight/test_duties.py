@@ -290,3 +290,32 @@ def test_the_list_costs_the_same_number_of_queries_with_more_duties_and_organisa
         grow(8)
         with django_assert_max_num_queries(len(small.captured_queries)):
             assert client.get(url).status_code == 200
+
+
+def test_past_two_hundred_organisations_they_are_searched_not_listed_as_checkboxes(city, login, monkeypatch):
+    from core import lookups
+    from oversight import forms
+
+    monkeypatch.setattr(forms, "SEARCH_THRESHOLD", 1)
+    monkeypatch.setattr(lookups, "SEARCH_THRESHOLD", 1)
+    client = login(city.admin)
+    page = client.get(reverse("oversight:duty_create")).content.decode()
+    assert 'id="id_organisations_search"' in page and 'type="checkbox"' not in page
+    # A choice sent back with an error stays chosen.
+    again = client.post(reverse("oversight:duty_create"), {"title": "", "deadline": "2099-03-31", "target": "chosen",
+                                                           "organisations": [city.org_b.pk]})
+    assert f'<option value="{city.org_b.pk}" selected>' in again.content.decode()
+
+
+def test_the_duty_list_pages_its_rows_by_organisation(city, login, monkeypatch):
+    from oversight.views import duties as views
+
+    services.duty_create(by=city.admin, title="任务", deadline=dt.date(2099, 5, 1),
+                         organisations=[city.branch_a, city.org_b], today=dt.date(2025, 4, 1))
+    monkeypatch.setattr(views, "ROWS_PER_PAGE", 1)
+    client = login(city.admin)
+    first = client.get(reverse("oversight:duty_list"))
+    assert len(first.context["by_organisation"].object_list) == 1 and "org_page=2" in first.content.decode()
+    second = client.get(reverse("oversight:duty_list") + "?org_page=2").context["by_organisation"]
+    assert second.object_list[0]["organisation_id"] != first.context["by_organisation"].object_list[0][
+        "organisation_id"]
