@@ -45,7 +45,7 @@ def test_members_and_admins_get_no_secretary_to_do(city, login):
 def test_the_to_do_list_costs_the_same_queries_for_one_meeting_or_many(city, client, django_assert_max_num_queries):
     client.force_login(city.secretary)
     _past(city, 3)
-    with django_assert_max_num_queries(60) as few:
+    with django_assert_max_num_queries(70) as few:
         client.get("/")
     for days in range(4, 30):
         _past(city, days)
