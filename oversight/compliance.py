@@ -149,8 +149,22 @@ def _percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:.0%}"
 
 
+class _Rated:
+    """`rate` and `rate_text` of anything with `held` and `required` (a row, a matrix, its index)."""
+
+    __slots__ = ()
+
+    @property
+    def rate(self) -> float | None:
+        return _rate(self.held, self.required)
+
+    @property
+    def rate_text(self) -> str:
+        return _percent(self.rate)
+
+
 @dataclass(slots=True)
-class Row:
+class Row(_Rated):
     pk: int
     name: str
     kind: str
@@ -164,17 +178,9 @@ class Row:
         return (Row, (self.pk, self.name, self.kind, self.indent, self.is_header, self.cells, self.required,
                       self.held))
 
-    @property
-    def rate(self) -> float | None:
-        return _rate(self.held, self.required)
-
-    @property
-    def rate_text(self) -> str:
-        return _percent(self.rate)
-
 
 @dataclass(slots=True)
-class Matrix:
+class Matrix(_Rated):
     year: int
     today: dt.date
     rows: list[Row]
@@ -184,14 +190,6 @@ class Matrix:
     held: int = 0
 
     months = MONTHS
-
-    @property
-    def rate(self) -> float | None:
-        return _rate(self.held, self.required)
-
-    @property
-    def rate_text(self) -> str:
-        return _percent(self.rate)
 
     @property
     def organisation_rows(self) -> list[Row]:
@@ -639,7 +637,7 @@ class IndexRow(tuple):
 
 
 @dataclass(frozen=True, slots=True)
-class MatrixIndex:
+class MatrixIndex(_Rated):
     rows: tuple  # of plain tuples; `index_rows` wraps them
     kinds: tuple
     required: int
@@ -657,14 +655,6 @@ class MatrixIndex:
         width = len(self.kinds) + 1
         part = row.code[(month - 1) * width: month * width]
         return part[0], dict(zip(self.kinds, part[1:]))
-
-    @property
-    def rate(self) -> float | None:
-        return _rate(self.held, self.required)
-
-    @property
-    def rate_text(self) -> str:
-        return _percent(self.rate)
 
 
 def _index_of(matrix: Matrix) -> MatrixIndex:
