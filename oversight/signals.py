@@ -5,11 +5,11 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from activities.models import Activity
-from branches.models import CommitteePosition, Organisation, PartyGroup
+from branches.models import CommitteePosition, Organisation, PartyGroup, Term
 from rules.models import MeetingRequirement, Threshold
 
-from . import compliance
-from .models import Exemption
+from . import compliance, dashboard
+from .models import Duty, DutyAssignment, Exemption, StandardisationReview
 
 SOURCES = (Activity, CommitteePosition, Organisation, PartyGroup, MeetingRequirement, Threshold, Exemption)
 
@@ -25,3 +25,17 @@ for model in SOURCES:
     post_save.connect(_changed, sender=model, dispatch_uid=f"matrix-save-{model.__name__}")
     post_delete.connect(_changed, sender=model, dispatch_uid=f"matrix-delete-{model.__name__}")
 m2m_changed.connect(_changed, sender=Activity.joint_organisations.through, dispatch_uid="matrix-joint")
+
+
+# The admin home's city figures: decisions an admin looks for right after taking them (oversight.dashboard).
+DECISIONS = (StandardisationReview, Term, Duty, DutyAssignment, Exemption, Organisation)
+
+
+def _decided(**kwargs) -> None:
+    dashboard.decisions_changed()
+    transaction.on_commit(dashboard.decisions_changed)
+
+
+for model in DECISIONS:
+    post_save.connect(_decided, sender=model, dispatch_uid=f"dashboard-save-{model.__name__}")
+    post_delete.connect(_decided, sender=model, dispatch_uid=f"dashboard-delete-{model.__name__}")

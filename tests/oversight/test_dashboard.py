@@ -243,14 +243,26 @@ def test_the_home_page_costs_the_same_number_of_queries_whatever_the_data(city, 
 
 def test_the_city_figures_are_counted_at_most_every_five_minutes_and_say_when(city, client, town):
     from oversight.dashboard import CITY_FIGURES_SECONDS
+    from tests.factories import MemberFactory
 
     client.force_login(city.admin)
     with freeze_time("2025-04-15 10:00:00+08:00") as clock:
         first = client.get(reverse("home")).content.decode()
         assert "统计于 10:00" in first
-        total = int(text_of(first, "organisation-total"))
-        grow(city, 3)
-        assert int(text_of(client.get(reverse("home")).content.decode(), "organisation-total")) == total
+        total = int(text_of(first, "member-total"))
+        MemberFactory.create_batch(3, organisation=city.branch_a)  # members change all day: not recounted at once
+        assert int(text_of(client.get(reverse("home")).content.decode(), "member-total")) == total
         clock.tick(CITY_FIGURES_SECONDS + 1)
         later = client.get(reverse("home")).content.decode()
-    assert int(text_of(later, "organisation-total")) > total and "统计于 10:05" in later
+    assert int(text_of(later, "member-total")) == total + 3 and "统计于 10:05" in later
+
+
+def test_a_decision_an_admin_takes_is_on_the_home_page_at_once(city, client, town):
+    from tests.factories import TermFactory
+
+    client.force_login(city.admin)
+    with freeze_time("2025-04-15 10:00:00+08:00"):
+        client.get(reverse("home"))  # counted and kept for five minutes
+        cached = client.get(reverse("home")).context["term_counts"]
+        TermFactory(organisation=city.branch_a, number=2, elected_on=dt.date(2025, 4, 1))  # the overdue one re-elected
+        assert client.get(reverse("home")).context["term_counts"] != cached
