@@ -113,3 +113,24 @@ class FallbackCache(BaseCache):
         self.primary.set(key, "1", 10)
         if self.primary.get(key) != "1":
             raise ConnectionError("共享缓存读写不一致")
+
+
+def bump_version(key: str) -> None:
+    """Move a cache version on (a counter every dependent key carries): what was cached under the old one is
+    never read again. Starts the counter when the key is missing (a fresh cache, an eviction)."""
+    from django.core.cache import cache
+
+    try:
+        cache.incr(key)
+    except ValueError:
+        if not cache.add(key, 1, timeout=None):
+            cache.incr(key)
+
+
+def bump_now_and_at_commit(key: str) -> None:
+    """bump_version now and again once the transaction commits: a reader in between recounts the old rows
+    under the new version; the second bump makes sure that result is never read after the commit."""
+    from django.db import transaction
+
+    bump_version(key)
+    transaction.on_commit(lambda: bump_version(key))

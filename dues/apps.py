@@ -27,10 +27,7 @@ class DuesConfig(AppConfig):
         from .selectors import totals_changed
 
         def changed(**kwargs):
-            from django.db import transaction
-
             totals_changed()
-            transaction.on_commit(totals_changed)
 
         post_save.connect(changed, sender=DuesPayment, dispatch_uid="dues-totals-save", weak=False)
         post_delete.connect(changed, sender=DuesPayment, dispatch_uid="dues-totals-delete", weak=False)

@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from branches.models import Organisation
+from core.cache import bump_now_and_at_commit
 from members.models import Member
 from rules.models import Threshold, ThresholdCode
 
@@ -130,10 +131,8 @@ TOTALS_VERSION_KEY = "dues:totals-version"
 
 
 def totals_changed() -> None:
-    try:
-        cache.incr(TOTALS_VERSION_KEY)
-    except ValueError:
-        cache.add(TOTALS_VERSION_KEY, 1, timeout=None)
+    """Now and again at commit (core.cache.bump_now_and_at_commit)."""
+    bump_now_and_at_commit(TOTALS_VERSION_KEY)
 
 
 def monthly_totals(*, organisations: QuerySet[Organisation] | None, year: int) -> list[MonthTotal]:

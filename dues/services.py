@@ -93,6 +93,5 @@ def dues_payments_record(*, member: Member, first_month: dt.date, last_month: dt
         payment.full_clean(exclude=["member", "organisation", "base"])
         payments.append(payment)
     created = bulk_create_with_history(payments, DuesPayment, default_user=by)
-    selectors.totals_changed()  # now, and again once committed: a reader in between recounts the old rows
-    transaction.on_commit(selectors.totals_changed)
+    selectors.totals_changed()
     return created

@@ -166,13 +166,6 @@ CITY_FIGURES_SECONDS = 300
 DECISIONS_VERSION_KEY = "dashboard:decisions-version"
 
 
-def decisions_changed() -> None:
-    try:
-        cache.incr(DECISIONS_VERSION_KEY)
-    except ValueError:
-        cache.add(DECISIONS_VERSION_KEY, 1, timeout=None)
-
-
 def city_figures(*, organisations: QuerySet[Organisation], today: dt.date) -> dict:
     version = cache.get_or_set(DECISIONS_VERSION_KEY, 1, timeout=None)
     key = f"dashboard:city:{version}:{today.isoformat()}"

@@ -6,6 +6,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from activities.models import Activity
 from branches.models import CommitteePosition, Organisation, PartyGroup, Term
+from core.cache import bump_now_and_at_commit
 from rules.models import MeetingRequirement, Threshold
 
 from . import compliance, dashboard
@@ -32,8 +33,7 @@ DECISIONS = (StandardisationReview, Term, Duty, DutyAssignment, Exemption, Organ
 
 
 def _decided(**kwargs) -> None:
-    dashboard.decisions_changed()
-    transaction.on_commit(dashboard.decisions_changed)
+    bump_now_and_at_commit(dashboard.DECISIONS_VERSION_KEY)
 
 
 for model in DECISIONS:
