@@ -6,8 +6,8 @@ from django.db.models import Q
 from django.http import Http404
 
 from branches.access import *  # noqa: F403
-from branches.access import __all__ as _tree_rules
 from branches.access import (
+    LITERAL_ORGANISATIONS,
     can_manage_organisation,
     is_admin,
     is_secretary,
@@ -16,6 +16,7 @@ from branches.access import (
     own_member,
     path_condition,
 )
+from branches.access import __all__ as _tree_rules
 from branches.models import Organisation
 
 from .choices import WishStatus
@@ -26,10 +27,10 @@ __all__ = [*_tree_rules, "activities_visible_to", "can_manage_activity", "get_ac
            "can_fulfil_wish", "wish_rights"]
 
 
-# Past these sizes the ways in stay subqueries; below them they are literal lists, so that PostgreSQL can read
-# each by its index and OR the bitmaps, instead of testing every activity of a date range against subqueries
-# (a province secretary's calendar month: 125 ms of filtering 100,000 rows, against a few ms).
-LITERAL_ORGANISATIONS = 1000
+# Past these sizes (organisations: branches.access.LITERAL_ORGANISATIONS) the ways in stay subqueries; below them
+# they are literal lists, so that PostgreSQL can read each by its index and OR the bitmaps, instead of testing
+# every activity of a date range against subqueries (a province secretary's calendar month: 125 ms of
+# filtering 100,000 rows, against a few ms).
 LITERAL_ACTIVITIES = 5000
 
 

@@ -15,6 +15,7 @@ from branches.models import Organisation
 
 from .choices import ActivityKind, ActivityStatus
 from .models import MAX_ACTIVITY_LENGTH, Activity
+from .selectors import hosted_or_joined
 
 CALENDAR_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -51,15 +52,6 @@ def activities_in_range(*, user, start: dt.datetime, end: dt.datetime) -> QueryS
     )
 
 
-def _in_organisation(organisation: Organisation) -> Q:
-    """Hosted or joined by the organisation or one below it (a general branch sees its branches' meetings)."""
-    inside = Activity.objects.filter(
-        Q(organisation__path__startswith=organisation.path)
-        | Q(joint_organisations__path__startswith=organisation.path)
-    ).values("pk")
-    return Q(pk__in=inside)
-
-
 def own_top_organisations(user) -> QuerySet[Organisation]:
     """The highest organisations the user runs (for an admin, the working committee itself)."""
     managed = access.organisations_managed_by(user).active()
@@ -75,12 +67,11 @@ def calendar_events(*, user, start: dt.datetime, end: dt.datetime, organisation:
     events, not every branch's meetings)."""
     activities = activities_in_range(user=user, start=start, end=end)
     if organisation is not None:
-        activities = activities.filter(_in_organisation(organisation))
+        # Hosted or joined by the organisation or one below it (a general branch sees its branches' meetings).
+        activities = activities.filter(hosted_or_joined(Organisation.objects.filter(
+            path__startswith=organisation.path)))
     if own_only:
-        tops = own_top_organisations(user)
-        activities = activities.filter(
-            Q(organisation__in=tops) | Q(pk__in=Activity.joint_organisations.through.objects.filter(
-                organisation__in=tops).values("activity_id")))
+        activities = activities.filter(hosted_or_joined(own_top_organisations(user)))
     if kind:
         activities = activities.filter(kind=kind)
     rows = activities.order_by("start_at", "pk").values(
@@ -137,8 +128,6 @@ def oversees_many(user) -> bool:
 
 
 def feed_activities(*, user, now: dt.datetime) -> QuerySet[Activity]:
-    from .selectors import hosted_or_joined
-
     start, end = feed_window(now)
     activities = activities_in_range(user=user, start=start, end=end)
     if oversees_many(user):

@@ -24,6 +24,7 @@ from .choices import (
 # activity that started before the range's end (a province secretary's month: 3.6 s).
 MAX_ACTIVITY_LENGTH = dt.timedelta(days=31)
 
+
 class ActivityPlan(models.Model):
     """A recurring plan ("the themed day on the 15th of every month") that created individual activities."""
 

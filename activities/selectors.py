@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from activities import access
+from branches.access import LITERAL_ORGANISATIONS
 from branches.models import Organisation
 
 from .choices import AttendanceStatus
@@ -17,14 +18,11 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-# Up to this many organisations, "hosted or joined by these" is written with literal id lists: PostgreSQL then
-# reads the (organisation, planned_start) index for them instead of walking every activity newest first and
-# testing each against a subquery (a province secretary's list: 4.7 s to count, 0.6 s for a page).
-LITERAL_ORGANISATIONS = 1000
-
-
 def hosted_or_joined(organisations) -> Q:
-    """Activities hosted or joined by the given organisations (a queryset)."""
+    """Activities hosted or joined by the given organisations (a queryset). Up to LITERAL_ORGANISATIONS they are
+    written as literal id lists: PostgreSQL then reads the (organisation, planned_start) index for them instead of
+    walking every activity newest first and testing each against a subquery (a province secretary's list: 4.7 s
+    to count, 0.6 s for a page)."""
     joint = Activity.joint_organisations.through.objects
     ids = list(organisations.order_by().values_list("pk", flat=True)[:LITERAL_ORGANISATIONS + 1])
     if len(ids) > LITERAL_ORGANISATIONS:

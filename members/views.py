@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.services import personal_data_viewed
 from branches.models import CommitteePosition
 from core.http import client_address
-from core.paging import CappedPaginator
+from core.paging import capped_page_of
 from members import access
 
 from . import services
@@ -36,7 +36,7 @@ def _filtered_members(request: HttpRequest):
 
 def member_list(request: HttpRequest) -> HttpResponse:
     form, _, members = _filtered_members(request)
-    page = CappedPaginator(members, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = capped_page_of(request, members, per_page=settings.MEMBER_LIST_PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "members/member_list.html", {"form": form, "page": page, "query": query.urlencode()})

@@ -24,6 +24,7 @@ from .. import ical
 from ..calendar_selectors import (
     CALENDAR_TZ,
     CANCELLED_COLOUR,
+    CROWDED,
     calendar_events,
     feed_activities,
     feed_fingerprint,
@@ -35,9 +36,8 @@ from ..forms import CalendarFilterForm
 from ..models import CalendarFeed
 
 FILTER_ORGANISATIONS = 300
-# Past this many organisations in the filter, the calendar opens on the user's own top organisation's
+# Past CROWDED organisations in the filter, the calendar opens on the user's own top organisation's
 # activities: an admin's month of every branch's meetings is hundreds of chips a day.
-CROWDED = 12
 OWN = "own"
 MAX_RANGE = dt.timedelta(days=400)  # a year view at most: the endpoint never dumps everything
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8"

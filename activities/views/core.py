@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from activities import access
 from branches.models import Organisation, PartyGroup
 from core.forms import add_service_error
-from core.paging import CappedPaginator
+from core.paging import capped_page_of
 
 from .. import services
 from ..choices import AttendanceRole, AttendanceStatus, RecordedBy
@@ -46,7 +46,7 @@ def activity_list(request: HttpRequest) -> HttpResponse:
     activities = select_activities(user=request.user, organisation=filters.get("organisation"),
                                    kind=filters.get("kind") or "", status=filters.get("status") or "",
                                    year=filters.get("year"), own_only=own_only)
-    page = CappedPaginator(activities, 30).get_page(request.GET.get("page"))
+    page = capped_page_of(request, activities)
     page.object_list = with_attendance_totals(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
@@ -289,7 +289,7 @@ def choice_options(request: HttpRequest) -> HttpResponse:
         options += [(o.pk, o.name, True) for o in chosen] + [(o.pk, o.name, False) for o in found]
     else:
         options = []
-    return render(request, "activities/_choice_options.html", {"options": options})
+    return render(request, "core/widgets/search_options.html", {"options": options})
 
 
 urlpatterns = [
