@@ -121,9 +121,10 @@ def feed_etag(*, feed: CalendarFeed, latest: dt.datetime | None, count: int, now
 
 # --- the feed's cache ----------------------------------------------------------------------
 
-# Bumped (activities/signals.py) by whatever can change what a feed shows: an activity, its joint organisations,
-# who is expected at it, a role, a member's organisation. A feed's cache entry is keyed by it, so an unchanged
-# feed is answered from the cache and a changed one is rebuilt once.
+# Bumped (activities/signals.py) by whatever can change what a feed shows or whether it answers at all: an
+# activity, its joint organisations, who is expected at it, a role, a member's organisation, a feed's token, a
+# user's account. A feed's cache entry is keyed by it, so an unchanged feed is answered from the cache — a
+# phone's conditional poll without a database query — and a changed one is rebuilt once.
 VERSION_KEY = "calendar:version"
 FEED_CACHE_SECONDS = 24 * 3600
 
@@ -145,11 +146,13 @@ def calendar_changed() -> None:
         cache.incr(VERSION_KEY)
 
 
-def feed_cache_key(*, feed: CalendarFeed, now: dt.datetime) -> str:
+def feed_cache_key(*, token: str, now: dt.datetime) -> str:
+    """The entry of the feed at this URL (the secret token hashed, never stored in the cache as it is), for
+    this calendar version and this day's window. A reset token or a deactivated account bumps the version, so
+    an old entry is never found again."""
     first, _ = feed_window(now)
-    # The token is in the key so a reset token never finds the old URL's entry.
-    token = hashlib.sha256(feed.token.encode()).hexdigest()[:16]
-    return f"calendar:feed:{feed.pk}:{token}:{calendar_version()}:{first.date().isoformat()}"
+    digest = hashlib.sha256(token.encode()).hexdigest()[:32]
+    return f"calendar:feed:{digest}:{calendar_version()}:{first.date().isoformat()}"
 
 
 # --- the feed token (writes) -------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Stored files go when their row goes, however the row was deleted (a view, the admin, a cascade)
 — and only once the deletion has committed, so a rolled-back delete keeps its files."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -10,7 +11,7 @@ from members.models import Member
 from members.signals import member_left, member_moved
 
 from . import ical
-from .models import Activity, Attendance, MicroWish, Photo
+from .models import Activity, Attendance, CalendarFeed, MicroWish, Photo
 
 
 def _delete_after_commit(*names: str) -> None:
@@ -77,3 +78,18 @@ for _model in (Activity, Role, Member):
 post_save.connect(_calendar_changed_unless_updated, sender=Attendance, dispatch_uid="calendar-save-Attendance")
 post_delete.connect(_calendar_changed, sender=Attendance, dispatch_uid="calendar-delete-Attendance")
 m2m_changed.connect(_calendar_changed, sender=Activity.joint_organisations.through, dispatch_uid="calendar-joint")
+
+
+# A feed answers from the cache without looking its token up (activities/views/calendar.py): a reset token and
+# a deactivated or deleted account must move the version on, or the old URL would keep answering.
+for _model in (CalendarFeed, get_user_model()):
+    post_delete.connect(_calendar_changed, sender=_model, dispatch_uid=f"calendar-delete-{_model.__name__}")
+post_save.connect(_calendar_changed, sender=CalendarFeed, dispatch_uid="calendar-save-CalendarFeed")
+
+
+@receiver(post_save, sender=get_user_model(), dispatch_uid="calendar-save-User")
+def _account_saved(update_fields=None, created=False, **kwargs) -> None:
+    # Every login saves last_login alone: that changes no feed (and must not empty every feed's cache).
+    if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
+        return
+    _calendar_changed()

@@ -151,7 +151,7 @@ if REDIS_URL:
     # Redis down must not take login (allauth's rate limits) or any page with it: core.cache.FallbackCache
     # logs a warning and uses a per-process memory cache until Redis answers again.
     CACHES = {"default": {"BACKEND": "core.cache.FallbackCache", "LOCATION": REDIS_URL, "OPTIONS": {
-        "PRIMARY": "django.core.cache.backends.redis.RedisCache",
+        "PRIMARY": "core.cache.RedisCache",
         "PRIMARY_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         "RETRY_AFTER": env.int("CACHE_RETRY_AFTER_SECONDS", default=10)}}}
 else:

@@ -6,7 +6,7 @@ local-memory cache of the process instead, with a warning in the log, and the sh
 Redis is down; the limits are then counted per process until it is back, which is the price of staying up.
 
     CACHES = {"default": {"BACKEND": "core.cache.FallbackCache", "LOCATION": "redis://…",
-                          "OPTIONS": {"PRIMARY": "django.core.cache.backends.redis.RedisCache",
+                          "OPTIONS": {"PRIMARY": "core.cache.RedisCache",
                                       "PRIMARY_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
                                       "RETRY_AFTER": 10}}}
 """
@@ -17,9 +17,37 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
+
+
+class RedisCacheClient(DjangoRedisCacheClient):
+    """Django's client builds a new `redis.Redis` for every operation (its constructor fills a table of ~170
+    response callbacks: a quarter of a millisecond, several times on every page). A `redis.Redis` is safe to
+    share between threads — connections come from its pool, which checks the process id after a fork — so one
+    is kept per pool."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    """django.core.cache.backends.redis.RedisCache with one client per pool (RedisCacheClient above)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = RedisCacheClient
 
 
 def _unavailable_errors() -> tuple[type[BaseException], ...]:
@@ -40,7 +68,7 @@ class FallbackCache(BaseCache):
     def __init__(self, server, params):
         super().__init__(params)
         options = dict(params.get("OPTIONS") or {})
-        primary_class = import_string(options.get("PRIMARY", "django.core.cache.backends.redis.RedisCache"))
+        primary_class = import_string(options.get("PRIMARY", "core.cache.RedisCache"))
         primary_params = {key: value for key, value in params.items() if key not in ("BACKEND", "OPTIONS")}
         self.primary = primary_class(server, {**primary_params, "OPTIONS": options.get("PRIMARY_OPTIONS", {})})
         self.fallback = LocMemCache(f"fallback-{id(self)}", {**primary_params, "OPTIONS": {}})

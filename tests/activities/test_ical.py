@@ -155,11 +155,13 @@ def test_an_unknown_token_is_not_found(city, client):
 
 def test_a_reset_token_is_not_found_any_more(city, client):
     old_url = feed_url(city.member_user)
+    etag = client.get(old_url)["ETag"]  # the old URL's answer is in the cache
     client.force_login(city.member_user)
     client.post(reverse("activities:calendar_feed_reset"))
     client.logout()
 
     assert client.get(old_url).status_code == 404
+    assert client.get(old_url, headers={"if-none-match": etag}).status_code == 404
     assert fetch(client, city.member_user).status_code == 200
     from audit.models import Action, ActionLog
     assert ActionLog.objects.filter(action=Action.CALENDAR_FEED_RESET, actor=city.member_user).count() == 1
@@ -167,10 +169,32 @@ def test_a_reset_token_is_not_found_any_more(city, client):
 
 def test_a_deactivated_users_feed_stops_answering(city, client):
     url = feed_url(city.member_user)
+    etag = client.get(url)["ETag"]  # answered once, so the answer is in the cache
     city.member_user.is_active = False
     city.member_user.save()
 
     assert client.get(url).status_code == 404
+    assert client.get(url, headers={"if-none-match": etag}).status_code == 404
+
+
+def test_a_deleted_users_feed_stops_answering(city, client):
+    url = feed_url(city.member_user)
+    assert client.get(url).status_code == 200
+    city.member_user.delete()
+
+    assert client.get(url).status_code == 404
+
+
+def test_a_login_does_not_empty_the_feeds_cache(city, client, monkeypatch):
+    url = feed_url(city.member_user)
+    first = client.get(url)
+    client.force_login(city.member_user)
+    from django.contrib.auth.models import update_last_login
+    update_last_login(None, city.member_user)
+    client.logout()
+    monkeypatch.setattr(ical, "feed_calendar", lambda **kwargs: pytest.fail("a login rebuilt the feed"))
+
+    assert client.get(url).content == first.content
 
 
 def test_an_unchanged_feed_answers_304_to_its_etag(city, client):
@@ -255,7 +279,7 @@ def test_the_feed_costs_the_same_queries_for_3_and_30_activities(city, client, p
         assert len(parse(client.get(url)).events) == 32
 
 
-def test_a_304_only_looks_up_the_token_and_never_builds_the_feed(city, client, monkeypatch):
+def test_a_304_runs_no_query_and_never_builds_the_feed(city, client, monkeypatch):
     _grow(city, 10)
     url = feed_url(city.member_user)
     etag = client.get(url)["ETag"]
@@ -266,9 +290,23 @@ def test_a_304_only_looks_up_the_token_and_never_builds_the_feed(city, client, m
     monkeypatch.setattr(ical, "feed_calendar", must_not_build)
     with CaptureQueriesContext(connection) as cached:
         assert client.get(url, headers={"if-none-match": etag}).status_code == 304
-    sql = _statements(cached)
-    assert len(sql) <= 2
-    assert not any("ACTIVITIES_ACTIVITY" in statement for statement in sql)
+    # Not even the token: the answer for this URL and calendar version is in the cache.
+    assert _statements(cached) == []
+
+
+def test_a_first_conditional_poll_after_a_change_looks_up_the_token_once(city, client, monkeypatch):
+    _grow(city, 10)
+    url = feed_url(city.member_user)
+    etag = client.get(url)["ETag"]
+    ical.calendar_changed()  # e.g. an activity elsewhere in the city: this feed's content is the same
+    monkeypatch.setattr(ical, "feed_calendar", lambda **kwargs: pytest.fail("the 304 path built the calendar"))
+    with CaptureQueriesContext(connection) as polled:
+        assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+    sql = _statements(polled)
+    # The token, then what the feed holds (the member's own and their organisations' joint activities as
+    # literal lists, the latest change and count): a fixed number, whatever the city's size.
+    assert len(sql) <= 4
+    assert sum("ACTIVITIES_CALENDARFEED" in statement for statement in sql) == 1
 
 
 def test_an_unchanged_feed_is_served_from_the_cache_without_rebuilding(city, client, monkeypatch):
