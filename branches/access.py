@@ -22,7 +22,8 @@ from .choices import RoleKind
 from .models import Organisation, Role
 
 __all__ = [
-    "is_admin", "managed_paths", "managed_condition", "organisations_run_by", "is_secretary", "own_member",
+    "is_admin", "managed_paths", "managed_condition", "organisations_run_by", "organisation_ids_run_by",
+    "is_secretary", "own_member",
     "path_condition",
     "organisations_managed_by", "organisations_visible_to", "can_manage_organisation", "get_organisation_for",
     "can_list_members", "can_see_personal_data", "require",
@@ -103,12 +104,16 @@ def managed_paths(user) -> list[str]:
     return [path for kind, _, path in _roles(user) if kind == RoleKind.SECRETARY and path]
 
 
+def organisation_ids_run_by(user) -> list[int]:
+    """The pks of the organisations the user was made secretary of (no query: from the cached roles)."""
+    if not user.is_authenticated:
+        return []
+    return [organisation_id for kind, organisation_id, path in _roles(user) if kind == RoleKind.SECRETARY and path]
+
+
 def organisations_run_by(user) -> QuerySet[Organisation]:
     """The organisations the user was made secretary of (the top of each managed subtree)."""
-    if not user.is_authenticated:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(pk__in=[organisation_id for kind, organisation_id, path in _roles(user)
-                                               if kind == RoleKind.SECRETARY and path])
+    return Organisation.objects.filter(pk__in=organisation_ids_run_by(user))
 
 
 def is_secretary(user) -> bool:
@@ -128,14 +133,28 @@ def own_member(user):
 LITERAL_ORGANISATIONS = 1000
 
 
+# Moved on by every save or delete of an organisation in this process (branches/access_cache.py): the pks a
+# user runs are remembered on the user object (one request) only while it stands still.
+tree_generation = 0
+
+
+def _managed_ids(user, paths: list[str]) -> list[int]:
+    cache = _cache(user)
+    remembered = cache.get("managed_ids")
+    if remembered is None or remembered[0] != tree_generation:
+        ids = list(Organisation.objects.filter(path_condition(paths)).values_list("pk", flat=True)
+                   [:LITERAL_ORGANISATIONS + 1])
+        remembered = cache["managed_ids"] = (tree_generation, ids)
+    return remembered[1]
+
+
 def managed_condition(user, via: str = "organisation") -> Q:
     """Rows whose organisation — reached by `via`, "" for organisations themselves — the user runs or is
-    below one they run (one small query for the pks)."""
+    below one they run (one small query for the pks, once per request)."""
     paths = managed_paths(user)
     if not paths:
         return Q(pk__in=[])
-    ids = list(Organisation.objects.filter(path_condition(paths)).values_list("pk", flat=True)
-               [:LITERAL_ORGANISATIONS + 1])
+    ids = _managed_ids(user, paths)
     if len(ids) <= LITERAL_ORGANISATIONS:
         return Q(**{f"{via}__in" if via else "pk__in": ids})
     return path_condition(paths, f"{via}__path" if via else "path")

@@ -15,12 +15,18 @@ def shell_changed_on_commit(**kwargs) -> None:
 
 
 def _organisation_saved(created=False, **kwargs) -> None:
+    access.tree_generation += 1
     # A new organisation is in nobody's roles yet; a changed one may have moved (its path is in the roles).
     if not created:
         shell_changed_on_commit()
 
 
+def _organisation_deleted(**kwargs) -> None:
+    access.tree_generation += 1
+    shell_changed_on_commit()
+
+
 post_save.connect(shell_changed_on_commit, sender=Role, dispatch_uid="shell-save-Role")
 post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid="shell-save-Organisation")
-for _model in (Role, Organisation):
-    post_delete.connect(shell_changed_on_commit, sender=_model, dispatch_uid=f"shell-delete-{_model.__name__}")
+post_delete.connect(shell_changed_on_commit, sender=Role, dispatch_uid="shell-delete-Role")
+post_delete.connect(_organisation_deleted, sender=Organisation, dispatch_uid="shell-delete-Organisation")

@@ -10,9 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import user_guide_dismiss
-from core.todo import todos_for
-
-from oversight.dashboard import home_context
+from oversight.dashboard import home_context, todos
 
 from .health import readiness
 
@@ -49,7 +47,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
 def home(request: HttpRequest) -> HttpResponse:
     # Admins get the working committee's dashboard, secretaries theirs (their 待办 first), members their next
     # activities.
-    return render(request, "home.html", {**home_context(request.user), "todos": todos_for(request.user)})
+    return render(request, "home.html", {**home_context(request.user), "todos": todos(request.user)})
 
 
 @login_not_required

@@ -143,6 +143,18 @@ class FallbackCache(BaseCache):
             raise ConnectionError("共享缓存读写不一致")
 
 
+def current_version(key: str) -> int:
+    """The counter under `key` (see bump_version), started from the clock when it is missing, so numbers are
+    never reused after the key was lost (a fresh cache, an eviction)."""
+    from django.core.cache import cache
+
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, int(time.time() * 1000), timeout=None)
+        version = cache.get(key)
+    return version
+
+
 def bump_version(key: str) -> None:
     """Move a cache version on (a counter every dependent key carries): what was cached under the old one is
     never read again. Starts the counter when the key is missing (a fresh cache, an eviction)."""

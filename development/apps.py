@@ -13,3 +13,14 @@ class DevelopmentConfig(AppConfig):
         from .todo import development_due
 
         todo.register("development.due", development_due)
+
+        # The secretary's 待办 (steps due) is cached per subtree (branches/versions.py).
+        from branches.versions import watch
+        from members.models import Member
+
+        from .models import DevelopmentRecord, DevelopmentStep
+
+        watch(DevelopmentRecord, lambda record: Member.objects.filter(pk=record.member_id)
+              .values_list("organisation_id", flat=True))
+        watch(DevelopmentStep, lambda step: Member.objects.filter(development__pk=step.record_id)
+              .values_list("organisation_id", flat=True))

@@ -31,3 +31,13 @@ class DuesConfig(AppConfig):
 
         post_save.connect(changed, sender=DuesPayment, dispatch_uid="dues-totals-save", weak=False)
         post_delete.connect(changed, sender=DuesPayment, dispatch_uid="dues-totals-delete", weak=False)
+
+        # The secretary's 待办 (arrears) is cached per subtree (branches/versions.py).
+        from branches.versions import watch
+        from members.models import Member
+
+        from .models import DuesBase
+
+        watch(DuesPayment, lambda payment: [payment.organisation_id])
+        watch(DuesBase, lambda base: Member.objects.filter(pk=base.member_id).values_list("organisation_id",
+                                                                                         flat=True))

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from branches.versions import subtrees_changed
 from members.choices import MembershipStatus, Stage
 from members.models import Member
 from rules.models import DuesCategory
@@ -94,4 +95,5 @@ def dues_payments_record(*, member: Member, first_month: dt.date, last_month: dt
         payments.append(payment)
     created = bulk_create_with_history(payments, DuesPayment, default_user=by)
     selectors.totals_changed()
+    subtrees_changed([member.organisation_id])  # bulk: no signal
     return created

@@ -26,6 +26,13 @@ class MembersConfig(AppConfig):
         from .todo import transfers_to_accept
 
         todo.register("members.transfers_to_accept", transfers_to_accept)
+
+        # The secretary's 待办 (transfers to accept) is cached per subtree (branches/versions.py).
+        from branches.versions import watch
+
+        from .models import Transfer
+
+        watch(Transfer, lambda transfer: [transfer.from_organisation_id, transfer.to_organisation_id])
         # Search-as-you-type source for choosing among the members one runs (core.lookups).
         from django.db.models import Q
 

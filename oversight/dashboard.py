@@ -20,7 +20,9 @@ from activities.models import Activity, Attendance
 from branches.choices import OrganisationKind
 from branches.models import Organisation, Role
 from branches.selectors import stage_counts
+from branches.versions import subtree_versions
 from core.dates import local_midnight
+from core.todo import todos_for
 from members.choices import Stage
 from members.models import Member
 from oversight import access
@@ -177,6 +179,42 @@ def city_figures(*, organisations: QuerySet[Organisation], today: dt.date) -> di
     return figures
 
 
+# A secretary's figures cover their subtree: counted again as soon as anything in it changes (versions per
+# subtree, branches/versions.py), else kept for the five minutes (a bulk write that sent no signal).
+SCOPE_FIGURES_SECONDS = 300
+
+
+def scope_figures(*, organisations: QuerySet[Organisation], root_ids: list[int], today: dt.date) -> dict:
+    """_management for the subtrees of `root_ids` (which `organisations` are), from the cache while
+    nothing in them changed."""
+    decisions = cache.get_or_set(DECISIONS_VERSION_KEY, 1, timeout=None)
+    versions = subtree_versions(root_ids)
+    roots = ".".join(str(pk) for pk in sorted(set(root_ids)))
+    key = f"dashboard:scope:{decisions}:{roots}:{'.'.join(map(str, versions))}:{today.isoformat()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = _management(organisations=organisations, whole_city=False, today=today)
+        cache.set(key, figures, SCOPE_FIGURES_SECONDS)
+    return figures
+
+
+def todos(user, *, today: dt.date | None = None) -> list:
+    """The user's 待办 (core.todo), for a secretary from the cache while nothing in their organisations changed
+    (the providers read rows of their subtrees only; every such row is watched, branches/versions.py) and for
+    at most five minutes (a meeting's end passing, a deadline reached)."""
+    root_ids = access.organisation_ids_run_by(user)
+    if not root_ids:
+        return todos_for(user)
+    today = today or timezone.localdate()
+    key = (f"dashboard:todos:{user.pk}:{'.'.join(map(str, sorted(set(root_ids))))}:"
+           f"{'.'.join(map(str, subtree_versions(root_ids)))}:{today.isoformat()}")
+    groups = cache.get(key)
+    if groups is None:
+        groups = todos_for(user)
+        cache.set(key, groups, SCOPE_FIGURES_SECONDS)
+    return groups
+
+
 def admin_dashboard(*, user, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     organisations = access.organisations_managed_by(user).active()
@@ -200,7 +238,8 @@ def secretary_dashboard(*, user, today: dt.date | None = None) -> dict:
     """The same numbers for the secretary's organisations, plus what is due this month and quick links."""
     today = today or timezone.localdate()
     organisations = access.organisations_managed_by(user).active()
-    context = _management(organisations=organisations, whole_city=False, today=today)
+    context = dict(scope_figures(organisations=organisations, root_ids=access.organisation_ids_run_by(user),
+                                 today=today))
     gaps = compliance.cached_month_gaps(organisations=organisations, year=today.year, month=today.month,
                                         today=today)
     _, month_end = _month_bounds(today)

@@ -6,7 +6,10 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from activities.models import Activity
 from branches.models import CommitteePosition, Organisation, PartyGroup, Term
+from branches.versions import subtrees_changed, watch
 from core.cache import bump_now_and_at_commit
+from members.models import Member
+from members.signals import member_moved
 from rules.models import MeetingRequirement, Threshold
 
 from . import compliance, dashboard
@@ -39,3 +42,27 @@ def _decided(**kwargs) -> None:
 for model in DECISIONS:
     post_save.connect(_decided, sender=model, dispatch_uid=f"dashboard-save-{model.__name__}")
     post_delete.connect(_decided, sender=model, dispatch_uid=f"dashboard-delete-{model.__name__}")
+
+
+# A secretary's home figures and 待办, cached per subtree (oversight.dashboard): whatever they count, in the
+# organisation it belongs to (and so in every subtree above it). Dues, development and transfers watch their own
+# rows in their apps.
+for model in (Activity, Member, Term, StandardisationReview, DutyAssignment, CommitteePosition):
+    watch(model, lambda row: [row.organisation_id])
+watch(Organisation, lambda organisation: [organisation.pk, organisation.parent_id])
+
+
+def _joint_changed(instance=None, pk_set=None, reverse=False, **kwargs) -> None:
+    # A joint organisation's meetings count the activity too (the setup checks' "no activity for N days").
+    if reverse:
+        subtrees_changed([instance.pk])
+    else:
+        subtrees_changed([instance.organisation_id, *(pk_set or ())])
+
+
+def _member_moved(member=None, from_organisation=None, **kwargs) -> None:
+    subtrees_changed([from_organisation.pk if from_organisation else None, member.organisation_id])
+
+
+m2m_changed.connect(_joint_changed, sender=Activity.joint_organisations.through, dispatch_uid="subtree-joint")
+member_moved.connect(_member_moved, dispatch_uid="subtree-member-moved")

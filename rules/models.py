@@ -28,6 +28,39 @@ class RuleQuerySet(models.QuerySet):
         return self.filter(effective_from__lte=on).order_by("-effective_from", "-pk")
 
 
+# --- the rule tables read from the cache ----------------------------------------------------------------
+# TermLength, Threshold and StageInterval are asked on nearly every page and in every sweep (dozens of rows
+# each): the whole table comes from the shared cache, under a version every save or delete of a rule row bumps
+# (rules/apps.py, and after each migrate). The date logic is RuleQuerySet.in_force's, applied to the rows.
+RULES_VERSION_KEY = "rules:version"
+RULES_SECONDS = 3600
+
+
+def cached_rows(model) -> list:
+    """Every row of a small rule table, newest first (effective date, then pk)."""
+    from django.core.cache import cache
+
+    from core.cache import current_version
+
+    key = f"rules:{model._meta.label_lower}:{current_version(RULES_VERSION_KEY)}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = list(model.objects.order_by("-effective_from", "-pk"))
+        cache.set(key, rows, RULES_SECONDS)
+    return rows
+
+
+def in_force_rows(rows: list, on: dt.date | None = None) -> list:
+    """RuleQuerySet.in_force over rows already narrowed to one rule and sorted newest first."""
+    if not rows:
+        return []
+    on = on or dt.date.today()
+    earliest = min(row.effective_from for row in rows)
+    if on < earliest:
+        on = earliest
+    return [row for row in rows if row.effective_from <= on]
+
+
 class Rule(models.Model):
     source = models.CharField("依据", max_length=200, help_text="法规或文件名称及条款")
     effective_from = models.DateField("生效日期")
@@ -55,8 +88,8 @@ class TermLength(Rule):
 
     @classmethod
     def years_for(cls, kind: str, on: dt.date | None = None) -> int | None:
-        rule = cls.objects.filter(organisation_kind=kind).in_force(on).first()
-        return rule.years if rule else None
+        rules = in_force_rows([row for row in cached_rows(cls) if row.organisation_kind == kind], on)
+        return rules[0].years if rules else None
 
 
 class ThresholdCode(models.TextChoices):
@@ -97,16 +130,16 @@ class Threshold(Rule):
 
     @classmethod
     def value_of(cls, code: str, on: dt.date | None = None) -> int:
-        rule = cls.objects.filter(code=code).in_force(on).first()
-        if rule is None:
+        rules = in_force_rows([row for row in cached_rows(cls) if row.code == code], on)
+        if not rules:
             raise LookupError(f"no threshold {code} in force")
-        return rule.value
+        return rules[0].value
 
     @classmethod
     def all_in_force(cls, on: dt.date | None = None) -> dict[str, int]:
         values: dict[str, int] = {}
-        for code, value in cls.objects.in_force(on).values_list("code", "value"):
-            values.setdefault(code, value)  # newest first
+        for row in in_force_rows(cached_rows(cls), on):
+            values.setdefault(row.code, row.value)  # newest first
         return values
 
 
@@ -253,7 +286,8 @@ class StageInterval(Rule):
     def rules_for(cls, from_event: str, to_event: str, on: dt.date) -> list["StageInterval"]:
         """The rows in force on `on` for this pair: all rows of the newest effective date (alternatives in
         different units take effect together)."""
-        rows = list(cls.objects.filter(from_event=from_event, to_event=to_event).in_force(on))
+        rows = in_force_rows([row for row in cached_rows(cls)
+                              if row.from_event == from_event and row.to_event == to_event], on)
         if not rows:
             return []
         newest = rows[0].effective_from

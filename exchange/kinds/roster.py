@@ -14,6 +14,7 @@ from audit.models import Action
 from audit.services import action_log
 from branches import access
 from branches.models import Organisation, PartyGroup
+from branches.versions import subtrees_changed
 from members.choices import Education, EmploymentStatus, Gender, MembershipStatus, Stage
 from members.models import Member
 from members.rules import member_date_errors
@@ -156,6 +157,8 @@ class BaseRosterKind(ImportKind):
                 member.updated_at = now
             bulk_update_with_history(updated, Member, [*changed, "updated_at"], batch_size=BATCH,
                                      default_user=by, default_change_reason=f"Excel 导入（{self.name}）")
+        # Bulk writes send no signals: the home figures of the organisations written to are counted again.
+        subtrees_changed({member.organisation_id for member in created + updated})
         if created:
             action_log(actor=by, action=Action.MEMBER_CREATED, detail=f"Excel 导入（{self.name}）新增 {len(created)} 名")
         if updated:

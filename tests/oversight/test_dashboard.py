@@ -266,3 +266,56 @@ def test_a_decision_an_admin_takes_is_on_the_home_page_at_once(city, client, tow
         cached = client.get(reverse("home")).context["term_counts"]
         TermFactory(organisation=city.branch_a, number=2, elected_on=dt.date(2025, 4, 1))  # the overdue one re-elected
         assert client.get(reverse("home")).context["term_counts"] != cached
+
+
+def test_a_secretarys_figures_are_counted_again_as_soon_as_something_in_their_organisations_changes(
+        city, client, town):
+    """Cached per subtree (branches/versions.py): a meeting recorded in a branch below the secretary's
+    organisation, a member added, a term recorded — each is on the home page at once."""
+    client.force_login(city.secretary)
+    with freeze_time(NOW):
+        first = client.get(reverse("home")).context
+        held_before = first["activities_this_month"]["held"]
+        members_before = first["member_total"]
+        held(city.branch_a, ActivityKind.GENERAL_MEETING, local(2025, 5, 14, 9))
+        assert client.get(reverse("home")).context["activities_this_month"]["held"] == held_before + 1
+        MemberFactory(organisation=city.branch_a)
+        assert client.get(reverse("home")).context["member_total"] == members_before + 1
+        TermFactory(organisation=city.branch_a, number=2, elected_on=dt.date(2025, 5, 10))
+        assert client.get(reverse("home")).context["term_counts"]["overdue"] == 0
+
+
+def test_a_change_elsewhere_in_the_city_does_not_recount_a_secretarys_figures(city, client, town, monkeypatch):
+    client.force_login(city.secretary)
+    with freeze_time(NOW):
+        client.get(reverse("home"))
+        held(city.org_b, ActivityKind.GENERAL_MEETING, local(2025, 5, 14, 9))  # another organisation's subtree
+        MemberFactory(organisation=city.org_b)
+        monkeypatch.setattr(dashboard, "_management", lambda **kwargs: pytest.fail("recounted for another subtree"))
+        assert client.get(reverse("home")).status_code == 200
+
+
+def test_a_member_moved_out_is_counted_again_in_the_organisation_they_left(city, client, town):
+    from members.signals import member_moved
+
+    client.force_login(city.secretary)
+    with freeze_time(NOW):
+        before = client.get(reverse("home")).context["member_total"]
+        mover = city.member
+        type(mover).objects.filter(pk=mover.pk).update(organisation=city.org_b)  # as a transfer writes it
+        mover.refresh_from_db()
+        receivers = member_moved.send(sender=type(mover), member=mover, from_organisation=city.branch_a,
+                                             on=dt.date(2025, 5, 15))
+        assert receivers
+        assert client.get(reverse("home")).context["member_total"] == before - 1
+
+
+def test_the_subtree_versions_move_for_the_organisation_and_everything_above_it(city):
+    from branches.versions import subtree_versions, subtrees_changed
+
+    before = dict(zip(["root", "org_a", "branch_a", "org_b"], [
+        subtree_versions([org.pk])[0] for org in (city.root, city.org_a, city.branch_a, city.org_b)]))
+    subtrees_changed([city.branch_a.pk])
+    after = dict(zip(["root", "org_a", "branch_a", "org_b"], [
+        subtree_versions([org.pk])[0] for org in (city.root, city.org_a, city.branch_a, city.org_b)]))
+    assert {name for name in before if after[name] != before[name]} == {"root", "org_a", "branch_a"}

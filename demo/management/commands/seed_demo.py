@@ -485,13 +485,16 @@ class Command(BaseCommand):
         """Fresh statistics for the planner (autovacuum may be off), and no cached page from an earlier city."""
         from activities.ical import calendar_changed
         from branches.access import shell_changed
+        from core.cache import bump_version
         from oversight.compliance import matrix_changed
+        from oversight.dashboard import DECISIONS_VERSION_KEY
 
         started = time.monotonic()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
         for changed in (matrix_changed, calendar_changed, shell_changed):
             changed()
+        bump_version(DECISIONS_VERSION_KEY)  # the home figures, the admin's and every secretary's
         self.stdout.write(f"已更新统计信息（ANALYZE，{time.monotonic() - started:.1f} 秒）。")
 
 

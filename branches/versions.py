@@ -1,0 +1,60 @@
+"""Versions per subtree of the organisation tree, for what is cached per organisation and everything below it
+(a secretary's home figures): a change in an organisation moves on the version of that organisation and of
+every organisation above it, so a cache entry keyed by the versions of its scope's top organisations is never
+read after a change inside the scope — and changes elsewhere in the city leave it alone.
+
+Receivers call `subtrees_changed` for the organisation of what changed (oversight/signals.py); bulk writes that
+send no signals (the roster import) call it themselves.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+from core.cache import bump_version, current_version
+
+from .models import Organisation
+
+PREFIX = "tree:version:"
+
+
+def _key(pk: int) -> str:
+    return f"{PREFIX}{pk}"
+
+
+def subtree_versions(root_ids: Iterable[int]) -> tuple[int, ...]:
+    """The versions of these organisations' subtrees (one cache round trip when they are all there)."""
+    keys = [_key(pk) for pk in sorted(set(root_ids))]
+    found = cache.get_many(keys)
+    return tuple(found[key] if key in found else current_version(key) for key in keys)
+
+
+def _bump(organisation_ids: set[int]) -> None:
+    ancestors: set[int] = set()
+    for path in Organisation.objects.filter(pk__in=organisation_ids).values_list("path", flat=True):
+        ancestors.update(int(part) for part in path.strip("/").split("/") if part)
+    for pk in sorted(ancestors | organisation_ids):
+        bump_version(_key(pk))
+
+
+def subtrees_changed(organisation_ids: Iterable[int | None]) -> None:
+    """Something in these organisations changed: now, and again once the transaction commits (a reader in
+    between recounts the old rows under the new version; the second bump makes sure that count is never read
+    after the commit)."""
+    ids = {pk for pk in organisation_ids if pk is not None}
+    if not ids:
+        return
+    _bump(ids)
+    transaction.on_commit(lambda: _bump(ids))
+
+
+def watch(model, organisation_ids: Callable[[object], Iterable[int | None]]) -> None:
+    """Every save or delete of a `model` row changes the subtrees of `organisation_ids(row)`."""
+    def changed(instance=None, **kwargs) -> None:
+        subtrees_changed(organisation_ids(instance))
+
+    label = model._meta.label
+    post_save.connect(changed, sender=model, dispatch_uid=f"subtree-save-{label}", weak=False)
+    post_delete.connect(changed, sender=model, dispatch_uid=f"subtree-delete-{label}", weak=False)
