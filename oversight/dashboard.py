@@ -179,23 +179,24 @@ def city_figures(*, organisations: QuerySet[Organisation], today: dt.date) -> di
     return figures
 
 
-# A secretary's figures cover their subtree: counted again as soon as anything in it changes (versions per
-# subtree, branches/versions.py), else kept for the five minutes (a bulk write that sent no signal).
+# A secretary's figures and 待办 cover their subtree: counted again as soon as anything in it changes (versions
+# per subtree, branches/versions.py), else kept for the five minutes (a bulk write that sent no signal).
 SCOPE_FIGURES_SECONDS = 300
 
 
-def scope_figures(*, organisations: QuerySet[Organisation], root_ids: list[int], today: dt.date) -> dict:
-    """_management for the subtrees of `root_ids` (which `organisations` are), from the cache while
-    nothing in them changed."""
-    decisions = cache.get_or_set(DECISIONS_VERSION_KEY, 1, timeout=None)
-    versions = subtree_versions(root_ids)
-    roots = ".".join(str(pk) for pk in sorted(set(root_ids)))
-    key = f"dashboard:scope:{decisions}:{roots}:{'.'.join(map(str, versions))}:{today.isoformat()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = _management(organisations=organisations, whole_city=False, today=today)
-        cache.set(key, figures, SCOPE_FIGURES_SECONDS)
-    return figures
+def _per_subtree(name: str, root_ids: list[int], today: dt.date, count, *, decisions: bool = False):
+    """count() from the cache while nothing in the subtrees of `root_ids` changed (and, with `decisions`, no
+    decision of the working committee's: a duty given to every branch), for at most five minutes."""
+    roots = sorted(set(root_ids))
+    parts = [name, ".".join(map(str, roots)), ".".join(map(str, subtree_versions(roots))), today.isoformat()]
+    if decisions:
+        parts.append(str(cache.get_or_set(DECISIONS_VERSION_KEY, 1, timeout=None)))
+    key = "dashboard:" + ":".join(parts)
+    value = cache.get(key)
+    if value is None:
+        value = count()
+        cache.set(key, value, SCOPE_FIGURES_SECONDS)
+    return value
 
 
 def todos(user, *, today: dt.date | None = None) -> list:
@@ -205,14 +206,7 @@ def todos(user, *, today: dt.date | None = None) -> list:
     root_ids = access.organisation_ids_run_by(user)
     if not root_ids:
         return todos_for(user)
-    today = today or timezone.localdate()
-    key = (f"dashboard:todos:{user.pk}:{'.'.join(map(str, sorted(set(root_ids))))}:"
-           f"{'.'.join(map(str, subtree_versions(root_ids)))}:{today.isoformat()}")
-    groups = cache.get(key)
-    if groups is None:
-        groups = todos_for(user)
-        cache.set(key, groups, SCOPE_FIGURES_SECONDS)
-    return groups
+    return _per_subtree(f"todos:{user.pk}", root_ids, today or timezone.localdate(), lambda: todos_for(user))
 
 
 def admin_dashboard(*, user, today: dt.date | None = None) -> dict:
@@ -238,23 +232,29 @@ def secretary_dashboard(*, user, today: dt.date | None = None) -> dict:
     """The same numbers for the secretary's organisations, plus what is due this month and quick links."""
     today = today or timezone.localdate()
     organisations = access.organisations_managed_by(user).active()
-    context = dict(scope_figures(organisations=organisations, root_ids=access.organisation_ids_run_by(user),
-                                 today=today))
+    _, month_end = _month_bounds(today)
+
+    def count() -> dict:
+        return {
+            **_management(organisations=organisations, whole_city=False, today=today),
+            "duties_due": _capped_query(duties.assignments_of(organisations=organisations, today=today,
+                                                              state=duties.DutyState.DUE)
+                                        .filter(duty__deadline__lte=month_end), 50),
+            "organisations": _capped_query(organisations.exclude(kind=OrganisationKind.WORKING_COMMITTEE)
+                                           .order_by("path"), 50),
+        }
+
+    # Counted again as soon as anything in the secretary's organisations changes (branches/versions.py).
+    context = dict(_per_subtree("figures", access.organisation_ids_run_by(user), today, count, decisions=True))
     gaps = compliance.cached_month_gaps(organisations=organisations, year=today.year, month=today.month,
                                         today=today)
-    _, month_end = _month_bounds(today)
     context.update({
         "red_cells": _red_cells(gaps),
         "meetings_due": _capped(_meetings_due(gaps), 50),
-        "duties_due": _capped_query(duties.assignments_of(organisations=organisations, today=today,
-                                                          state=duties.DutyState.DUE)
-                                    .filter(duty__deadline__lte=month_end), 50),
         "month_end": month_end,
         "own_organisations": list(
             organisations.filter(pk__in=Role.objects.filter(user=user).values("organisation"))
             .order_by("path")),
-        "organisations": _capped_query(organisations.exclude(kind=OrganisationKind.WORKING_COMMITTEE)
-                                       .order_by("path"), 50),
         "meeting_kinds": [OrganisationKind.BRANCH.value, OrganisationKind.TEMPORARY_BRANCH.value],
     })
     return context
