@@ -7,11 +7,14 @@ Receivers call `subtrees_changed` for the organisation of what changed (oversigh
 send no signals (the roster import) call it themselves.
 """
 
+import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
 
 from core.cache import bump_version, current_version
 
@@ -58,3 +61,43 @@ def watch(model, organisation_ids: Callable[[object], Iterable[int | None]]) -> 
     label = model._meta.label
     post_save.connect(changed, sender=model, dispatch_uid=f"subtree-save-{label}", weak=False)
     post_delete.connect(changed, sender=model, dispatch_uid=f"subtree-delete-{label}", weak=False)
+
+
+# --- summaries over a user's organisations ---------------------------------------------------------------
+
+SUMMARY_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A summary and, when it may be up to SUMMARY_SECONDS old, when it was counted (the page says so)."""
+
+    value: object
+    counted_at: dt.datetime | None = None
+
+
+def counted_for(user, name: str, count: Callable[[], object], *, secretaries: bool = True) -> Counted:
+    """A summary over the user's organisations. An admin's covers the whole city (at province scale, seconds
+    of counting): counted at most every five minutes, the same for every admin, and the page says when. A
+    secretary's comes from the cache until anything in their organisations changes (`watch`); with
+    `secretaries=False` it is counted every time. `name` carries the summary's parameters (a year)."""
+    from . import access
+
+    today = timezone.localdate().isoformat()
+    if access.is_admin(user):
+        key = f"summary:{name}:city:{today}"
+        stored = cache.get(key)
+        if stored is None:
+            stored = Counted(count(), timezone.localtime())
+            cache.set(key, stored, SUMMARY_SECONDS)
+        return stored
+    root_ids = sorted(set(access.organisation_ids_run_by(user)))
+    if not secretaries or not root_ids:
+        return Counted(count())
+    key = (f"summary:{name}:{'.'.join(map(str, root_ids))}:{'.'.join(map(str, subtree_versions(root_ids)))}:"
+           f"{today}")
+    value = cache.get(key)
+    if value is None:
+        value = count()
+        cache.set(key, value, SUMMARY_SECONDS)
+    return Counted(value)

@@ -27,12 +27,16 @@ class MembersConfig(AppConfig):
 
         todo.register("members.transfers_to_accept", transfers_to_accept)
 
-        # The secretary's 待办 (transfers to accept) is cached per subtree (branches/versions.py).
+        # The secretary's 待办 (transfers to accept) is cached per subtree (branches/versions.py) ...
         from branches.versions import watch
 
-        from .models import Transfer
+        from .models import Leaving, MemberOrganisationPeriod, Transfer
 
         watch(Transfer, lambda transfer: [transfer.from_organisation_id, transfer.to_organisation_id])
+        # ... and so is the register summary (members.selectors.register_years).
+        watch(MemberOrganisationPeriod, lambda period: [period.organisation_id])
+        watch(Leaving, lambda leaving: Member.objects.filter(pk=leaving.member_id).values_list("organisation_id",
+                                                                                              flat=True))
         # Search-as-you-type source for choosing among the members one runs (core.lookups).
         from django.db.models import Q
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from branches.versions import counted_for
 from core.files import private_file_response
 from core.forms import add_service_error
 from core.paging import chosen_year
@@ -116,8 +117,10 @@ def register_summary(request: HttpRequest) -> HttpResponse:
     organisations = access.organisations_managed_by(request.user)
     if access.is_admin(request.user):
         organisations = organisations.filter(parent__isnull=True)
-    years = register_years(organisations=organisations, years=list(range(year - REGISTER_YEARS + 1, year + 1)))
-    return render(request, "members/register_summary.html", {"years": years, "year": year})
+    counted = counted_for(request.user, f"register:{year}", lambda: register_years(
+        organisations=organisations, years=list(range(year - REGISTER_YEARS + 1, year + 1))))
+    return render(request, "members/register_summary.html", {"years": counted.value, "year": year,
+                                                             "counted_at": counted.counted_at})
 
 
 

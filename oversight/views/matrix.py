@@ -24,11 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from activities.choices import REGULAR_KINDS, ActivityStatus
 from activities.models import Activity
 from branches.models import Organisation
+from branches.versions import counted_for
+from core.cache import current_version
 from core.choices import OrganisationKind
 from core.http import client_address
 from core.paging import query_without_page
 from core.workbook import CONTENT_TYPE
 from oversight import access
+from rules.models import RULES_VERSION_KEY
 
 from .. import compliance
 from ..export_matrix import filename_for, matrix_xlsx
@@ -277,7 +280,10 @@ def _activities_behind(organisation, year, first_month, month, cell) -> list[Act
 @require_GET
 def setup_checks(request: HttpRequest) -> HttpResponse:
     _require_overseer(request.user)
-    problems = compliance.setup_problems(organisations=access.organisations_managed_by(request.user))
+    # Rules (thresholds) are in the name: an admin's change to one is checked against at once.
+    counted = counted_for(request.user, f"setup-checks:{current_version(RULES_VERSION_KEY)}",
+                          lambda: compliance.setup_problems(organisations=access.organisations_managed_by(request.user)))
+    problems = counted.value
     summary: dict[str, int] = {}
     for problem in problems:
         summary[problem.code] = summary.get(problem.code, 0) + 1
@@ -285,6 +291,7 @@ def setup_checks(request: HttpRequest) -> HttpResponse:
         "problems": problems,
         "summary": [(compliance.ProblemCode(code).label, n) for code, n in summary.items()],
         "organisation_count": len({p.organisation.pk for p in problems}),
+        "counted_at": counted.counted_at,
     })
 
 
