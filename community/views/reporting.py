@@ -10,9 +10,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from branches.versions import counted_for
 from community import access
 from core.forms import add_service_error
-from core.paging import ROWS_PER_PAGE, chosen_year, form_page, query_without_page
+from core.paging import ROWS_PER_PAGE, CappedPaginator, chosen_year, form_page, query_without_page
 
 from .. import selectors, services
 from ..forms import ReportForm, ServiceForm
@@ -79,13 +80,18 @@ def reporting_overview(request: HttpRequest) -> HttpResponse:
     is_admin = access.is_admin(user)
     organisations = None if is_admin else access.organisations_managed_by(user)
     scope = access.organisations_managed_by(user)
-    missing = Paginator(selectors.non_reporters(organisations=scope, year=year), ROWS_PER_PAGE)
-    totals = selectors.reporting_totals(organisations=organisations, year=year)
+    # Counting a province's members without a report stops at COUNT_CAP; the totals over the whole city are
+    # counted at most every five minutes (the page says when).
+    missing = CappedPaginator(selectors.non_reporters(organisations=scope, year=year), ROWS_PER_PAGE)
+    counted = counted_for(user, f"reporting:{year}",
+                          lambda: selectors.reporting_totals(organisations=organisations, year=year),
+                          secretaries=False)
+    totals = counted.value
     # A row per organisation: thousands at province scale (2.9 MB), so fifty to a page of their own.
     query = request.GET.copy()
     query.pop("org_page", None)
     return render(request, "community/reporting_overview.html", {
-        "year": year, "is_admin": is_admin, "query": query_without_page(request),
+        "year": year, "is_admin": is_admin, "query": query_without_page(request), "counted_at": counted.counted_at,
         "totals": totals,
         "organisation_rows": Paginator(totals.rows, ORGANISATION_ROWS_PER_PAGE).get_page(request.GET.get("org_page")),
         "organisation_query": query.urlencode(),

@@ -171,3 +171,25 @@ def test_the_reporting_overview_pages_its_rows_by_organisation(city, client, mon
     assert "org_page=2" in first.content.decode()
     second = client.get(url + "&org_page=2").context["organisation_rows"]
     assert second.object_list[0].name != rows.object_list[0].name
+
+
+def test_the_city_wide_reporting_totals_are_counted_every_five_minutes_a_secretarys_at_once(city, client):
+    from freezegun import freeze_time
+
+    from branches.versions import SUMMARY_SECONDS
+    from tests.community.factories import ReportFactory
+
+    url = reverse("community:reporting_overview") + "?year=2024"
+    with freeze_time("2024-06-01 09:00:00+08:00") as clock:
+        client.force_login(city.admin)
+        first = client.get(url)
+        assert "全市数据统计于 09:00" in first.content.decode()
+        ReportFactory(member=city.member)
+        assert client.get(url).context["totals"].reported == first.context["totals"].reported
+        client.force_login(city.secretary)
+        mine = client.get(url)
+        assert mine.context["counted_at"] is None
+        assert mine.context["totals"].reported == 1
+        client.force_login(city.admin)
+        clock.tick(SUMMARY_SECONDS + 1)
+        assert client.get(url).context["totals"].reported == first.context["totals"].reported + 1
