@@ -11,9 +11,10 @@ import uuid
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from icalendar import Calendar, Event, vCalAddress
+
+from core.cache import bump_version, current_version
 
 from .calendar_selectors import CALENDAR_TZ, feed_window
 from .choices import ActivityStatus
@@ -130,20 +131,11 @@ FEED_CACHE_SECONDS = 24 * 3600
 
 
 def calendar_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # Never reuse numbers after the key was lost: start from the clock.
-        cache.add(VERSION_KEY, int(dt.datetime.now().timestamp() * 1000), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
+    return current_version(VERSION_KEY)
 
 
 def calendar_changed() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        calendar_version()
-        cache.incr(VERSION_KEY)
+    bump_version(VERSION_KEY)
 
 
 def feed_cache_key(*, token: str, now: dt.datetime) -> str:

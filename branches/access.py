@@ -18,6 +18,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from core.cache import bump_version, current_version
+
 from .choices import RoleKind
 from .models import Organisation, Role
 
@@ -51,21 +53,11 @@ SHELL_SECONDS = 3600
 
 
 def shell_version() -> int:
-    version = shared_cache.get(SHELL_VERSION_KEY)
-    if version is None:
-        import time
-
-        shared_cache.add(SHELL_VERSION_KEY, int(time.time() * 1000), timeout=None)
-        version = shared_cache.get(SHELL_VERSION_KEY)
-    return version
+    return current_version(SHELL_VERSION_KEY)
 
 
 def shell_changed() -> None:
-    try:
-        shared_cache.incr(SHELL_VERSION_KEY)
-    except ValueError:
-        shell_version()
-        shared_cache.incr(SHELL_VERSION_KEY)
+    bump_version(SHELL_VERSION_KEY)
 
 
 def _shell(user) -> dict:

@@ -157,14 +157,14 @@ def current_version(key: str) -> int:
 
 def bump_version(key: str) -> None:
     """Move a cache version on (a counter every dependent key carries): what was cached under the old one is
-    never read again. Starts the counter when the key is missing (a fresh cache, an eviction)."""
+    never read again. A missing counter (a fresh cache, an eviction) starts from the clock first."""
     from django.core.cache import cache
 
     try:
         cache.incr(key)
     except ValueError:
-        if not cache.add(key, 1, timeout=None):
-            cache.incr(key)
+        current_version(key)
+        cache.incr(key)
 
 
 def bump_now_and_at_commit(key: str) -> None:

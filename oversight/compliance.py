@@ -48,6 +48,7 @@ from audit.models import Action
 from audit.services import action_log
 from branches.choices import OrganisationKind, OrganisationStatus, Position
 from branches.models import CommitteePosition, Organisation, PartyGroup
+from core.cache import bump_version, current_version
 from core.dates import local_midnight
 from members.choices import MembershipStatus, Stage
 from members.models import Member
@@ -581,23 +582,13 @@ CACHE_SECONDS = 6 * 3600
 
 
 def matrix_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A fresh start (or an evicted key): anything from an earlier version must not be read back.
-        version = int(timezone.now().timestamp() * 1000)
-        cache.add(VERSION_KEY, version, timeout=None)
-        version = cache.get(VERSION_KEY, version)
-    return version
+    return current_version(VERSION_KEY)
 
 
 def matrix_changed() -> None:
     """Called after anything a matrix is computed from changed (activities, joint organisations, exemptions,
     committees, party groups, organisations, rules)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        matrix_version()
-        cache.incr(VERSION_KEY)
+    bump_version(VERSION_KEY)
 
 
 def cached_matrix_for(*, organisations: QuerySet, year: int, today: dt.date | None = None) -> Matrix:
