@@ -30,3 +30,17 @@ def test_the_docs_page_loads_its_assets_from_our_own_static_files(city, client):
 def test_the_docs_page_sends_an_anonymous_visitor_to_log_in(client):
     response = client.get(reverse("api:docs"))
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_the_schema_is_generated_once_and_then_served_as_it_was(city, client, monkeypatch):
+    from drf_spectacular.generators import SchemaGenerator
+
+    from api.views import SchemaView
+
+    monkeypatch.setattr(SchemaView, "_generated", {})
+    client.force_login(city.secretary)
+    first = client.get(reverse("api:schema"), {"format": "json"}).json()
+    monkeypatch.setattr(SchemaGenerator, "get_schema", lambda *args, **kwargs: (_ for _ in ()).throw(
+        AssertionError("generated again")))
+    client.force_login(city.member_user)
+    assert client.get(reverse("api:schema"), {"format": "json"}).json() == first
