@@ -7,6 +7,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from branches.models import Role
+from branches.versions import subtrees_changed, watch
 from members.models import Member
 from members.signals import member_left, member_moved
 
@@ -93,3 +94,16 @@ def _account_saved(update_fields=None, created=False, **kwargs) -> None:
     if created or (update_fields is not None and set(update_fields) <= {"last_login"}):
         return
     _calendar_changed()
+
+
+# What is cached per subtree (a secretary's home figures and 待办, branches/versions.py): the host's subtree and,
+# for a joint activity, the joint organisations' (their set-up checks count it).
+watch(Activity, lambda activity: [activity.organisation_id])
+
+
+@receiver(m2m_changed, sender=Activity.joint_organisations.through, dispatch_uid="subtree-joint")
+def _joint_changed(instance=None, pk_set=None, reverse=False, **kwargs) -> None:
+    if reverse:
+        subtrees_changed([instance.pk])
+    else:
+        subtrees_changed([instance.organisation_id, *(pk_set or ())])

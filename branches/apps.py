@@ -18,6 +18,10 @@ class BranchesConfig(AppConfig):
             access_cache,  # noqa: F401
         )
         from .models import Organisation
+        from .versions import watch_tree
+
+        # What is cached per subtree (home figures, 待办, member totals) follows the tree's own rows.
+        watch_tree()
 
         def managed(user):
             return access.organisations_managed_by(user).active().order_by("path") if access.can_list_members(

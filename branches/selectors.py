@@ -11,6 +11,7 @@ from rules.models import Threshold, ThresholdCode
 from . import access
 from .choices import OrganisationKind, OrganisationStatus
 from .models import CommitteePosition, Organisation, PartyGroup, Term, Unit
+from .versions import per_subtree
 
 ACTIVE_MEMBER = Q(members__status=MembershipStatus.ACTIVE)
 
@@ -58,23 +59,28 @@ def tree_rows(organisations, *, level: int | None = None) -> list[dict]:
         Organisation.objects.filter(parent_id__in=pks, status=OrganisationStatus.ACTIVE)
         .values_list("parent_id", flat=True).distinct()
     )
-    parents = [row for row in rows if row["pk"] in with_children]
-    totals = {}
-    if parents:
-        # One pass over the members below the shown parents, a conditional count per parent.
-        members = Organisation.members.field.model.objects.filter(
-            access.path_condition([row["path"] for row in parents], field="organisation__path"),
-            status=MembershipStatus.ACTIVE, stage__in=[Stage.FULL, Stage.PROBATIONARY])
-        totals = members.aggregate(**{
-            f"t{row['pk']}": Count("pk", filter=Q(organisation__path__startswith=row["path"])) for row in parents})
     by_pk = {row["pk"]: row for row in rows}
+
+    def count(pks: list[int]) -> dict[int, int]:
+        # One pass over the members below the parents not in the cache, a conditional count per parent.
+        paths = {pk: by_pk[pk]["path"] for pk in pks}
+        members = Organisation.members.field.model.objects.filter(
+            access.path_condition(list(paths.values()), field="organisation__path"),
+            status=MembershipStatus.ACTIVE, stage__in=[Stage.FULL, Stage.PROBATIONARY])
+        counted = members.aggregate(**{f"t{pk}": Count("pk", filter=Q(organisation__path__startswith=path))
+                                       for pk, path in paths.items()})
+        return {pk: counted[f"t{pk}"] for pk in pks}
+
+    # The members of everything below a parent: a whole province's for its root, so kept per subtree version
+    # (branches/versions.py: any member saved below it moves the version on).
+    totals = per_subtree("members", [row["pk"] for row in rows if row["pk"] in with_children], count)
     top = min((row["depth"] for row in rows), default=0)
     ordered = []
     for pk in pks:
         row = by_pk[pk]
         row["kind_label"] = OrganisationKind(row["kind"]).label
         row["has_children"] = pk in with_children
-        row["total_count"] = totals.get(f"t{pk}", row["member_count"])
+        row["total_count"] = totals.get(pk, row["member_count"])
         row["level"] = row["depth"] - top if level is None else level
         row["ancestors"] = " ".join(row["path"].strip("/").split("/")[:-1])
         ordered.append(row)

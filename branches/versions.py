@@ -27,11 +27,32 @@ def _key(pk: int) -> str:
     return f"{PREFIX}{pk}"
 
 
+def versions_of(organisation_ids: Iterable[int]) -> dict[int, int]:
+    """{pk: version of its subtree} (one cache round trip when they are all there)."""
+    pks = sorted(set(organisation_ids))
+    found = cache.get_many([_key(pk) for pk in pks])
+    return {pk: found[_key(pk)] if _key(pk) in found else current_version(_key(pk)) for pk in pks}
+
+
 def subtree_versions(root_ids: Iterable[int]) -> tuple[int, ...]:
-    """The versions of these organisations' subtrees (one cache round trip when they are all there)."""
-    keys = [_key(pk) for pk in sorted(set(root_ids))]
-    found = cache.get_many(keys)
-    return tuple(found[key] if key in found else current_version(key) for key in keys)
+    """The versions of these organisations' subtrees, in pk order."""
+    return tuple(versions_of(root_ids).values())
+
+
+def per_subtree(name: str, organisation_ids: Iterable[int], count: Callable[[list[int]], dict[int, object]],
+                *, seconds: int = 3600) -> dict[int, object]:
+    """{pk: count(pks)[pk]} for each organisation's subtree, from the cache while nothing in that subtree
+    changed; count() is asked only for the ones missing (one call for all of them)."""
+    versions = versions_of(organisation_ids)
+    keys = {pk: f"subtree:{name}:{pk}:{version}" for pk, version in versions.items()}
+    found = cache.get_many(list(keys.values()))
+    values = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [pk for pk in keys if pk not in values]
+    if missing:
+        counted = count(missing)
+        cache.set_many({keys[pk]: counted[pk] for pk in missing}, seconds)
+        values.update({pk: counted[pk] for pk in missing})
+    return values
 
 
 def _bump(organisation_ids: set[int]) -> None:
@@ -101,3 +122,12 @@ def counted_for(user, name: str, count: Callable[[], object], *, secretaries: bo
         value = count()
         cache.set(key, value, SUMMARY_SECONDS)
     return Counted(value)
+
+
+def watch_tree() -> None:
+    """The tree's own rows (BranchesConfig.ready): organisations themselves, terms, committee seats."""
+    from .models import CommitteePosition, Term
+
+    watch(Organisation, lambda organisation: [organisation.pk, organisation.parent_id])
+    for model in (Term, CommitteePosition):
+        watch(model, lambda row: [row.organisation_id])

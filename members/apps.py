@@ -27,16 +27,25 @@ class MembersConfig(AppConfig):
 
         todo.register("members.transfers_to_accept", transfers_to_accept)
 
-        # The secretary's 待办 (transfers to accept) is cached per subtree (branches/versions.py) ...
-        from branches.versions import watch
+        # What is cached per subtree (branches/versions.py: a secretary's home figures and 待办, the tree's member
+        # totals, the register summary) follows the register's rows; a member moved out changes both sides.
+        from branches.versions import subtrees_changed, watch
 
         from .models import Leaving, MemberOrganisationPeriod, Transfer
 
+        watch(Member, lambda member: [member.organisation_id])
         watch(Transfer, lambda transfer: [transfer.from_organisation_id, transfer.to_organisation_id])
-        # ... and so is the register summary (members.selectors.register_years).
         watch(MemberOrganisationPeriod, lambda period: [period.organisation_id])
         watch(Leaving, lambda leaving: Member.objects.filter(pk=leaving.member_id).values_list("organisation_id",
                                                                                               flat=True))
+
+        from .signals import member_moved
+
+        def moved(member=None, from_organisation=None, **kwargs) -> None:
+            subtrees_changed([from_organisation.pk if from_organisation else None, member.organisation_id])
+
+        member_moved.connect(moved, dispatch_uid="subtree-member-moved", weak=False)
+
         # Search-as-you-type source for choosing among the members one runs (core.lookups).
         from django.db.models import Q
 

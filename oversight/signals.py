@@ -6,10 +6,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from activities.models import Activity
 from branches.models import CommitteePosition, Organisation, PartyGroup, Term
-from branches.versions import subtrees_changed, watch
+from branches.versions import watch
 from core.cache import bump_now_and_at_commit
-from members.models import Member
-from members.signals import member_moved
 from rules.models import MeetingRequirement, Threshold
 
 from . import compliance, dashboard
@@ -44,25 +42,7 @@ for model in DECISIONS:
     post_delete.connect(_decided, sender=model, dispatch_uid=f"dashboard-delete-{model.__name__}")
 
 
-# A secretary's home figures and 待办, cached per subtree (oversight.dashboard): whatever they count, in the
-# organisation it belongs to (and so in every subtree above it). Dues, development and transfers watch their own
-# rows in their apps.
-for model in (Activity, Member, Term, StandardisationReview, DutyAssignment, CommitteePosition):
+# A secretary's home figures and 待办 are cached per subtree (branches/versions.py): every app watches its own
+# rows there; these are oversight's.
+for model in (StandardisationReview, DutyAssignment):
     watch(model, lambda row: [row.organisation_id])
-watch(Organisation, lambda organisation: [organisation.pk, organisation.parent_id])
-
-
-def _joint_changed(instance=None, pk_set=None, reverse=False, **kwargs) -> None:
-    # A joint organisation's meetings count the activity too (the setup checks' "no activity for N days").
-    if reverse:
-        subtrees_changed([instance.pk])
-    else:
-        subtrees_changed([instance.organisation_id, *(pk_set or ())])
-
-
-def _member_moved(member=None, from_organisation=None, **kwargs) -> None:
-    subtrees_changed([from_organisation.pk if from_organisation else None, member.organisation_id])
-
-
-m2m_changed.connect(_joint_changed, sender=Activity.joint_organisations.through, dispatch_uid="subtree-joint")
-member_moved.connect(_member_moved, dispatch_uid="subtree-member-moved")

@@ -102,3 +102,24 @@ def test_member_list_searches_by_name_and_phone_and_sorts(city, login):
     assert listed(q="2222") == ["钱二"]
     assert listed(sort="birth_date")[:2] == ["赵一", "甲党员"]
     assert "乙党员" not in listed(), "another organisation's member never appears"
+
+
+def test_the_member_totals_below_an_organisation_are_kept_until_a_member_below_it_changes(city, login, monkeypatch):
+    from branches import selectors
+    from members.choices import Stage
+
+    client = login(city.admin)
+
+    def totals():
+        return {row["name"]: row["total_count"] for row in client.get(TREE).context["rows"]}
+
+    assert totals()["市直机关工委"] == 2
+    MemberFactory(organisation=city.branch_a)  # below the root and 甲局机关党总支
+    assert totals() == {"市直机关工委": 3, "甲局机关党总支": 2, "乙局机关党支部": 1}
+    city.member.stage = Stage.ACTIVIST
+    city.member.save()
+    assert totals() == {"市直机关工委": 2, "甲局机关党总支": 1, "乙局机关党支部": 1}
+    # Nothing changed since: every total comes from the cache, no member is counted.
+    monkeypatch.setattr(selectors.Organisation.members.field.model.objects, "filter",
+                        lambda *args, **kwargs: (_ for _ in ()).throw(AssertionError("counted again")))
+    assert totals()["市直机关工委"] == 2
