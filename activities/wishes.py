@@ -6,7 +6,7 @@ fulfilment only of a claimed wish, photos validated like activity photos)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from activities import access
@@ -15,7 +15,7 @@ from core.files import image_store, photo_prepare, removed_on_failure
 from core.workflow import Workflow
 
 from .choices import ActivityKind, WishStatus
-from .models import Activity, MicroWish
+from .models import WISH_BOARD_ORDER, Activity, MicroWish
 
 WISH_PHOTO_MAX_SIDE = 1600
 
@@ -117,8 +117,8 @@ def wish_board(*, user, organisation: Organisation | None = None, status: str = 
     )
     if status:
         wishes = wishes.filter(status=status)
-    order = Case(*(When(status=value, then=Value(i)) for i, value in enumerate(WishStatus.values)),
-                 output_field=IntegerField())
-    wishes = (wishes.select_related("organisation", "claimed_by", "activity")
-              .order_by(order, "-created_at", "-pk"))
+    # Paged on the wishes alone (in the index's order), then the shown ones' organisation, member and activity:
+    # joined first, every wish of the city was joined to its activity before the sort.
+    wishes = (wishes.prefetch_related("organisation", "claimed_by", "activity")
+              .order_by(WISH_BOARD_ORDER, "-created_at", "-pk"))
     return wishes, counts
