@@ -321,6 +321,9 @@ def matrix_for(*, organisations: QuerySet, year: int, today: dt.date | None = No
     else:
         closed = 0
 
+    # Equal counts and equal lists of them are one object each (they are immutable): a cached matrix then
+    # pickles and reads back each distinct one once, not once per cell (thousands).
+    shared: dict = {}
     tree, headers = _tree_rows(organisations, year)
     meeting_pks = organisations.filter(kind__in=MEETING_KINDS).values("pk")
     month_starts = [_month_start(year, m) for m in MONTHS]
@@ -403,8 +406,8 @@ def matrix_for(*, organisations: QuerySet, year: int, today: dt.date | None = No
                 if not not_asked and any(f <= month_until and (u is None or u >= month_from)
                                          for f, u in exemptions.get((pk, d.kind), ())):
                     not_asked = EXEMPT
-                kinds.append(KindCount(d.kind, 0 if not_asked else required, done, d.months[0], d.months[-1],
-                                       not_asked))
+                key = (d.kind, 0 if not_asked else required, done, d.months[0], d.months[-1], not_asked)
+                kinds.append(shared.get(key) or shared.setdefault(key, KindCount(*key)))
             required = sum(k.required for k in kinds)
             counted = sum(k.counted for k in kinds)
             if current_month and month > current_month or year > today.year:
@@ -417,7 +420,9 @@ def matrix_for(*, organisations: QuerySet, year: int, today: dt.date | None = No
                 state = AMBER
             else:
                 state = RED
-            row.cells.append(Cell(month, state, required, counted, month == current_month, tuple(kinds)))
+            kinds = tuple(kinds)
+            row.cells.append(Cell(month, state, required, counted, month == current_month,
+                                  shared.setdefault(kinds, kinds)))
             if month <= closed:
                 row.required += required
                 row.held += counted

@@ -74,3 +74,16 @@ def admin_actions(city):
             services.activity_cancel(activity=activity, by=city.admin, reason="改期")
 
     return Actions()
+
+
+def test_equal_counts_in_a_matrix_are_one_object_so_a_cached_matrix_reads_back_quickly(city):
+    """Thousands of cells at city scale: each distinct list of counts is pickled and read back once."""
+    from branches.models import Organisation
+    from oversight.compliance import matrix_for
+
+    matrix = matrix_for(organisations=Organisation.objects.all(), year=2025, today=dt.date(2025, 11, 30))
+    lists = [cell.kinds for row in matrix.organisation_rows for cell in row.cells if cell.kinds]
+    counts = [count for kinds in lists for count in kinds]
+    assert len(lists) > len(set(lists))  # the same counts recur (months, organisations alike)
+    assert len({id(kinds) for kinds in lists}) == len(set(lists))
+    assert len({id(count) for count in counts}) == len(set(counts))
