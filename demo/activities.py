@@ -164,7 +164,7 @@ def _attendance_copy(builder: _Builder, rng: random.Random) -> int:
                     lines.append(f"{pk}{member_id}{away}")
             yield "".join(lines)
 
-    copy_lines(Attendance._meta.db_table, ATTENDANCE_COLUMNS, chunks())
+    copy_lines(Attendance._meta.db_table, ATTENDANCE_COLUMNS, chunks(), in_thread=True)
     return counted[0]
 
 

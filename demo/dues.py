@@ -122,7 +122,7 @@ def seed_dues(*, rng: random.Random, today: dt.date, years: int = 3) -> dict:
     if connection.vendor == "postgresql":
         counts["payments"] = copy_lines(DuesPayment._meta.db_table, columns, (
             f"{pk}\t{org}\t{month}\t{amount}\t{base}\t{paid_on}\t{kind}\t\t{at}\n"
-            for pk, org, month, amount, base, paid_on, kind, _, at in rows()))
+            for pk, org, month, amount, base, paid_on, kind, _, at in rows()), in_thread=True)
     else:
         payments = []
         for row in rows():
