@@ -21,6 +21,7 @@ from branches.choices import OrganisationKind
 from branches.models import Organisation, Role
 from branches.selectors import stage_counts
 from branches.versions import subtree_versions
+from core.cache import current_version
 from core.dates import local_midnight
 from core.todo import todos_for
 from members.choices import Stage
@@ -169,7 +170,7 @@ DECISIONS_VERSION_KEY = "dashboard:decisions-version"
 
 
 def city_figures(*, organisations: QuerySet[Organisation], today: dt.date) -> dict:
-    version = cache.get_or_set(DECISIONS_VERSION_KEY, 1, timeout=None)
+    version = current_version(DECISIONS_VERSION_KEY)
     key = f"dashboard:city:{version}:{today.isoformat()}"
     figures = cache.get(key)
     if figures is None:
@@ -190,7 +191,7 @@ def _per_subtree(name: str, root_ids: list[int], today: dt.date, count, *, decis
     roots = sorted(set(root_ids))
     parts = [name, ".".join(map(str, roots)), ".".join(map(str, subtree_versions(roots))), today.isoformat()]
     if decisions:
-        parts.append(str(cache.get_or_set(DECISIONS_VERSION_KEY, 1, timeout=None)))
+        parts.append(str(current_version(DECISIONS_VERSION_KEY)))
     key = "dashboard:" + ":".join(parts)
     value = cache.get(key)
     if value is None:

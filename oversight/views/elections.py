@@ -16,10 +16,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from branches.models import Organisation
+from branches.versions import counted_for
+from core.cache import current_version
 from core.forms import add_service_error
 from oversight import access
 
 from .. import elections as services
+from ..dashboard import DECISIONS_VERSION_KEY
 from ..forms import ElectionForm, RateYearForm
 
 ROWS_PER_PAGE = 50
@@ -43,18 +46,29 @@ def election_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+
+    def summary() -> dict:
+        return {
+            "counts": services.term_counts(organisations=organisations, window=window),
+            # The first LIST_LIMIT of each (counts above them): at province scale either can be a thousand rows.
+            "overdue": list(services.overdue_terms(organisations=organisations, window=window)[:LIST_LIMIT]),
+            "due": list(services.due_terms(organisations=organisations, window=window)[:LIST_LIMIT]),
+            "rate": services.on_time_rate(year=year, organisations=organisations, today=today),
+        }
+
+    # Over a whole province: counted at most every five minutes, and at once after a term is recorded (the
+    # decisions' version, oversight/signals.py); a secretary's per subtree version.
+    counted = counted_for(user, f"elections:{year}:{window.months}:{current_version(DECISIONS_VERSION_KEY)}",
+                          summary)
     return render(request, "oversight/election_list.html", {
+        **counted.value,
+        "counted_at": counted.counted_at,
         "window": window,
-        "counts": services.term_counts(organisations=organisations, window=window),
-        # The first LIST_LIMIT of each (counts above them): at province scale either can be a thousand rows.
-        "overdue": list(services.overdue_terms(organisations=organisations, window=window)[:LIST_LIMIT]),
-        "due": list(services.due_terms(organisations=organisations, window=window)[:LIST_LIMIT]),
         "list_limit": LIST_LIMIT,
         "page": page,
         "query": query.urlencode(),
         "year_form": year_form,
         "year": year,
-        "rate": services.on_time_rate(year=year, organisations=organisations, today=today),
     })
 
 

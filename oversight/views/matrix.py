@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from activities.choices import REGULAR_KINDS, ActivityStatus
 from activities.models import Activity
+from activities.selectors import hosted_or_joined
 from branches.models import Organisation
 from branches.versions import counted_for
 from core.cache import current_version
@@ -253,8 +254,10 @@ def _activities_behind(organisation, year, first_month, month, cell) -> list[Act
     end = timezone.make_aware(dt.datetime(year + month // 12, month % 12 + 1, 1))
     in_window = (Q(actual_start__gte=start, actual_start__lt=end)
                  | Q(actual_start__isnull=True, planned_start__gte=start, planned_start__lt=end))
-    rows = list(Activity.objects.filter(Q(organisation=organisation) | Q(joint_organisations=organisation))
-                .filter(in_window).distinct().select_related("organisation")
+    # Hosted, or joined as a literal list of ids: an OR over the joint table's join read every activity of the
+    # province (0.3 s); this reads the organisation's own by its index.
+    rows = list(Activity.objects.filter(hosted_or_joined(Organisation.objects.filter(pk=organisation.pk)))
+                .filter(in_window).select_related("organisation")
                 .order_by("actual_start", "planned_start", "pk"))
     windows = {k.kind: k for k in cell.kinds}
     for activity in rows:

@@ -266,3 +266,17 @@ def test_a_secretary_cannot_record_another_organisations_re_election(city, login
                                                 {"elected_on": "2024-03-01"})
     assert response.status_code == 404
     assert not Term.objects.exists()
+
+
+def test_the_admins_overview_shows_a_recorded_re_election_at_once_and_is_otherwise_kept(terms_around_today, city,
+                                                                                         client, monkeypatch):
+    client.force_login(city.admin)
+    with freeze_time("2025-03-01 10:00:00+08:00"):
+        url = reverse("oversight:election_list")
+        first = client.get(url)
+        assert names(first.context["overdue"]) == ["昨天届满"]
+        assert "全市数据统计于 10:00" in first.content.decode()
+        reelected(terms_around_today["昨天届满"], dt.date(2025, 2, 27))  # a decision: counted again at once
+        assert names(client.get(url).context["overdue"]) == []
+        monkeypatch.setattr(elections, "term_counts", lambda **kwargs: pytest.fail("counted again"))
+        assert client.get(url).context["counts"]["overdue"] == 0
