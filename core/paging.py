@@ -46,7 +46,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        return self.object_list[: self.cap + 1].count()
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            rows = rows.order_by()  # which rows are counted up to the cap does not matter: no sort for a count
+        return rows[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:

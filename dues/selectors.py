@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 
 from branches.models import Organisation
+from branches.versions import per_subtree
 from core.cache import bump_now_and_at_commit
 from members.models import Member
 from rules.models import Threshold, ThresholdCode
@@ -165,34 +166,35 @@ def totals_by_organisation(*, organisation_ids: list[int], year: int) -> dict[in
 
 
 def subtree_totals(*, organisations: list[Organisation], year: int) -> dict[int, Decimal]:
-    """Organisation pk → the year's dues of it and everything below it (one query per organisation shown is
-    avoided: the scope's payments are grouped by organisation once, then rolled up by path)."""
-    if not organisations:
-        return {}
-    condition = Q(pk__in=[])
-    for organisation in organisations:
-        condition |= Q(organisation__path__startswith=organisation.path)
-    by_path = (payments_in(None, year).filter(condition).order_by().values("organisation__path")
-               .annotate(amount=Sum("amount")))
-    totals = {o.pk: Decimal(0) for o in organisations}
-    for row in by_path:
-        for organisation in organisations:
-            if row["organisation__path"].startswith(organisation.path):
-                totals[organisation.pk] += row["amount"]
-    return totals
+    """Organisation pk → the year's dues of it and everything below it: the payments below those not in the
+    cache grouped by organisation once, then rolled up by path; kept per subtree version (a payment recorded
+    below an organisation moves its version on, branches/versions.py)."""
+    return _per_subtree(f"dues-total:{year}", organisations, lambda condition: (
+        payments_in(None, year).filter(condition).order_by().values("organisation__path")
+        .annotate(n=Sum("amount")).values_list("organisation__path", "n")), zero=Decimal(0))
 
 
 def party_member_counts(organisations: list[Organisation]) -> dict[int, int]:
-    counts = {o.pk: 0 for o in organisations}
-    if not organisations:
-        return counts
-    condition = Q(pk__in=[])
-    for organisation in organisations:
-        condition |= Q(organisation__path__startswith=organisation.path)
-    for path, n in (Member.objects.party_members().filter(condition).order_by().values("organisation__path")
-                    .annotate(n=Count("pk")).values_list("organisation__path", "n")):
-        for organisation in organisations:
-            if path.startswith(organisation.path):
-                counts[organisation.pk] += n
-    return counts
+    """Organisation pk → party members (full and probationary) in it and below it (as subtree_totals)."""
+    return _per_subtree("dues-party-members", organisations, lambda condition: (
+        Member.objects.party_members().filter(condition).order_by().values("organisation__path")
+        .annotate(n=Count("pk")).values_list("organisation__path", "n")), zero=0)
 
+
+def _per_subtree(name: str, organisations: list[Organisation], grouped, *, zero):
+    """`grouped(condition)` yields (organisation path, value) for the rows below the organisations matching
+    `condition`; summed per organisation shown, from the cache while its subtree is unchanged."""
+    by_pk = {organisation.pk: organisation for organisation in organisations}
+
+    def count(pks: list[int]) -> dict:
+        totals = {pk: zero for pk in pks}
+        condition = Q(pk__in=[])
+        for pk in pks:
+            condition |= Q(organisation__path__startswith=by_pk[pk].path)
+        for path, n in grouped(condition):
+            for pk in pks:
+                if path.startswith(by_pk[pk].path):
+                    totals[pk] += n
+        return totals
+
+    return per_subtree(name, list(by_pk), count) if by_pk else {}

@@ -137,3 +137,23 @@ def test_the_dues_pages_cost_the_same_queries_whatever_the_data(paid, client, pe
     grow(paid, 8)
     with django_assert_max_num_queries(small):
         assert client.get(url).status_code == 200
+
+
+@freeze_time("2025-06-10")
+def test_the_overviews_party_members_below_each_organisation_follow_the_register_and_are_kept(paid, client,
+                                                                                             monkeypatch):
+    from dues import selectors
+
+    client.force_login(paid.admin)
+    url = reverse("dues:overview") + "?year=2025"
+
+    def members_of(organisation) -> int:
+        rows = client.get(url).context["rows"]
+        return next(row["members"] for row in rows if row["organisation"].pk == organisation.pk)
+
+    before = members_of(paid.root)
+    MemberFactory(organisation=paid.branch_a)  # below the root: its count moves at once
+    assert members_of(paid.root) == before + 1
+    monkeypatch.setattr(selectors.Member.objects, "party_members",
+                        lambda: pytest.fail("counted again though nothing below changed"))
+    assert members_of(paid.root) == before + 1
