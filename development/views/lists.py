@@ -8,6 +8,7 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from branches import access as branch_access
+from branches.versions import counted_for
 from core.forms import add_service_error
 from core.paging import chosen_year, form_page
 
@@ -25,12 +26,19 @@ def overview(request: HttpRequest) -> HttpResponse:
             return redirect(member.development)
         branch_access.require(False)
     year = chosen_year(request)
-    lists = selectors.due_lists(user)
-    plans, admitted = selectors.plan_vs_actual(user, year=year)
+
+    def summary() -> dict:
+        lists = selectors.due_lists(user)
+        plans, admitted = selectors.plan_vs_actual(user, year=year)
+        return {"due": lists["due"], "overdue": lists["overdue"], "plans": plans, "admitted": admitted,
+                "planned": sum(p.planned for p in plans), "stage_counts": selectors.stage_counts(user)}
+
+    # A province's development files: counted at most every five minutes for admins (the page says when); a
+    # secretary's per subtree version (records, steps, plans and members are watched, development/apps.py).
+    counted = counted_for(user, f"development:{year}", summary)
     return render(request, "development/overview.html", {
-        "due": lists["due"], "overdue": lists["overdue"], "plans": plans, "admitted": admitted, "year": year,
-        "planned": sum(p.planned for p in plans), "city_wide": branch_access.is_admin(user),
-        "stage_counts": selectors.stage_counts(user), "can_see_queue": access.can_see_queue(user),
+        **counted.value, "counted_at": counted.counted_at, "year": year,
+        "city_wide": branch_access.is_admin(user), "can_see_queue": access.can_see_queue(user),
         "limit": selectors.LIST_LIMIT,
     })
 

@@ -88,3 +88,14 @@ def test_reminders_go_to_the_branch_and_the_superior_once_in_the_weekly_digest(c
     assert notifications_create(dues) == len(dues)
     assert notifications_create(reminders.secretary_dues(today=dt.date(2024, 7, 1))) == 0
     assert set(Notification.objects.filter(kind=Kind.DEVELOPMENT_DUE).values_list("mode", flat=True)) == {Mode.DIGEST}
+
+
+def test_a_secretarys_overview_shows_a_new_plan_at_once_and_an_admins_says_when_it_was_counted(city, client):
+    url = reverse("development:overview") + "?year=2023"
+    client.force_login(city.secretary)
+    assert client.get(url).context["planned"] == 0  # counted and kept
+    services.plan_set(organisation=city.org_a, year=2023, planned=3, by=city.secretary)
+    response = client.get(url)
+    assert response.context["planned"] == 3 and response.context["counted_at"] is None
+    client.force_login(city.admin)
+    assert "全市数据统计于" in client.get(url).content.decode()
