@@ -31,11 +31,13 @@ class MembersConfig(AppConfig):
         # totals, the register summary) follows the register's rows; a member moved out changes both sides.
         from branches.versions import subtrees_changed, watch
 
-        from .models import Leaving, MemberOrganisationPeriod, Transfer
+        from .models import Leaving, MemberCategory, MemberOrganisationPeriod, Transfer
 
         watch(Member, lambda member: [member.organisation_id])
         watch(Transfer, lambda transfer: [transfer.from_organisation_id, transfer.to_organisation_id])
         watch(MemberOrganisationPeriod, lambda period: [period.organisation_id])
+        watch(MemberCategory, lambda category: Member.objects.filter(pk=category.member_id)
+              .values_list("organisation_id", flat=True))
         watch(Leaving, lambda leaving: Member.objects.filter(pk=leaving.member_id).values_list("organisation_id",
                                                                                               flat=True))
 

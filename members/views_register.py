@@ -106,8 +106,10 @@ def category_list(request: HttpRequest) -> HttpResponse:
     if kind:
         rows = rows.filter(kind=kind)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "members/category_list.html", {"form": form, "page": page,
-                                                          "counts": category_counts(members=members)})
+    # Counting a province's members by category: every five minutes for admins, per subtree for secretaries.
+    counted = counted_for(request.user, "categories", lambda: category_counts(members=members))
+    return render(request, "members/category_list.html", {"form": form, "page": page, "counts": counted.value,
+                                                          "counted_at": counted.counted_at})
 
 
 @require_GET

@@ -70,3 +70,18 @@ def test_a_threshold_changed_by_an_admin_is_checked_against_at_once(city, client
                              effective_from=dt.date(2026, 1, 1))
     codes = {(p.organisation, p.code) for p in client.get(url).context["problems"]}
     assert (city.branch_a, "TOO_FEW_FULL_MEMBERS") in codes
+
+
+def test_a_secretarys_category_counts_show_a_new_category_at_once(city, client):
+    from members.choices import CategoryKind
+    from tests.members.factories import MemberCategoryFactory
+
+    client.force_login(city.secretary)
+    url = reverse("members:category_list")
+
+    def open_count(kind) -> int:
+        return next(n for value, _, n in client.get(url).context["counts"]["categories"] if value == kind)
+
+    before = open_count(CategoryKind.FLOWING)
+    MemberCategoryFactory(member=city.member, kind=CategoryKind.FLOWING)
+    assert open_count(CategoryKind.FLOWING) == before + 1
