@@ -26,12 +26,13 @@ def appraisals_by_organisation(organisation_ids: list[int], year: int) -> dict[i
     return {row["organisation_id"]: {**row, "status_label": AppraisalStatus(row["status"]).label} for row in rows}
 
 
-def completion(organisations: QuerySet[Organisation], year: int) -> dict[str, int]:
-    """How many of the organisations that should hold an appraisal have started, submitted and had it confirmed."""
+def completion(organisations: QuerySet[Organisation], year: int, *, due_count: int | None = None) -> dict[str, int]:
+    """How many of the organisations that should hold an appraisal have started, submitted and had it confirmed.
+    `due_count`: how many should, when the caller has counted them already (a paginator over the same rows)."""
     due = organisations_to_appraise(organisations)
     counts = dict(Appraisal.objects.filter(organisation__in=due.values("pk"), year=year).order_by()
                   .values("status").annotate(n=Count("pk")).values_list("status", "n"))
-    return {"due": due.count(), "started": sum(counts.values()),
+    return {"due": due.count() if due_count is None else due_count, "started": sum(counts.values()),
             "submitted": counts.get(AppraisalStatus.SUBMITTED, 0) + counts.get(AppraisalStatus.CONFIRMED, 0),
             "confirmed": counts.get(AppraisalStatus.CONFIRMED, 0)}
 

@@ -32,7 +32,8 @@ def appraisal_list(request: HttpRequest) -> HttpResponse:
     found = selectors.appraisals_by_organisation([o.pk for o in page.object_list], year)
     rows = [{"organisation": o, "appraisal": found.get(o.pk)} for o in page.object_list]
     return render(request, "appraisals/appraisal_list.html", {
-        "year": year, "page": page, "rows": rows, "completion": selectors.completion(scope, year),
+        "year": year, "page": page, "rows": rows,
+        "completion": selectors.completion(scope, year, due_count=page.paginator.count),
         "grades": Grade.choices, "query": query_without_page(request),
     })
 
