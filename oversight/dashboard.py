@@ -20,7 +20,7 @@ from activities.models import Activity, Attendance
 from branches.choices import OrganisationKind
 from branches.models import Organisation, Role
 from branches.selectors import stage_counts
-from branches.versions import subtree_versions
+from branches.versions import counted_for
 from core.cache import current_version
 from core.dates import local_midnight
 from core.todo import todos_for
@@ -180,34 +180,11 @@ def city_figures(*, organisations: QuerySet[Organisation], today: dt.date) -> di
     return figures
 
 
-# A secretary's figures and 待办 cover their subtree: counted again as soon as anything in it changes (versions
-# per subtree, branches/versions.py), else kept for the five minutes (a bulk write that sent no signal).
-SCOPE_FIGURES_SECONDS = 300
-
-
-def _per_subtree(name: str, root_ids: list[int], today: dt.date, count, *, decisions: bool = False):
-    """count() from the cache while nothing in the subtrees of `root_ids` changed (and, with `decisions`, no
-    decision of the working committee's: a duty given to every branch), for at most five minutes."""
-    roots = sorted(set(root_ids))
-    parts = [name, ".".join(map(str, roots)), ".".join(map(str, subtree_versions(roots))), today.isoformat()]
-    if decisions:
-        parts.append(str(current_version(DECISIONS_VERSION_KEY)))
-    key = "dashboard:" + ":".join(parts)
-    value = cache.get(key)
-    if value is None:
-        value = count()
-        cache.set(key, value, SCOPE_FIGURES_SECONDS)
-    return value
-
-
-def todos(user, *, today: dt.date | None = None) -> list:
+def todos(user) -> list:
     """The user's 待办 (core.todo), for a secretary from the cache while nothing in their organisations changed
     (the providers read rows of their subtrees only; every such row is watched, branches/versions.py) and for
     at most five minutes (a meeting's end passing, a deadline reached)."""
-    root_ids = access.organisation_ids_run_by(user)
-    if not root_ids:
-        return todos_for(user)
-    return _per_subtree(f"todos:{user.pk}", root_ids, today or timezone.localdate(), lambda: todos_for(user))
+    return counted_for(user, f"todos:{user.pk}", lambda: todos_for(user)).value
 
 
 def admin_dashboard(*, user, today: dt.date | None = None) -> dict:
@@ -245,8 +222,9 @@ def secretary_dashboard(*, user, today: dt.date | None = None) -> dict:
                                            .order_by("path"), 50),
         }
 
-    # Counted again as soon as anything in the secretary's organisations changes (branches/versions.py).
-    context = dict(_per_subtree("figures", access.organisation_ids_run_by(user), today, count, decisions=True))
+    # Counted again as soon as anything in the secretary's organisations changes (branches/versions.py), or a
+    # decision of the working committee's (a duty given to every branch).
+    context = dict(counted_for(user, f"figures:{current_version(DECISIONS_VERSION_KEY)}", count).value)
     gaps = compliance.cached_month_gaps(organisations=organisations, year=today.year, month=today.month,
                                         today=today)
     context.update({
