@@ -3,8 +3,9 @@
 every organisation above it, so a cache entry keyed by the versions of its scope's top organisations is never
 read after a change inside the scope — and changes elsewhere in the city leave it alone.
 
-Receivers call `subtrees_changed` for the organisation of what changed (oversight/signals.py); bulk writes that
-send no signals (the roster import) call it themselves.
+Each app watches its own rows (`watch(model, organisation_ids)` in its AppConfig.ready or signals module);
+bulk writes that send no signals (the roster import, dues payments) call `subtrees_changed` themselves. A moved
+organisation bumps its old ancestors (its path is still the old one when post_save runs) and its new ones.
 """
 
 import datetime as dt
