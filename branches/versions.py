@@ -41,9 +41,10 @@ def subtree_versions(root_ids: Iterable[int]) -> tuple[int, ...]:
 
 
 def per_subtree(name: str, organisation_ids: Iterable[int], count: Callable[[list[int]], dict[int, object]],
-                *, seconds: int = 3600) -> dict[int, object]:
+                *, seconds: int = 600) -> dict[int, object]:
     """{pk: count(pks)[pk]} for each organisation's subtree, from the cache while nothing in that subtree
-    changed; count() is asked only for the ones missing (one call for all of them)."""
+    changed; count() is asked only for the ones missing (one call for all of them). Kept ten minutes at most:
+    while Redis is down each process caches on its own (core.cache.FallbackCache) and sees only its own bumps."""
     versions = versions_of(organisation_ids)
     keys = {pk: f"subtree:{name}:{pk}:{version}" for pk, version in versions.items()}
     found = cache.get_many(list(keys.values()))
