@@ -23,7 +23,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from activities.choices import REGULAR_KINDS, ActivityStatus
 from activities.models import Activity
-from activities.selectors import hosted_or_joined
 from branches.models import Organisation
 from branches.versions import counted_for
 from core.cache import current_version
@@ -256,7 +255,9 @@ def _activities_behind(organisation, year, first_month, month, cell) -> list[Act
                  | Q(actual_start__isnull=True, planned_start__gte=start, planned_start__lt=end))
     # Hosted, or joined as a literal list of ids: an OR over the joint table's join read every activity of the
     # province (0.3 s); this reads the organisation's own by its index.
-    rows = list(Activity.objects.filter(hosted_or_joined(Organisation.objects.filter(pk=organisation.pk)))
+    joined = list(Activity.joint_organisations.through.objects.filter(organisation_id=organisation.pk)
+                  .values_list("activity_id", flat=True))
+    rows = list(Activity.objects.filter(Q(organisation_id=organisation.pk) | Q(pk__in=joined))
                 .filter(in_window).select_related("organisation")
                 .order_by("actual_start", "planned_start", "pk"))
     windows = {k.kind: k for k in cell.kinds}
