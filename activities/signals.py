@@ -102,8 +102,12 @@ watch(Activity, lambda activity: [activity.organisation_id])
 
 
 @receiver(m2m_changed, sender=Activity.joint_organisations.through, dispatch_uid="subtree-joint")
-def _joint_changed(instance=None, pk_set=None, reverse=False, **kwargs) -> None:
+def _joint_changed(instance=None, action="", pk_set=None, reverse=False, **kwargs) -> None:
+    # Once per change (m2m_changed also fires before it); a clear names no pks, so they are read before it.
+    if action not in ("post_add", "post_remove", "pre_clear"):
+        return
     if reverse:
         subtrees_changed([instance.pk])
     else:
-        subtrees_changed([instance.organisation_id, *(pk_set or ())])
+        joint = pk_set if pk_set is not None else instance.joint_organisations.values_list("pk", flat=True)
+        subtrees_changed([instance.organisation_id, *joint])

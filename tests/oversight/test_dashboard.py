@@ -319,3 +319,19 @@ def test_the_subtree_versions_move_for_the_organisation_and_everything_above_it(
     after = dict(zip(["root", "org_a", "branch_a", "org_b"], [
         subtree_versions([org.pk])[0] for org in (city.root, city.org_a, city.branch_a, city.org_b)]))
     assert {name for name in before if after[name] != before[name]} == {"root", "org_a", "branch_a"}
+
+
+def test_joining_or_clearing_joint_organisations_moves_their_subtrees_version(city):
+    from branches.versions import subtree_versions
+
+    meeting = ActivityFactory(organisation=city.branch_a)
+
+    def org_b() -> int:
+        return subtree_versions([city.org_b.pk])[0]
+
+    before = org_b()
+    meeting.joint_organisations.add(city.org_b)
+    joined = org_b()
+    assert joined != before
+    meeting.joint_organisations.clear()  # a clear names no organisations: they are read before it
+    assert org_b() != joined
