@@ -76,6 +76,11 @@ def subtrees_changed(organisation_ids: Iterable[int | None]) -> None:
     transaction.on_commit(lambda: _bump(ids))
 
 
+def organisation_of_member(member_id: int):
+    """The pk of a member's organisation (for watched rows that hang on a member), as an iterable."""
+    return Organisation.objects.filter(members__pk=member_id).values_list("pk", flat=True)
+
+
 def watch(model, organisation_ids: Callable[[object], Iterable[int | None]]) -> None:
     """Every save or delete of a `model` row changes the subtrees of `organisation_ids(row)`."""
     def changed(instance=None, **kwargs) -> None:

@@ -15,13 +15,12 @@ class DevelopmentConfig(AppConfig):
         todo.register("development.due", development_due)
 
         # The secretary's 待办 (steps due) and the overview are cached per subtree (branches/versions.py).
-        from branches.versions import watch
+        from branches.versions import organisation_of_member, watch
         from members.models import Member
 
         from .models import DevelopmentPlan, DevelopmentRecord, DevelopmentStep
 
-        watch(DevelopmentRecord, lambda record: Member.objects.filter(pk=record.member_id)
-              .values_list("organisation_id", flat=True))
+        watch(DevelopmentRecord, lambda record: organisation_of_member(record.member_id))
         watch(DevelopmentStep, lambda step: Member.objects.filter(development__pk=step.record_id)
               .values_list("organisation_id", flat=True))
         watch(DevelopmentPlan, lambda plan: [plan.organisation_id])

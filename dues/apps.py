@@ -33,11 +33,9 @@ class DuesConfig(AppConfig):
         post_delete.connect(changed, sender=DuesPayment, dispatch_uid="dues-totals-delete", weak=False)
 
         # The secretary's 待办 (arrears) is cached per subtree (branches/versions.py).
-        from branches.versions import watch
-        from members.models import Member
+        from branches.versions import organisation_of_member, watch
 
         from .models import DuesBase
 
         watch(DuesPayment, lambda payment: [payment.organisation_id])
-        watch(DuesBase, lambda base: Member.objects.filter(pk=base.member_id).values_list("organisation_id",
-                                                                                         flat=True))
+        watch(DuesBase, lambda base: organisation_of_member(base.member_id))

@@ -29,17 +29,15 @@ class MembersConfig(AppConfig):
 
         # What is cached per subtree (branches/versions.py: a secretary's home figures and 待办, the tree's member
         # totals, the register summary) follows the register's rows; a member moved out changes both sides.
-        from branches.versions import subtrees_changed, watch
+        from branches.versions import organisation_of_member, subtrees_changed, watch
 
         from .models import Leaving, MemberCategory, MemberOrganisationPeriod, Transfer
 
         watch(Member, lambda member: [member.organisation_id])
         watch(Transfer, lambda transfer: [transfer.from_organisation_id, transfer.to_organisation_id])
         watch(MemberOrganisationPeriod, lambda period: [period.organisation_id])
-        watch(MemberCategory, lambda category: Member.objects.filter(pk=category.member_id)
-              .values_list("organisation_id", flat=True))
-        watch(Leaving, lambda leaving: Member.objects.filter(pk=leaving.member_id).values_list("organisation_id",
-                                                                                              flat=True))
+        watch(MemberCategory, lambda category: organisation_of_member(category.member_id))
+        watch(Leaving, lambda leaving: organisation_of_member(leaving.member_id))
 
         from .signals import member_moved
 

@@ -206,17 +206,13 @@ class RedCell(NamedTuple):
 
 
 @dataclass(frozen=True, slots=True)
-class Completion:
+class Completion(_Rated):
     required: int
     held: int
 
     @property
-    def rate(self) -> float | None:
-        return _rate(self.held, self.required)
-
-    @property
     def percent(self) -> str:
-        return _percent(self.rate)
+        return self.rate_text
 
 
 # --- rules as of a date, for many dates from one fetch ------------------------------------------

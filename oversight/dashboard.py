@@ -9,7 +9,6 @@ a secretary's their organisations and everything below them.
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.db.models.functions import ExtractMonth
 from django.urls import reverse
@@ -20,7 +19,7 @@ from activities.models import Activity, Attendance
 from branches.choices import OrganisationKind
 from branches.models import Organisation, Role
 from branches.selectors import stage_counts
-from branches.versions import counted_for
+from branches.versions import SUMMARY_SECONDS, counted_for
 from core.cache import current_version
 from core.dates import local_midnight
 from core.todo import todos_for
@@ -161,23 +160,12 @@ def _management(*, organisations: QuerySet[Organisation], whole_city: bool, toda
 
 # The working committee's figures cover every organisation (at province scale: a year's 700,000 activities,
 # 500,000 members, 15,000 organisations: two seconds of counting). Every admin sees the same figures, so they
-# are counted at most once every few minutes and the page says when.
-CITY_FIGURES_SECONDS = 300
+# are counted at most once every few minutes and the page says when (branches.versions.counted_for).
+CITY_FIGURES_SECONDS = SUMMARY_SECONDS
 # Decisions an admin takes and then looks for on the home page (a review accepted, a term recorded, a duty
 # given) bump this version (oversight/signals.py): the figures are counted again at once. Activities and
 # members, which change all day across a city, wait for the five minutes.
 DECISIONS_VERSION_KEY = "dashboard:decisions-version"
-
-
-def city_figures(*, organisations: QuerySet[Organisation], today: dt.date) -> dict:
-    version = current_version(DECISIONS_VERSION_KEY)
-    key = f"dashboard:city:{version}:{today.isoformat()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = {**_management(organisations=organisations, whole_city=True, today=today),
-                   "counted_at": timezone.localtime()}
-        cache.set(key, figures, CITY_FIGURES_SECONDS)
-    return figures
 
 
 def todos(user) -> list:
@@ -190,7 +178,9 @@ def todos(user) -> list:
 def admin_dashboard(*, user, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     organisations = access.organisations_managed_by(user).active()
-    context = dict(city_figures(organisations=organisations, today=today))
+    counted = counted_for(user, f"city:{current_version(DECISIONS_VERSION_KEY)}",
+                          lambda: _management(organisations=organisations, whole_city=True, today=today))
+    context = {**counted.value, "counted_at": counted.counted_at}
     gaps = compliance.cached_month_gaps(organisations=organisations, year=today.year, month=today.month,
                                         today=today)
     context["red_cells"] = _red_cells(gaps)

@@ -9,9 +9,11 @@ release. Code asks for the rule in force on a date; it never hard-codes one.
 import datetime as dt
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import models
 from django.db.models import F, Q
 
+from core.cache import current_version
 from core.choices import ActivityKind, OrganisationKind
 
 
@@ -38,10 +40,6 @@ RULES_SECONDS = 3600
 
 def cached_rows(model) -> list:
     """Every row of a small rule table, newest first (effective date, then pk)."""
-    from django.core.cache import cache
-
-    from core.cache import current_version
-
     key = f"rules:{model._meta.label_lower}:{current_version(RULES_VERSION_KEY)}"
     rows = cache.get(key)
     if rows is None:
