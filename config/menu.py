@@ -8,6 +8,9 @@ not beside 党员 and 党组织. tests/test_menu.py opens every entry and checks
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
+from typing import NamedTuple
 
 from django.urls import NoReverseMatch, reverse
 
@@ -33,7 +36,7 @@ class Section:
 class Roles:
     admin: bool
     secretary: bool
-    member: object  # the user's own Member or None
+    member: object  # the user's own member (its pk and organisation_id) or None
 
     @property
     def manages(self) -> bool:
@@ -130,19 +133,34 @@ def _link(entry: Entry, roles: Roles) -> Link | None:
 
 
 def menu_for(user) -> dict:
-    roles = Roles(admin=access.is_admin(user), secretary=access.is_secretary(user), member=access.own_member(user))
+    member = access.own_member(user)
+    return _menu(access.is_admin(user), access.is_secretary(user),
+                 _OwnMember(member.pk, member.organisation_id) if member is not None else None)
+
+
+class _OwnMember(NamedTuple):
+    """What the menu needs of the user's own member: its URLs."""
+    pk: int
+    organisation_id: int
+
+
+@lru_cache(maxsize=4096)
+def _menu(admin: bool, secretary: bool, member: _OwnMember | None) -> MappingProxyType:
+    """The links for one combination of roles, worked out once per process (about thirty `reverse` calls
+    that every page would otherwise repeat). Shared between requests: read, never changed."""
+    roles = Roles(admin=admin, secretary=secretary, member=member)
     if not roles.manages:
-        top = [link for entry in (MEMBER_TOP if roles.member else ()) if (link := _link(entry, roles))]
-        return {"sections": [], "top": top, "personal": []}
+        top = tuple(link for entry in (MEMBER_TOP if roles.member else ()) if (link := _link(entry, roles)))
+        return MappingProxyType({"sections": (), "top": top, "personal": ()})
     sections = []
     for section in MENU:
         if not section.who(roles):
             continue
-        links = [link for entry in section.entries if (link := _link(entry, roles))]
+        links = tuple(link for entry in section.entries if (link := _link(entry, roles)))
         if links:
             sections.append((section.label, links))
-    personal = [link for entry in PERSONAL if (link := _link(entry, roles))]
-    return {"sections": sections, "top": [], "personal": personal}
+    personal = tuple(link for entry in PERSONAL if (link := _link(entry, roles)))
+    return MappingProxyType({"sections": tuple(sections), "top": (), "personal": personal})
 
 
 def menu(request) -> dict:

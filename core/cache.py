@@ -62,6 +62,7 @@ def _unavailable_errors() -> tuple[type[BaseException], ...]:
 
 
 UNAVAILABLE = _unavailable_errors()
+UNREACHED = object()
 
 
 class FallbackCache(BaseCache):
@@ -80,17 +81,30 @@ class FallbackCache(BaseCache):
     def primary_down(self) -> bool:
         return time.monotonic() < self._down_until
 
+    def _primary(self, method: str, *args, **kwargs):
+        """`method` on the shared cache, or UNREACHED when it is down (or just failed: then it is marked down
+        for RETRY_AFTER seconds, with one warning)."""
+        if self.primary_down:
+            return UNREACHED
+        try:
+            return getattr(self.primary, method)(*args, **kwargs)
+        except UNAVAILABLE as error:
+            with self._lock:
+                already_down = self.primary_down
+                self._down_until = time.monotonic() + self.retry_after
+            if not already_down:
+                logger.warning("共享缓存不可用，%s 秒内改用本进程内存缓存：%s", self.retry_after, error)
+            return UNREACHED
+
     def _call(self, method: str, *args, **kwargs):
-        if not self.primary_down:
-            try:
-                return getattr(self.primary, method)(*args, **kwargs)
-            except UNAVAILABLE as error:
-                with self._lock:
-                    already_down = self.primary_down
-                    self._down_until = time.monotonic() + self.retry_after
-                if not already_down:
-                    logger.warning("共享缓存不可用，%s 秒内改用本进程内存缓存：%s", self.retry_after, error)
-        return getattr(self.fallback, method)(*args, **kwargs)
+        result = self._primary(method, *args, **kwargs)
+        return getattr(self.fallback, method)(*args, **kwargs) if result is UNREACHED else result
+
+    def call_shared(self, method: str, *args, default=None):
+        """`method` on the shared cache only, never the stand-in (see SharedOnly): `default` when it cannot be
+        reached."""
+        result = self._primary(method, *args)
+        return default if result is UNREACHED else result
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         return self._call("add", key, value, timeout, version)
@@ -141,6 +155,55 @@ class FallbackCache(BaseCache):
         self.primary.set(key, "1", 10)
         if self.primary.get(key) != "1":
             raise ConnectionError("共享缓存读写不一致")
+
+
+class SharedOnly:
+    """The shared cache itself, never a process's own stand-in: for entries that one process removes and every
+    other process must then stop reading (sessions, users, unread counts).
+
+    While the shared cache cannot be reached, `get` misses and `set` does nothing, so callers read the
+    database; a `delete` that could not reach it leaves the old entry there until it expires, so every
+    timeout is capped at `seconds`: that is the longest a logout or a deactivation made during an outage can
+    go unseen once the shared cache is back. Another cache backend (the file cache of the embedded set-up,
+    shared by its processes) is used as it is."""
+
+    def __init__(self, cache_alias: str = "default", *, seconds: int):
+        self.cache_alias = cache_alias
+        self.seconds = seconds
+
+    def _shared(self, method: str, *args, default=None):
+        from django.core.cache import caches
+
+        cache = caches[self.cache_alias]
+        if isinstance(cache, FallbackCache):
+            return cache.call_shared(method, *args, default=default)
+        return getattr(cache, method)(*args)
+
+    def _timeout(self, timeout) -> int:
+        if timeout is None or timeout is DEFAULT_TIMEOUT:
+            return self.seconds
+        return max(0, min(int(timeout), self.seconds))
+
+    def get(self, key, default=None):
+        return self._shared("get", key, default, default=default)
+
+    def get_many(self, keys) -> dict:
+        return self._shared("get_many", keys, default={})
+
+    def set(self, key, value, timeout=None) -> None:
+        self._shared("set", key, value, self._timeout(timeout))
+
+    def delete(self, key) -> None:
+        self._shared("delete", key)
+
+    def delete_many(self, keys) -> None:
+        self._shared("delete_many", keys)
+
+    def has_key(self, key) -> bool:
+        return bool(self._shared("has_key", key, default=False))
+
+    def __contains__(self, key) -> bool:
+        return self.has_key(key)
 
 
 def current_version(key: str) -> int:

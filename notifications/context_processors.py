@@ -1,10 +1,10 @@
 from functools import cache
 
-from notifications import access
+from .unread import unread_count
 
 
 def unread(request):
-    """The bell's unread count: one indexed count query, run only when a template shows the bell (htmx fragments
+    """The bell's unread count (notifications.unread): read only when a template shows the bell (htmx fragments
     and other partial templates never ask), and at most once per request."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -12,6 +12,6 @@ def unread(request):
 
     @cache
     def count() -> int:
-        return access.notifications_visible_to(user).filter(read_at__isnull=True).count()
+        return unread_count(user)
 
     return {"unread_notifications": count}

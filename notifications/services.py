@@ -28,6 +28,7 @@ from audit.services import action_log
 from . import channels
 from .choices import Channel, DeliveryStatus, Kind, Mode
 from .models import Delivery, Notification, NotificationSettings, WebhookEndpoint, recipient_key
+from .unread import unread_changed
 
 logger = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ def notifications_create(dues: Iterable[Due]) -> int:
             for due in fresh
         ]
         Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        unread_changed(row.recipient_id for row in rows)
         created += len(rows)
     return created
 
@@ -296,10 +298,13 @@ def webhook_test(*, endpoint: WebhookEndpoint, by) -> Notification:
 def notification_read(*, notification: Notification) -> None:
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+        unread_changed([notification.recipient_id])
 
 
 def notifications_read_all(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    read = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    unread_changed([user.pk])
+    return read
 
 
 def undispatched_exists() -> bool:

@@ -57,3 +57,18 @@ def test_a_secretary_who_is_a_member_finds_their_own_record_under_their_name(cit
     client.force_login(city.secretary)
     nav = re.search(r"<nav class=\"navbar.*?</nav>", client.get("/").content.decode(), re.S).group(0)
     assert nav.count(">我的档案<") == 1
+
+
+def test_the_links_are_worked_out_once_per_combination_of_roles(city, monkeypatch):
+    import config.menu
+
+    calls = []
+    real_reverse = config.menu.reverse
+    monkeypatch.setattr(config.menu, "reverse", lambda *a, **k: calls.append(a) or real_reverse(*a, **k))
+    config.menu._menu.cache_clear()
+    first = menu_for(city.member_user)
+    worked_out = len(calls)
+    assert worked_out and menu_for(city.member_user) == first and len(calls) == worked_out
+    other = MemberFactory(organisation=city.org_b, user=city.outsider)
+    own = {link.label: link.url for link in menu_for(city.outsider)["top"]}
+    assert own["我的档案"].endswith(f"/{other.pk}/") and len(calls) > worked_out

@@ -1,6 +1,7 @@
 """Redis (the shared cache) down: login and pages keep working on a local stand-in, with a warning."""
 
 import logging
+import time
 
 import pytest
 from django.core.cache import cache
@@ -50,5 +51,33 @@ def test_pages_answer_while_the_cache_is_unreachable(redis_down, city, login):
         assert client.get(reverse(name)).status_code == 200, name
 
 
-def test_sessions_do_not_live_in_the_cache(settings):
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+def test_sessions_users_and_unread_counts_never_go_to_the_stand_in(redis_down, city, login):
+    """While Redis is down each process has a stand-in of its own; a session ended (or a user deactivated) in
+    one process would still be found in another's. What SharedOnly keeps is therefore read from the database."""
+    from notifications.models import Notification
+
+    Notification.objects.create(kind="ACTIVITY_DAY_BEFORE", target="t", period="p", recipient=city.member_user,
+                                title="明天开会")
+    client = login(city.member_user)
+    assert client.get(reverse("home")).status_code == 200
+    stand_in = cache.fallback
+    kept = [key for key in stand_in._cache if any(part in key for part in ("sessions:", "accounts:user:",
+                                                                          "notifications:unread:"))]
+    assert kept == []
+
+
+def test_shared_only_caps_every_timeout(settings):
+    from django.core.cache import caches
+
+    from core.cache import SharedOnly
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "cap"}}
+    shared = SharedOnly(seconds=60)
+    shared.set("long", 1, 24 * 3600)
+    shared.set("default", 1)
+    locmem = caches["default"]
+    for key in ("long", "default"):
+        left = locmem._expire_info[locmem.make_and_validate_key(key)] - time.time()
+        assert 55 < left <= 60, key
+    shared.set("short", 1, 5)
+    assert locmem._expire_info[locmem.make_and_validate_key("short")] - time.time() <= 5

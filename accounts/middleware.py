@@ -1,0 +1,61 @@
+"""`request.user` read through the shared cache.
+
+Django's AuthenticationMiddleware loads the user row on every request. This one first looks for the user
+under `accounts:user:<pk>` in the shared cache (core.cache.SharedOnly: never a process's own stand-in, at most
+SESSION_CACHE_SECONDS old) and takes it only when Django would: the session names a configured backend, the
+account is active and the session's hash matches the account's current password. Anything else — a miss, a
+changed password, a deactivated account, a session hash made with an old secret — goes to Django's own
+`auth.get_user`, whose answer is then cached. Every save or delete of a user removes the entry, at once and
+again at commit (accounts.apps)."""
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
+
+from core.cache import SharedOnly
+
+
+def user_cache_key(pk) -> str:
+    return f"accounts:user:{pk}"
+
+
+def cached_users() -> SharedOnly:
+    return SharedOnly(seconds=settings.SESSION_CACHE_SECONDS)
+
+
+def user_changed(pk) -> None:
+    cached_users().delete(user_cache_key(pk))
+
+
+def _cached_user(request):
+    session = request.session
+    try:
+        pk = auth.get_user_model()._meta.pk.to_python(session[auth.SESSION_KEY])
+        backend_path = session[auth.BACKEND_SESSION_KEY]
+        session_hash = session[auth.HASH_SESSION_KEY]
+    except (KeyError, ValueError, TypeError):
+        return auth.get_user(request)
+    users = cached_users()
+    if backend_path in settings.AUTHENTICATION_BACKENDS:
+        user = users.get(user_cache_key(pk))
+        if (user is not None and user.pk == pk and user.is_active and session_hash
+                and constant_time_compare(session_hash, user.get_session_auth_hash())):
+            return user
+    user = auth.get_user(request)
+    if user.is_authenticated and user.pk == pk:
+        users.set(user_cache_key(pk), user)
+    return user
+
+
+def get_user(request):
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = _cached_user(request)
+    return request._cached_user
+
+
+class CachedUserAuthenticationMiddleware(AuthenticationMiddleware):
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: get_user(request))
