@@ -20,7 +20,7 @@ from activities.models import Activity, Attendance, MicroWish
 from activities.services import month_day
 from branches.choices import OrganisationKind, OrganisationStatus
 from branches.models import CommitteePosition, Organisation, PartyGroup
-from demo.bulk import copy_lines
+from demo.bulk import copy_lines, copy_text, insert_rows, reserve_ids
 from members.choices import MembershipStatus, Stage
 from members.models import Member
 
@@ -59,11 +59,38 @@ def _months(start: dt.date, end: dt.date):
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
+ACTIVITY_COLUMNS = ["id", "organisation_id", "party_group_id", "kind", "theme", "title", "planned_start",
+                    "planned_end", "actual_start", "actual_end", "place", "host", "lecturer", "recorder", "minutes",
+                    "status", "cancel_reason", "is_open", "is_city_wide", "participant_count", "uid"]
+
+
+class _Activity:
+    """One activity as it will be written (ACTIVITY_COLUMNS): two million of them at province scale, so a plain
+    record with slots, not a model instance run through bulk_create (which spent most of the load in Python)."""
+
+    __slots__ = ACTIVITY_COLUMNS
+
+    def __init__(self, **values):
+        for name in ACTIVITY_COLUMNS:
+            setattr(self, name, values.get(name, _BLANK.get(name)))
+
+    @property
+    def pk(self):
+        return self.id
+
+    def row(self) -> tuple:
+        return tuple(getattr(self, name) for name in ACTIVITY_COLUMNS)
+
+
+_BLANK = {"theme": "", "place": "", "host": "", "lecturer": "", "recorder": "", "minutes": "", "cancel_reason": "",
+          "is_open": False, "is_city_wide": False}
+
+
 class _Builder:
     def __init__(self, rng: random.Random, now: dt.datetime):
         self.rng = rng
         self.now = now
-        self.activities: list[Activity] = []
+        self.activities: list[_Activity] = []
         self.expected: list[list[int]] = []  # member ids expected, parallel to self.activities
         self.wish_counts: list[int] = []
 
@@ -75,12 +102,12 @@ class _Builder:
             roll = self.rng.random()
             status = (ActivityStatus.HELD if roll < 0.93 else
                       ActivityStatus.CANCELLED if roll < 0.96 else ActivityStatus.PLANNED)
-        activity = Activity(uid=uuid.UUID(int=self.rng.getrandbits(128), version=4), status=status, **fields)
+        activity = _Activity(uid=uuid.UUID(int=self.rng.getrandbits(128), version=4), status=status.value,
+                             **{key: getattr(value, "value", value) for key, value in fields.items()})
         if status == ActivityStatus.HELD:
             shift = dt.timedelta(minutes=self.rng.choice([0, 0, 0, 10, -30, 30]))
             activity.actual_start = start + shift
             activity.actual_end = fields["planned_end"] + shift
-            activity.recorder = fields.get("recorder", "")
             activity.minutes = fields.get("minutes") or (
                 f"会议由{activity.host or '支部书记'}主持。{activity.title}。与会同志结合工作实际交流发言，"
                 "会议对下一阶段工作作出安排。")
@@ -168,15 +195,6 @@ def _attendance_copy(builder: _Builder, rng: random.Random) -> int:
     return counted[0]
 
 
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
-
-
 def _insert_rows(table: str, columns: list[str], rows: list[tuple]) -> int:
     if not rows:
         return 0
@@ -185,7 +203,7 @@ def _insert_rows(table: str, columns: list[str], rows: list[tuple]) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             buffer = io.StringIO()
-            buffer.writelines("\t".join(map(_copy_text, row)) + "\n" for row in rows)
+            buffer.writelines("\t".join(map(copy_text, row)) + "\n" for row in rows)
             buffer.seek(0)
             cursor.cursor.copy_expert(f"COPY {quote(table)} ({quoted}) FROM STDIN", buffer)
         else:
@@ -324,7 +342,9 @@ class _Writer:
         if not builder.activities:
             return
         with transaction.atomic():
-            Activity.objects.bulk_create(builder.activities, batch_size=BATCH)
+            for activity, pk in zip(builder.activities, reserve_ids(Activity, len(builder.activities))):
+                activity.id = pk
+            insert_rows(Activity, ACTIVITY_COLUMNS, [activity.row() for activity in builder.activities])
             self.attendances += _attendance_insert(builder, rng)
             wishes = []
             for activity, count, expected in zip(builder.activities, builder.wish_counts, builder.expected):

@@ -1,6 +1,8 @@
 import datetime as dt
 import random
 
+from django.utils import timezone
+
 from activities.choices import ActivityKind, ActivityStatus, AttendanceStatus
 from activities.models import Activity, Attendance
 from branches.choices import OrganisationKind, Position
@@ -54,3 +56,23 @@ def test_the_same_seed_gives_the_same_activities(db):
     Activity.objects.all().delete()
     seed_activities(rng=random.Random(3), years=1, today=dt.date(2026, 11, 24))
     assert snapshot() == first
+
+
+def test_activities_written_without_the_orm_are_whole_rows_and_the_ids_move_on(db):
+    """Activities are written by COPY with ids reserved from the table's sequence: every column the model has
+    is filled as the ORM would, and an activity created afterwards gets a fresh id."""
+    from activities.models import MicroWish
+    from tests.factories import ActivityFactory
+
+    branch = small_city()
+    seed_activities(rng=random.Random(5), years=1, today=dt.date(2026, 11, 24))
+    held = Activity.objects.filter(status=ActivityStatus.HELD, kind=ActivityKind.THEMED_DAY).first()
+    assert held.actual_start and held.actual_end > held.actual_start and held.minutes
+    assert held.created_at and held.updated_at and held.sequence == 0 and held.plan_id is None
+    assert timezone.localtime(held.planned_start).hour == 15  # a themed day at 15:00 in Beijing, stored as UTC
+    assert Activity.objects.values("uid").distinct().count() == Activity.objects.count()
+    assert Attendance.objects.filter(activity=held).count() > 0
+    wish = MicroWish.objects.filter(activity__isnull=False).first()
+    assert wish is None or wish.activity.organisation_id == wish.organisation_id
+    largest = Activity.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert ActivityFactory(organisation=branch).pk > largest

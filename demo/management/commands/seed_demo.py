@@ -21,13 +21,12 @@ from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from activities.models import Activity, Attendance
 from branches.choices import OrganisationKind, Position, RoleKind
 from branches.models import CommitteePosition, Organisation, PartyGroup, Role, Term, Unit
 from demo import names as demo_data
-from demo.bulk import bulk_load
+from demo.bulk import bulk_load, other_columns
 from dues.models import DuesPayment
 from members.choices import Education, EmploymentStatus, Gender, Stage
 from members.idnumbers import HUAIBEI_REGIONS, make_id_number
@@ -695,13 +694,7 @@ def insert_returning_pks(model, columns: list[str], rows: list[tuple]) -> list[i
     field's default (auto_now fields: now), worked out once."""
     meta = model._meta
     given = [meta.get_field(column) for column in columns]
-    rest = [f for f in meta.concrete_fields if not f.primary_key and f not in given]
-    now = timezone.now()
-    defaults = tuple(
-        f.get_db_prep_save(now if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-                           else f.get_default(), connection)
-        for f in rest
-    )
+    rest, defaults = other_columns(model, columns)
     quote = connection.ops.quote_name
     names = ", ".join(quote(f.column) for f in given + rest)
     width = len(given) + len(rest)
