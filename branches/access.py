@@ -61,12 +61,19 @@ def shell_changed() -> None:
 
 
 def _shell(user) -> dict:
-    """The user's roles and own member, from the request, else the shared cache, else two queries."""
+    """The user's roles and own member, from the request, else the shared cache, else two queries.
+
+    The cached entry carries the version it was made under; the version and the entry are read in one round
+    trip, and an entry of another version is made again."""
     cache = _cache(user)
     if "roles" not in cache:
-        key = f"access:shell:{shell_version()}:{user.pk}"
-        stored = shared_cache.get(key) if user.pk else None
-        if stored is None:
+        key = f"access:shell:{user.pk}"
+        found = shared_cache.get_many([SHELL_VERSION_KEY, key]) if user.pk else {}
+        version = found.get(SHELL_VERSION_KEY) or shell_version()
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            stored = entry[1]
+        else:
             stored = {
                 "roles": list(Role.objects.filter(user=user)
                               .values_list("kind", "organisation_id", "organisation__path")),
@@ -74,7 +81,7 @@ def _shell(user) -> dict:
                            .select_related("organisation").first()),
             }
             if user.pk:
-                shared_cache.set(key, stored, SHELL_SECONDS)
+                shared_cache.set(key, (version, stored), SHELL_SECONDS)
         cache.update(stored)
     return cache
 

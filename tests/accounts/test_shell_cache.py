@@ -72,3 +72,14 @@ def test_a_session_without_its_hash_or_backend_is_not_taken_from_the_cache(city,
     del session[key]
     session.save()
     assert not client.get(reverse("home"), follow=True).context["user"].is_authenticated
+
+
+def test_roles_come_from_the_cache_and_a_removed_role_ends_at_once(city):
+    from branches.models import Role
+
+    client = _logged_in(city.secretary)
+    url = reverse("members:member_list")
+    client.get(url)
+    assert "branches_role" not in _tables_read(client, url)
+    Role.objects.filter(user=city.secretary).delete()
+    assert client.get(url).status_code == 403
