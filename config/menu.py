@@ -6,13 +6,16 @@ working menu (组织生活, 党员, 党组织, 督导考核, 表彰与共建, �
 not beside 党员 and 党组织. tests/test_menu.py opens every entry and checks the page's heading carries its name.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from types import MappingProxyType
 from typing import NamedTuple
 
+from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 
 from branches import access
 
@@ -132,10 +135,14 @@ def _link(entry: Entry, roles: Roles) -> Link | None:
         return None
 
 
-def menu_for(user) -> dict:
+def _roles_of(user) -> tuple:
     member = access.own_member(user)
-    return _menu(access.is_admin(user), access.is_secretary(user),
-                 _OwnMember(member.pk, member.organisation_id) if member is not None else None)
+    return (access.is_admin(user), access.is_secretary(user),
+            _OwnMember(member.pk, member.organisation_id) if member is not None else None)
+
+
+def menu_for(user) -> Mapping:
+    return _menu(*_roles_of(user))
 
 
 class _OwnMember(NamedTuple):
@@ -163,9 +170,19 @@ def _menu(admin: bool, secretary: bool, member: _OwnMember | None) -> MappingPro
     return MappingProxyType({"sections": tuple(sections), "top": (), "personal": personal})
 
 
+@lru_cache(maxsize=4096)
+def _menu_html(admin: bool, secretary: bool, member: _OwnMember | None) -> str:
+    return mark_safe(render_to_string("includes/main_menu.html",  # noqa: S308 - our own template, autoescaped
+                                      {"main_menu": _menu(admin, secretary, member), "is_admin": admin}))
+
+
 def menu(request) -> dict:
-    """Context processor: `main_menu` for base.html."""
+    """Context processor: `main_menu` (its links) and `main_menu_html` (the working menu as base.html shows it:
+    the same for everyone with the same roles, so rendered once per process; with DEBUG on, on every page, so
+    an edited template shows at once)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"main_menu": menu_for(user)}
+    key = _roles_of(user)
+    html = _menu_html.__wrapped__(*key) if settings.DEBUG else _menu_html(*key)
+    return {"main_menu": _menu(*key), "main_menu_html": html}

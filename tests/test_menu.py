@@ -72,3 +72,21 @@ def test_the_links_are_worked_out_once_per_combination_of_roles(city, monkeypatc
     other = MemberFactory(organisation=city.org_b, user=city.outsider)
     own = {link.label: link.url for link in menu_for(city.outsider)["top"]}
     assert own["我的档案"].endswith(f"/{other.pk}/") and len(calls) > worked_out
+
+
+def test_the_menu_is_rendered_once_per_combination_of_roles(city, client, monkeypatch, settings):
+    import config.menu
+
+    settings.DEBUG = False
+    rendered = []
+    real = config.menu.render_to_string
+    monkeypatch.setattr(config.menu, "render_to_string", lambda *a, **k: rendered.append(a[0]) or real(*a, **k))
+    config.menu._menu_html.cache_clear()
+    client.force_login(city.admin)
+    first = client.get("/").content.decode()
+    again = client.get("/").content.decode()
+    assert rendered == ["includes/main_menu.html"]
+    assert "数据管理" in first and ">党员名册<" in again
+    client.force_login(city.member_user)
+    page = client.get("/").content.decode()
+    assert len(rendered) == 2 and "数据管理" not in page and f"/members/{city.member.pk}/" in page
