@@ -374,6 +374,8 @@ REST_FRAMEWORK = {
 }
 API_PAGE_SIZE = 50
 API_MAX_PAGE_SIZE = 200
+# Lists count their rows this far (exactly below it): see api.pagination.
+API_COUNT_CAP = env.int("API_COUNT_CAP", default=10_000)
 SPECTACULAR_SETTINGS = {
     "TITLE": "机关党建 数据接口",
     "DESCRIPTION": "党组织、党员（个人敏感信息按权限脱敏）、组织生活与出勤、“三会一课”完成情况；写入仅限登记出勤。"

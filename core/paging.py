@@ -1,7 +1,7 @@
 """Paging, the year a page shows, and the one form page: the same on every list."""
 
 from django import forms
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -47,9 +47,10 @@ class CappedPaginator(Paginator):
     @cached_property
     def _counted(self) -> int:
         rows = self.object_list
-        if hasattr(rows, "order_by"):
-            rows = rows.order_by()  # which rows are counted up to the cap does not matter: no sort for a count
-        return rows[: self.cap + 1].count()
+        if not hasattr(rows, "order_by"):  # a list already made
+            return len(rows)
+        # Which rows are counted up to the cap does not matter: no sort for a count.
+        return rows.order_by()[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -58,6 +59,39 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self._counted > self.cap
+
+
+class PeekedPage(Page):
+    """A page that knows whether another follows from one row read beyond it, not from the count."""
+
+    def __init__(self, object_list, number, paginator, *, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+
+class PeekingPaginator(CappedPaginator):
+    """A CappedPaginator whose pages go on past the cap: each page reads one row more than it shows to know
+    whether another follows. For the JSON API, whose clients follow `next` through a whole register."""
+
+    def validate_number(self, number) -> int:
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("页码必须是整数。")
+        if number < 1:
+            raise EmptyPage("页码必须大于 0。")
+        return number
+
+    def page(self, number) -> PeekedPage:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom:bottom + self.per_page + 1])
+        if not rows and number > 1:
+            raise EmptyPage("该页没有数据。")
+        return PeekedPage(rows[:self.per_page], number, self, more=len(rows) > self.per_page)
 
 
 def capped_page_of(request: HttpRequest, queryset, *, per_page: int = ROWS_PER_PAGE):

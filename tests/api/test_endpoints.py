@@ -155,6 +155,26 @@ def test_pages_are_bounded(world, call):
     assert call("admin", "get", reverse("api:member-list"), {"page": 99}).status_code == NOT_FOUND
 
 
+def test_past_the_count_cap_the_count_says_so_and_next_still_leads_to_the_end(world, call, monkeypatch):
+    import api.pagination
+
+    monkeypatch.setattr(api.pagination._Paginator, "cap", 4)
+    MemberFactory.create_batch(5, organisation=world.branch_a)  # nine members in all
+    body = call("admin", "get", reverse("api:member-list"), {"page_size": 2}).json()
+    assert body["count"] == 4 and body["count_capped"] is True
+    seen, pages = [row["id"] for row in body["results"]], 1
+    while body["next"]:
+        body = call("admin", "get", body["next"]).json()
+        seen += [row["id"] for row in body["results"]]
+        pages += 1
+    assert pages == 5 and len(seen) == len(set(seen)) == 9  # pages 3 to 5 lie past the capped count
+    assert body["previous"] and body["count_capped"] is True
+    small = call("admin", "get", reverse("api:organisation-list")).json()
+    assert small["count"] == 4 and small["count_capped"] is False and small["next"] is None
+    assert call("admin", "get", reverse("api:member-list"), {"page_size": 2, "page": 6}).status_code == NOT_FOUND
+    assert call("admin", "get", reverse("api:member-list"), {"page": "last"}).status_code == NOT_FOUND
+
+
 def test_an_id_that_cannot_exist_is_simply_not_found(world, call):
     for raw in ("0", "99999999999999999999999", "１２"):
         assert call("admin", "get", f"/api/members/{raw}/").status_code == NOT_FOUND
