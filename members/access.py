@@ -56,9 +56,9 @@ def transfers_visible_to(user):
         return base
     if not user.is_authenticated or not tree.is_secretary(user):
         return base.none()
-    sending = tree.scoped(user, base, via="from_organisation").order_by().values("pk")
-    receiving = tree.scoped(user, base, via="to_organisation").order_by().values("pk")
-    return base.filter(Q(pk__in=sending) | Q(pk__in=receiving))
+    # Sent from or received into an organisation they run: with the organisations as literal ids, PostgreSQL
+    # reads both indexes and ORs them (the same as two `pk IN (subquery)` made it scan every transfer).
+    return base.filter(managed_condition(user, "from_organisation") | managed_condition(user, "to_organisation"))
 
 
 def get_transfer_for(user, pk) -> Transfer:

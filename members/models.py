@@ -207,7 +207,8 @@ class Transfer(Decided):
         verbose_name = "组织关系转接"
         verbose_name_plural = "组织关系转接"
         ordering = ["-sent_on", "-pk"]
-        indexes = [models.Index(fields=["status", "sent_on"], name="transfer_status_sent"),
+        indexes = [models.Index(fields=["-sent_on", "-id"], name="transfer_list_order"),
+                   models.Index(fields=["status", "sent_on"], name="transfer_status_sent"),
                    models.Index(fields=["from_organisation", "sent_on"], name="transfer_from_sent"),
                    models.Index(fields=["to_organisation", "sent_on"], name="transfer_to_sent")]
         constraints = [

@@ -235,3 +235,18 @@ def test_the_member_page_shows_the_transfer_history(city, client):
     client.force_login(city.other_secretary)
     page = client.get(reverse("members:member_detail", args=[city.member.pk])).content.decode()
     assert "组织关系转接" in page and city.branch_a.name in page and "已接收" in page
+
+
+@pytest.mark.parametrize("literal_limit", [1000, 0])
+def test_a_secretary_sees_exactly_the_transfers_into_or_out_of_their_tree(city, monkeypatch, literal_limit):
+    """Whether their organisations are named as ids (up to LITERAL_ORGANISATIONS) or by tree path."""
+    import branches.access
+    from members.access import transfers_visible_to
+
+    monkeypatch.setattr(branches.access, "LITERAL_ORGANISATIONS", literal_limit)
+    c = OrganisationFactory(name="丙局党支部", parent=city.root)
+    outgoing = _send(city, to=c)  # from branch A (below the secretary's org A) to C
+    incoming = _send(city, member=city.other_member, to=city.branch_a)  # from org B into branch A
+    elsewhere = _send(city, member=MemberFactory(organisation=city.org_b), to=c)
+    assert set(transfers_visible_to(city.secretary)) == {outgoing, incoming}
+    assert set(transfers_visible_to(city.other_secretary)) == {incoming, elsewhere}
