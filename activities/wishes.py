@@ -6,11 +6,12 @@ fulfilment only of a claimed wish, photos validated like activity photos)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, ExpressionWrapper, IntegerField, Q, QuerySet
 from django.utils import timezone
 
 from activities import access
 from branches.models import Organisation
+from branches.versions import Counted, counted_for
 from core.files import image_store, photo_prepare, removed_on_failure
 from core.workflow import Workflow
 
@@ -106,19 +107,32 @@ def wish_fulfil(*, wish: MicroWish, note: str, photo=None) -> MicroWish:
 
 # --- reads --------------------------------------------------------------------------------
 
-def wish_board(*, user, organisation: Organisation | None = None, status: str = "") -> tuple[QuerySet, dict]:
-    """The board's wishes (open first, newest first) and the counts per status, counted in the database."""
+# Up to this many wishes in view, the page is sorted after reading them (a bitmap scan of the user's
+# organisations and activities, then a top-N sort); more, and it walks the board's index in its order. Walking
+# the index for a secretary's few hundred wishes filtered a province's 400,000 on the way (25 ms).
+SORT_AFTER_READING = 5000
+
+
+def wish_board(*, user, organisation: Organisation | None = None, status: str = "") -> tuple[QuerySet, Counted]:
+    """The board's wishes (open first, newest first) and the counts per status (for admins, of the whole city,
+    counted at most every five minutes: `counted_at` says when)."""
     wishes = access.wishes_visible_to(user)
     if organisation is not None:
         wishes = wishes.filter(organisation__path__startswith=organisation.path)
-    counts = wishes.aggregate(
-        total=Count("pk"),
-        **{value.lower(): Count("pk", filter=Q(status=value)) for value in WishStatus.values},
-    )
+
+    def count() -> dict:
+        return wishes.aggregate(
+            total=Count("pk"),
+            **{value.lower(): Count("pk", filter=Q(status=value)) for value in WishStatus.values},
+        )
+
+    counts = counted_for(user, f"wish-board:{organisation.pk if organisation else ''}", count, secretaries=False)
     if status:
         wishes = wishes.filter(status=status)
-    # Paged on the wishes alone (in the index's order), then the shown ones' organisation, member and activity:
-    # joined first, every wish of the city was joined to its activity before the sort.
-    wishes = (wishes.prefetch_related("organisation", "claimed_by", "activity")
-              .order_by(WISH_BOARD_ORDER, "-created_at", "-pk"))
+    # Paged on the wishes alone, then the shown ones' organisation, member and activity: joined first, every
+    # wish of the city was joined to its activity before the sort.
+    order = WISH_BOARD_ORDER
+    if counts.value["total"] <= SORT_AFTER_READING:
+        order = ExpressionWrapper(WISH_BOARD_ORDER + 0, output_field=IntegerField())  # not the index's expression
+    wishes = wishes.prefetch_related("organisation", "claimed_by", "activity").order_by(order, "-created_at", "-pk")
     return wishes, counts

@@ -59,7 +59,9 @@ def wish_board(request: HttpRequest) -> HttpResponse:
     filters = form.cleaned_data if form.is_valid() else {}
     wishes, counts = services.wish_board(user=user, organisation=filters.get("organisation"),
                                          status=filters.get("status") or "")
-    page = Paginator(wishes, WISHES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(wishes, WISHES_PER_PAGE)
+    paginator.count = counts.value[(filters.get("status") or "total").lower()]  # counted above: not again
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = _decorate(user, page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
@@ -68,7 +70,8 @@ def wish_board(request: HttpRequest) -> HttpResponse:
     return render(request, "activities/wish_board.html", {
         "form": form,
         "page": page,
-        "counts": counts,
+        "counts": counts.value,
+        "counted_at": counts.counted_at,
         "status": filters.get("status") or "",
         "statuses": WishStatus.choices,
         "query": query.urlencode(),

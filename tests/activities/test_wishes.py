@@ -272,6 +272,33 @@ def test_the_board_counts_each_status_of_the_users_organisations(city, login, bo
     assert counts_on(admin_page) == {"all": 7, "open": 4, "claimed": 2, "fulfilled": 1}
 
 
+def test_the_admins_board_counts_the_city_every_five_minutes_and_says_when(city, login, board):
+    client = login(city.admin)
+    with freeze_time("2026-06-01 10:00:00+08:00") as clock:
+        first = client.get(reverse("activities:wish_board"))
+        assert counts_on(first)["all"] == 7 and "统计于 10:00" in first.content.decode()
+        make_wish(city, title="新心愿")
+        assert counts_on(client.get(reverse("activities:wish_board")))["all"] == 7
+        clock.tick(dt.timedelta(minutes=6))
+        later = client.get(reverse("activities:wish_board"))
+        assert counts_on(later)["all"] == 8 and "新心愿" in later.content.decode()
+    assert counts_on(login(city.secretary).get(reverse("activities:wish_board")))["all"] == 7  # live: 6 + new
+
+
+@pytest.mark.parametrize("sort_after_reading", [0, 5000])
+def test_the_board_shows_open_wishes_first_newest_first_however_it_sorts(city, login, board, monkeypatch,
+                                                                         sort_after_reading):
+    import re
+
+    import activities.wishes
+
+    monkeypatch.setattr(activities.wishes, "SORT_AFTER_READING", sort_after_reading)
+    page = login(city.secretary).get(reverse("activities:wish_board")).content.decode()
+    titles = [t for t in re.findall(r"(待认领心愿\d|已认领心愿\d|已实现心愿)", page)]
+    seen = list(dict.fromkeys(titles))
+    assert seen == ["待认领心愿2", "待认领心愿1", "待认领心愿0", "已认领心愿1", "已认领心愿0", "已实现心愿"]
+
+
 def test_the_board_filters_by_status_and_organisation(city, login, board):
     client = login(city.admin)
     open_page = client.get(reverse("activities:wish_board"), {"status": "OPEN"}).content.decode()
