@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from branches.models import Organisation
+from branches.versions import counted_for
 from core.forms import add_service_error
-from core.paging import query_without_page
+from core.paging import CappedPaginator, query_without_page
 from oversight import access
 
 from .. import duties as services
@@ -54,17 +55,22 @@ def duty_list(request: HttpRequest) -> HttpResponse:
         scope = organisations.filter(path__startswith=filters["organisation"].path)
     assignments = services.assignments_of(organisations=scope, today=today, state=filters.get("state") or "",
                                           duty=filters.get("duty"))
-    page = Paginator(assignments, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(assignments, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    # An admin's summaries cover every assignment of the province: counted at most every five minutes.
+    chosen = f"{getattr(filters.get('organisation'), 'pk', '')}:{getattr(filters.get('duty'), 'pk', '')}"
+    totals = counted_for(user, f"duty-totals:{chosen}",
+                         lambda: services.state_totals(organisations=scope, today=today), secretaries=False)
+    by_organisation = counted_for(user, f"duty-by-organisation:{chosen}", lambda: services.counts_by_organisation(
+        organisations=scope, today=today, duty=filters.get("duty")), secretaries=False)
     return render(request, "oversight/duty_list.html", {
         "form": form,
         "page": page,
         "query": query_without_page(request),
         "today": today,
-        "totals": services.state_totals(organisations=scope, today=today),
+        "totals": totals.value,
+        "counted_at": totals.counted_at,
         # A row per organisation with assignments: thousands at province scale, fifty to a page of their own.
-        "by_organisation": Paginator(services.counts_by_organisation(organisations=scope, today=today,
-                                                                     duty=filters.get("duty")),
-                                     ROWS_PER_PAGE).get_page(request.GET.get("org_page")),
+        "by_organisation": Paginator(by_organisation.value, ROWS_PER_PAGE).get_page(request.GET.get("org_page")),
         "organisation_query": _without(request, "org_page"),
         "duties": list(services.duties_with_counts(today=today)[:20]) if is_admin else None,
         "can_create": is_admin,

@@ -261,6 +261,22 @@ def test_an_admin_filters_the_list_by_state_and_organisation(city, login, three_
     assert [(d.title, d.total, d.done, d.due, d.overdue) for d in overview] == [("制定年度党建工作计划", 3, 2, 0, 1)]
 
 
+def test_an_admins_totals_are_counted_every_five_minutes_and_say_when(city, login, three_assignments):
+    client = login(city.admin)
+    with freeze_time("2025-07-01 09:00:00+08:00") as clock:
+        first = client.get(reverse("oversight:duty_list"))
+        assert first.context["totals"] == {"done": 2, "due": 0, "overdue": 1}
+        assert "统计于 09:00" in first.content.decode()
+        services.duty_report(assignment=assignment_of(three_assignments, city.org_a), by=city.secretary,
+                             report="已完成")
+        assert client.get(reverse("oversight:duty_list")).context["totals"]["done"] == 2
+        secretary_page = login(city.secretary).get(reverse("oversight:duty_list"))
+        assert secretary_page.context["totals"] == {"done": 2, "due": 0, "overdue": 0}  # live
+        clock.tick(dt.timedelta(minutes=6))
+        client = login(city.admin)
+        assert client.get(reverse("oversight:duty_list")).context["totals"] == {"done": 3, "due": 0, "overdue": 0}
+
+
 @freeze_time("2025-07-01 09:00:00+08:00")
 def test_the_duty_page_shows_each_organisations_state(city, login, three_assignments):
     response = login(city.admin).get(reverse("oversight:duty_detail", args=[three_assignments.pk]))
