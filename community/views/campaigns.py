@@ -4,6 +4,7 @@ and dissolved after the campaign."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -17,6 +18,8 @@ from core.paging import form_page
 from .. import selectors, services
 from ..forms import CampaignForm, DissolveForm, DonationForm, TemporaryBranchForm
 from ..models import Campaign, CampaignBranch
+
+ROWS_PER_PAGE = 50
 
 
 @require_GET
@@ -45,13 +48,22 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     campaign = get_object_or_404(selectors.campaigns_with_totals(), pk=pk)
     user = request.user
+    branches = list(selectors.temporary_branches_of(campaign))
+    can_record = access.can_oversee_organisations(user)
+    # Every donating organisation of a province campaign is thousands of rows: fifty to a page.
+    by_organisation = Paginator(selectors.donations_by_organisation(campaign=campaign), ROWS_PER_PAGE)
+    query = request.GET.copy()
+    query.pop("org_page", None)
     return render(request, "community/campaign_detail.html", {
         "campaign": campaign,
-        "by_organisation": selectors.donations_by_organisation(campaign=campaign),
-        "branches": list(selectors.temporary_branches_of(campaign)),
-        "can_record": access.can_oversee_organisations(user),
-        "managed_ids": set(access.organisations_managed_by(user).values_list("pk", flat=True))
-        if access.can_oversee_organisations(user) else set(),
+        "by_organisation": by_organisation.get_page(request.GET.get("org_page")),
+        "organisation_query": query.urlencode(),
+        "branches": branches,
+        "can_record": can_record,
+        # Which of these temporary branches the user may dissolve (not every organisation they manage).
+        "managed_ids": set(access.organisations_managed_by(user).filter(
+            pk__in=[branch.organisation_id for branch in branches]).values_list("pk", flat=True))
+        if can_record and branches else set(),
     })
 
 

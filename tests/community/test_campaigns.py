@@ -77,3 +77,27 @@ def test_donation_totals_match_hand_counts(city):
     by_org = {row.organisation_id: (row.total, row.count)
               for row in selectors.donations_by_organisation(campaign=flood)}
     assert by_org == {city.branch_a.pk: (Decimal("300.50"), 2), city.org_b.pk: (Decimal("1050"), 2)}
+
+
+def test_the_campaign_page_shows_fifty_donating_organisations_a_page_and_who_may_dissolve_what(city, login,
+                                                                                                monkeypatch):
+    from tests.factories import OrganisationFactory
+
+    campaign = CampaignFactory()
+    for n in range(3):
+        DonationFactory(campaign=campaign, member=None, organisation=OrganisationFactory(parent=city.root),
+                        amount=Decimal(100 + n))
+    mine = services.temporary_branch_create(campaign=campaign, parent=city.org_a, name="防汛临时党支部（甲）",
+                                            secretary=city.member, established_on=dt.date(2024, 7, 2), by=city.admin)
+    services.temporary_branch_create(campaign=campaign, parent=city.org_b, name="防汛临时党支部（乙）",
+                                     secretary=city.other_member, established_on=dt.date(2024, 7, 2), by=city.admin)
+    import community.views.campaigns as views
+
+    monkeypatch.setattr(views, "ROWS_PER_PAGE", 2)
+    client = login(city.secretary)
+    url = reverse("community:campaign_detail", args=[campaign.pk])
+    first, second = client.get(url), client.get(url, {"org_page": 2})
+    assert [row.total for row in first.context["by_organisation"]] == [Decimal(102), Decimal(101)]
+    assert [row.total for row in second.context["by_organisation"]] == [Decimal(100)]
+    assert "org_page=2" in first.content.decode()
+    assert first.context["managed_ids"] == {mine.organisation_id}  # dissolves only the branch below their own
