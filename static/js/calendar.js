@@ -53,6 +53,12 @@
     // feed's "+08:00" times are read as that wall clock, and the range sent back is the same wall clock
     // in Beijing time. (A phone set to another zone still sees 09:10 for a meeting at 09:10.)
     timeZone: "UTC",
+    // "Now" on the same wall clock (Beijing is UTC+8 all year, no daylight saving): today's date, the highlighted
+    // day and the now line are Beijing's whatever the device's zone — between midnight and 08:00 in Beijing the
+    // UTC clock still says yesterday.
+    now: function () {
+      return new Date(Date.now() + 8 * 3600 * 1000).toISOString().replace(/Z$/, "");
+    },
     events: function (info, success, failure) {
       var params = new URLSearchParams({
         start: info.startStr.replace(/Z$/, "+08:00"),

@@ -3,6 +3,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from activities.choices import AttendanceStatus
 from tests.api.conftest import PERSONAS
@@ -128,7 +129,7 @@ def test_filters_narrow_the_rows_within_the_callers_scope(world, call):
                                                                                      world.branch_a.pk}
     assert listed(reverse("api:activity-list"), organisation=world.org_b.pk) == {world.activity_org_b.pk}
     assert listed(reverse("api:compliance-list"), organisation=world.org_a.pk) == {world.branch_a.pk}
-    day = world.activity_org_b.planned_start.date()
+    day = timezone.localtime(world.activity_org_b.planned_start).date()  # the API's dates are Beijing dates
     assert world.activity_org_b.pk in listed(reverse("api:activity-list"), date_from=day, date_until=day)
     assert listed(reverse("api:activity-list"), date_until=day.replace(year=day.year - 1)) == set()
     # A secretary filtering by another organisation learns nothing about it: no rows, not an error.

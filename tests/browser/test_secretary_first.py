@@ -75,6 +75,21 @@ def test_the_calendar_shows_beijing_time_on_a_device_set_to_utc(city, browser, l
         context.close()
 
 
+def test_after_midnight_in_beijing_the_calendar_is_already_on_the_new_day(city, browser, live_server, log_in):
+    """01:00 on 2 June in Beijing is still 1 June on a UTC clock: the calendar's today is Beijing's."""
+    context = browser.new_context(base_url=live_server.url, locale="zh-CN", timezone_id="UTC",
+                                  viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        log_in(page, city.member_user)
+        page.clock.set_fixed_time(dt.datetime(2026, 6, 1, 17, 0, tzinfo=dt.timezone.utc))
+        page.goto("/activities/calendar/")
+        expect(page.locator(".fc-day-today")).to_have_attribute("data-date", "2026-06-02")
+        expect(page.locator(".fc-toolbar-title")).to_have_text("2026年6月")
+    finally:
+        context.close()
+
+
 def test_the_admin_opens_and_closes_the_organisation_tree_in_place(city, page, log_in):
     log_in(page, city.admin)
     page.goto("/organisations/")
