@@ -97,6 +97,13 @@
     datesSet: function () {
       el.querySelectorAll(".fc-icon").forEach(function (icon) { icon.setAttribute("aria-hidden", "true"); });
     },
+    // "+2 项" on a crowded day opens a popover: FullCalendar renders it as an <a> without href carrying
+    // aria-expanded, which only a button may carry (axe: aria-allowed-attr). It is one: say so.
+    moreLinkDidMount: function (info) {
+      if (!info.el.hasAttribute("href")) {
+        info.el.setAttribute("role", "button");
+      }
+    },
     eventDidMount: function (info) {
       var props = info.event.extendedProps;
       var parts = [props.kind, props.organisation, props.place, props.status].filter(Boolean);
