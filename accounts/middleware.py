@@ -22,11 +22,12 @@ def user_cache_key(pk) -> str:
 
 
 def cached_users() -> SharedOnly:
-    return SharedOnly(seconds=settings.SESSION_CACHE_SECONDS)
+    return SharedOnly()
 
 
 def user_changed(pk) -> None:
-    cached_users().delete(user_cache_key(pk))
+    """Forget the cached user, now and at commit (accounts.apps: every save or delete of a user)."""
+    cached_users().forget([user_cache_key(pk)])
 
 
 def _cached_user(request):

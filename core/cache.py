@@ -164,12 +164,14 @@ class SharedOnly:
     While the shared cache cannot be reached, `get` misses and `set` does nothing, so callers read the
     database; a `delete` that could not reach it leaves the old entry there until it expires, so every
     timeout is capped at `seconds`: that is the longest a logout or a deactivation made during an outage can
-    go unseen once the shared cache is back. Another cache backend (the file cache of the embedded set-up,
-    shared by its processes) is used as it is."""
+    go unseen once the shared cache is back (default: SESSION_CACHE_SECONDS). Another cache backend (the file
+    cache of the embedded set-up, shared by its processes) is used as it is."""
 
-    def __init__(self, cache_alias: str = "default", *, seconds: int):
+    def __init__(self, cache_alias: str = "default", *, seconds: int | None = None):
+        from django.conf import settings
+
         self.cache_alias = cache_alias
-        self.seconds = seconds
+        self.seconds = settings.SESSION_CACHE_SECONDS if seconds is None else seconds
 
     def _shared(self, method: str, *args, default=None):
         from django.core.cache import caches
@@ -198,6 +200,16 @@ class SharedOnly:
 
     def delete_many(self, keys) -> None:
         self._shared("delete_many", keys)
+
+    def forget(self, keys) -> None:
+        """Delete `keys` now (this request sees the change) and again once the transaction commits (a reader in
+        between may have cached the old rows)."""
+        from django.db import transaction
+
+        keys = list(keys)
+        if keys:
+            self.delete_many(keys)
+            transaction.on_commit(lambda: self.delete_many(keys))
 
     def has_key(self, key) -> bool:
         return bool(self._shared("has_key", key, default=False))

@@ -22,10 +22,10 @@ def chosen_year(request: HttpRequest) -> int:
     return timezone.localdate().year
 
 
-def query_without_page(request: HttpRequest) -> str:
-    """The current filters as a query string, for the pagination links."""
+def query_without_page(request: HttpRequest, param: str = "page") -> str:
+    """The current filters as a query string, for the pagination links (of the list paged by `param`)."""
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop(param, None)
     return query.urlencode()
 
 

@@ -22,4 +22,4 @@ class SessionStore(CachedDBStore):
 
     def __init__(self, session_key=None):
         super().__init__(session_key)
-        self._cache = SharedOnly(settings.SESSION_CACHE_ALIAS, seconds=settings.SESSION_CACHE_SECONDS)
+        self._cache = SharedOnly(settings.SESSION_CACHE_ALIAS)

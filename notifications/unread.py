@@ -4,9 +4,6 @@ user's notifications calls `unread_changed` (notifications.services for bulk wri
 saves and deletes, such as the admin's or a cascade): the entry goes at once and again at commit, so a
 count taken in between is not kept."""
 
-from django.conf import settings
-from django.db import transaction
-
 from core.cache import SharedOnly
 
 from .access import notifications_visible_to
@@ -17,7 +14,7 @@ def _key(user_id) -> str:
 
 
 def _cache() -> SharedOnly:
-    return SharedOnly(seconds=settings.SESSION_CACHE_SECONDS)
+    return SharedOnly()
 
 
 def unread_count(user) -> int:
@@ -32,8 +29,4 @@ def unread_count(user) -> int:
 
 
 def unread_changed(user_ids) -> None:
-    keys = [_key(user_id) for user_id in {user_id for user_id in user_ids if user_id}]
-    if not keys:
-        return
-    _cache().delete_many(keys)
-    transaction.on_commit(lambda: _cache().delete_many(keys))
+    _cache().forget(_key(user_id) for user_id in {user_id for user_id in user_ids if user_id})

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from community import access
 from core.forms import add_service_error
-from core.paging import form_page
+from core.paging import form_page, query_without_page
 
 from .. import selectors, services
 from ..forms import CampaignForm, DissolveForm, DonationForm, TemporaryBranchForm
@@ -52,12 +52,10 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_record = access.can_oversee_organisations(user)
     # Every donating organisation of a province campaign is thousands of rows: fifty to a page.
     by_organisation = Paginator(selectors.donations_by_organisation(campaign=campaign), ROWS_PER_PAGE)
-    query = request.GET.copy()
-    query.pop("org_page", None)
     return render(request, "community/campaign_detail.html", {
         "campaign": campaign,
         "by_organisation": by_organisation.get_page(request.GET.get("org_page")),
-        "organisation_query": query.urlencode(),
+        "organisation_query": query_without_page(request, "org_page"),
         "branches": branches,
         "can_record": can_record,
         # Which of these temporary branches the user may dissolve (not every organisation they manage).

@@ -34,12 +34,6 @@ ROWS_PER_PAGE = 50
 
 # --- views ----------------------------------------------------------------------------------------
 
-def _without(request: HttpRequest, name: str) -> str:
-    query = request.GET.copy()
-    query.pop(name, None)
-    return query.urlencode()
-
-
 @require_GET
 def duty_list(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -71,7 +65,7 @@ def duty_list(request: HttpRequest) -> HttpResponse:
         "counted_at": totals.counted_at,
         # A row per organisation with assignments: thousands at province scale, fifty to a page of their own.
         "by_organisation": Paginator(by_organisation.value, ROWS_PER_PAGE).get_page(request.GET.get("org_page")),
-        "organisation_query": _without(request, "org_page"),
+        "organisation_query": query_without_page(request, "org_page"),
         "duties": list(services.duties_with_counts(today=today)[:20]) if is_admin else None,
         "can_create": is_admin,
     })
