@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from audit.services import personal_data_viewed
 from branches.models import CommitteePosition
 from core.http import client_address
-from core.paging import capped_page_of
+from core.paging import capped_page_of, query_without_page
 from members import access
 
 from . import services
@@ -37,9 +37,8 @@ def _filtered_members(request: HttpRequest):
 def member_list(request: HttpRequest) -> HttpResponse:
     form, _, members = _filtered_members(request)
     page = capped_page_of(request, members, per_page=settings.MEMBER_LIST_PAGE_SIZE)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "members/member_list.html", {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, "members/member_list.html",
+                  {"form": form, "page": page, "query": query_without_page(request)})
 
 
 # Above this many rows the roster is printed one organisation at a time (a printout of a whole province

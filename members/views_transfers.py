@@ -15,6 +15,7 @@ from branches import access as tree
 from branches.choices import OrganisationKind, OrganisationStatus
 from branches.models import Organisation
 from core.forms import add_service_error
+from core.paging import query_without_page
 
 from . import access, services
 from .choices import TransferKind
@@ -38,12 +39,10 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
                                  status=filters.get("status") or "", kind=filters.get("kind") or "",
                                  year=filters.get("year"))
     page = Paginator(transfers, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     managed = set(tree.organisations_managed_by(request.user).filter(
         pk__in={o for t in page for o in (t.from_organisation_id, t.to_organisation_id) if o}).values_list("pk", flat=True))
-    return render(request, "members/transfer_list.html", {"form": form, "page": page, "query": query.urlencode(),
-                                                          "managed": managed})
+    return render(request, "members/transfer_list.html", {"form": form, "page": page,
+                                                          "query": query_without_page(request), "managed": managed})
 
 
 @require_http_methods(["GET", "POST"])

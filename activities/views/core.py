@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from activities import access
 from branches.models import Organisation, PartyGroup
 from core.forms import add_service_error
-from core.paging import capped_page_of
+from core.paging import capped_page_of, query_without_page
 
 from .. import services
 from ..choices import AttendanceRole, AttendanceStatus, RecordedBy
@@ -48,10 +48,8 @@ def activity_list(request: HttpRequest) -> HttpResponse:
                                    year=filters.get("year"), own_only=own_only)
     page = capped_page_of(request, activities)
     page.object_list = with_attendance_totals(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "activities/activity_list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
+        "form": form, "page": page, "query": query_without_page(request),
         "can_plan": access.can_plan_activities(request.user), "this_year": timezone.localdate().year,
         "own_only": own_only, "city_wide": city_wide_upcoming(user=request.user) if own_only else [],
     })

@@ -19,6 +19,7 @@ from branches.models import Organisation
 from branches.versions import counted_for
 from core.cache import current_version
 from core.forms import add_service_error
+from core.paging import query_without_page
 from oversight import access
 
 from .. import elections as services
@@ -44,8 +45,6 @@ def election_list(request: HttpRequest) -> HttpResponse:
     year = (year_form.cleaned_data["year"] if year_form.is_valid() else None) or today.year
     page = Paginator(services.term_status(organisations=organisations, window=window), ROWS_PER_PAGE).get_page(
         request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
 
     def summary() -> dict:
         return {
@@ -66,7 +65,7 @@ def election_list(request: HttpRequest) -> HttpResponse:
         "window": window,
         "list_limit": LIST_LIMIT,
         "page": page,
-        "query": query.urlencode(),
+        "query": query_without_page(request),
         "year_form": year_form,
         "year": year,
     })
