@@ -6,7 +6,6 @@ themed days with the 微心愿 theme publish wishes. Deterministic for a given
 random generator, and bulk-inserted (no per-row save)."""
 
 import datetime as dt
-import io
 import random
 import uuid
 from collections import defaultdict
@@ -20,7 +19,7 @@ from activities.models import Activity, Attendance, MicroWish
 from activities.services import month_day
 from branches.choices import OrganisationKind, OrganisationStatus
 from branches.models import CommitteePosition, Organisation, PartyGroup
-from demo.bulk import copy_lines, copy_text, insert_rows, reserve_ids
+from demo.bulk import copy_lines, insert_rows, reserve_ids
 from members.choices import MembershipStatus, Stage
 from members.models import Member
 
@@ -196,19 +195,15 @@ def _attendance_copy(builder: _Builder, rng: random.Random) -> int:
 
 
 def _insert_rows(table: str, columns: list[str], rows: list[tuple]) -> int:
+    """Rows already in database form, by executemany: the loads' path off PostgreSQL (there, attendance and dues
+    go by COPY lines made as they are read)."""
     if not rows:
         return 0
     quote = connection.ops.quote_name
-    quoted = ", ".join(quote(c) for c in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            buffer.writelines("\t".join(map(copy_text, row)) + "\n" for row in rows)
-            buffer.seek(0)
-            cursor.cursor.copy_expert(f"COPY {quote(table)} ({quoted}) FROM STDIN", buffer)
-        else:
-            placeholders = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {quote(table)} ({quoted}) VALUES ({placeholders})", rows)
+        cursor.executemany(f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in columns)}) "
+                           f"VALUES ({placeholders})", rows)
     return len(rows)
 
 
