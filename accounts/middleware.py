@@ -6,7 +6,10 @@ SESSION_CACHE_SECONDS old) and takes it only when Django would: the session name
 account is active and the session's hash matches the account's current password. Anything else — a miss, a
 changed password, a deactivated account, a session hash made with an old secret — goes to Django's own
 `auth.get_user`, whose answer is then cached. Every save or delete of a user removes the entry, at once and
-again at commit (accounts.apps)."""
+again at commit (accounts.apps).
+
+The entries other apps read for the user on nearly every page (core.cache.read_with_user: roles and own member,
+the bell's count) come back in the same round trip and are kept for the rest of the request."""
 
 from django.conf import settings
 from django.contrib import auth
@@ -14,7 +17,7 @@ from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
-from core.cache import SharedOnly
+from core.cache import SharedOnly, keep_read_ahead, read_ahead_scope, user_entry_keys
 
 
 def user_cache_key(pk) -> str:
@@ -40,7 +43,11 @@ def _cached_user(request):
         return auth.get_user(request)
     users = cached_users()
     if backend_path in settings.AUTHENTICATION_BACKENDS:
-        user = users.get(user_cache_key(pk))
+        entries = user_entry_keys(pk)
+        found = users.get_many([user_cache_key(pk), *entries], default=_UNREACHED)
+        if found is not _UNREACHED:
+            keep_read_ahead(entries, found)
+        user = found.get(user_cache_key(pk))
         if (user is not None and user.pk == pk and user.is_active and session_hash
                 and constant_time_compare(session_hash, user.get_session_auth_hash())):
             return user
@@ -50,6 +57,9 @@ def _cached_user(request):
     return user
 
 
+_UNREACHED: dict = {}
+
+
 def get_user(request):
     if not hasattr(request, "_cached_user"):
         request._cached_user = _cached_user(request)
@@ -57,6 +67,10 @@ def get_user(request):
 
 
 class CachedUserAuthenticationMiddleware(AuthenticationMiddleware):
+    def __call__(self, request):
+        with read_ahead_scope():
+            return super().__call__(request)
+
     def process_request(self, request):
         super().process_request(request)
         request.user = SimpleLazyObject(lambda: get_user(request))

@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from core.cache import bump_version, current_version
+from core.cache import bump_version, current_version, read_ahead
 
 from .choices import RoleKind
 from .models import Organisation, Role
@@ -60,6 +60,11 @@ def shell_changed() -> None:
     bump_version(SHELL_VERSION_KEY)
 
 
+def shell_keys(user_pk) -> list[str]:
+    """The version and the user's entry, read in one round trip (with the user itself: core.cache.read_with_user)."""
+    return [SHELL_VERSION_KEY, f"access:shell:{user_pk}"]
+
+
 def _shell(user) -> dict:
     """The user's roles and own member, from the request, else the shared cache, else two queries.
 
@@ -67,8 +72,11 @@ def _shell(user) -> dict:
     trip, and an entry of another version is made again."""
     cache = _cache(user)
     if "roles" not in cache:
-        key = f"access:shell:{user.pk}"
-        found = shared_cache.get_many([SHELL_VERSION_KEY, key]) if user.pk else {}
+        keys = shell_keys(user.pk)
+        key = keys[1]
+        found = read_ahead(keys) if user.pk else {}
+        if found is None:
+            found = shared_cache.get_many(keys)
         version = found.get(SHELL_VERSION_KEY) or shell_version()
         entry = found.get(key)
         if entry is not None and entry[0] == version:

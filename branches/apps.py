@@ -12,6 +12,7 @@ class BranchesConfig(AppConfig):
         from django.db.models import Q
 
         from core import lookups
+        from core.cache import read_with_user
 
         from . import (
             access,
@@ -22,6 +23,8 @@ class BranchesConfig(AppConfig):
 
         # What is cached per subtree (home figures, 待办, member totals) follows the tree's own rows.
         watch_tree()
+        # Roles and own member come back in the same round trip as the request's user (accounts.middleware).
+        read_with_user(access.shell_keys)
 
         def managed(user):
             return access.organisations_managed_by(user).active().order_by("path") if access.can_list_members(

@@ -14,6 +14,9 @@ Redis is down; the limits are then counted per process until it is back, which i
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.locmem import LocMemCache
@@ -189,16 +192,21 @@ class SharedOnly:
     def get(self, key, default=None):
         return self._shared("get", key, default, default=default)
 
-    def get_many(self, keys) -> dict:
-        return self._shared("get_many", keys, default={})
+    def get_many(self, keys, default: dict | None = None) -> dict | None:
+        """The entries found; `default` ({} unless given) when the shared cache cannot be reached."""
+        return self._shared("get_many", keys, default={} if default is None else default)
 
     def set(self, key, value, timeout=None) -> None:
+        forget_read_ahead([key])
         self._shared("set", key, value, self._timeout(timeout))
 
     def delete(self, key) -> None:
+        forget_read_ahead([key])
         self._shared("delete", key)
 
     def delete_many(self, keys) -> None:
+        keys = list(keys)
+        forget_read_ahead(keys)
         self._shared("delete_many", keys)
 
     def forget(self, keys) -> None:
@@ -218,6 +226,60 @@ class SharedOnly:
         return self.has_key(key)
 
 
+# Entries that nearly every page reads for its user (roles and own member, the bell's count) are fetched in the
+# same round trip as the user (accounts.middleware) and kept for the rest of the request: a page then pays two
+# round trips to the shared cache (session, then user with its entries) instead of four. The request's store
+# lives in a context variable that the middleware opens and closes around each request; writing or deleting one
+# of its keys through SharedOnly or bump_version drops it from the store, so a change made during the request is
+# not hidden by what was read at its start.
+_USER_ENTRIES: list[Callable[[object], list[str]]] = []
+_MISSING = object()
+_read_ahead: ContextVar[dict | None] = ContextVar("core_cache_read_ahead", default=None)
+
+
+def read_with_user(keys_for: Callable[[object], list[str]]) -> None:
+    """Register `keys_for(user_pk)`: keys of the shared cache to fetch together with the request's user."""
+    if keys_for not in _USER_ENTRIES:
+        _USER_ENTRIES.append(keys_for)
+
+
+def user_entry_keys(user_pk) -> list[str]:
+    return [key for keys_for in _USER_ENTRIES for key in keys_for(user_pk)]
+
+
+@contextmanager
+def read_ahead_scope():
+    """One request's store of read-ahead entries (accounts.middleware opens it around every request)."""
+    token = _read_ahead.set({})
+    try:
+        yield
+    finally:
+        _read_ahead.reset(token)
+
+
+def keep_read_ahead(keys: Iterable[str], found: dict) -> None:
+    """Remember what one round trip found for `keys` (a key not found is remembered as missing)."""
+    store = _read_ahead.get()
+    if store is not None:
+        store.update({key: found.get(key, _MISSING) for key in keys})
+
+
+def read_ahead(keys: list[str]) -> dict | None:
+    """The entries found for `keys` when all of them were read ahead in this request (missing ones left out),
+    else None: the caller reads the cache itself."""
+    store = _read_ahead.get()
+    if not store or any(key not in store for key in keys):
+        return None
+    return {key: store[key] for key in keys if store[key] is not _MISSING}
+
+
+def forget_read_ahead(keys: Iterable[str]) -> None:
+    store = _read_ahead.get()
+    if store:
+        for key in keys:
+            store.pop(key, None)
+
+
 def current_version(key: str) -> int:
     """The counter under `key` (see bump_version), started from the clock when it is missing, so numbers are
     never reused after the key was lost (a fresh cache, an eviction)."""
@@ -235,6 +297,7 @@ def bump_version(key: str) -> None:
     never read again. A missing counter (a fresh cache, an eviction) starts from the clock first."""
     from django.core.cache import cache
 
+    forget_read_ahead([key])
     try:
         cache.incr(key)
     except ValueError:

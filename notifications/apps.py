@@ -9,7 +9,11 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from .unread import unread_changed
+        from core.cache import read_with_user
+
+        from .unread import unread_changed, unread_keys
+
+        read_with_user(unread_keys)  # the bell's count comes back with the request's user (accounts.middleware)
 
         def changed(sender, instance, **kwargs):
             unread_changed([instance.recipient_id])

@@ -83,3 +83,66 @@ def test_roles_come_from_the_cache_and_a_removed_role_ends_at_once(city):
     assert "branches_role" not in _tables_read(client, url)
     Role.objects.filter(user=city.secretary).delete()
     assert client.get(url).status_code == 403
+
+
+def _cache_reads(client, url, monkeypatch) -> list[str]:
+    """The round trips a page makes to read the cache backend (a get_many that the test cache answers by calling
+    its own get per key counts once)."""
+    from django.core.cache import cache
+
+    backend = cache.primary if hasattr(cache, "primary") else cache
+    reads, depth = [], []
+    for method in ("get", "get_many", "has_key"):
+        original = getattr(backend, method)
+
+        def counted(*args, _original=original, _method=method, **kwargs):
+            if not depth:
+                reads.append(_method)
+            depth.append(_method)
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                depth.pop()
+
+        monkeypatch.setattr(backend, method, counted)
+    assert client.get(url).status_code == 200
+    monkeypatch.undo()
+    return reads
+
+
+def test_a_page_reads_session_then_user_roles_and_bell_in_two_round_trips(city, monkeypatch):
+    client = _logged_in(city.secretary)
+    url = reverse("notifications:notification_list")
+    client.get(url)
+    client.get(url)  # the version counters exist, session, user, roles and count are cached
+    assert _cache_reads(client, url, monkeypatch) == ["get", "get_many"]
+
+
+def test_a_count_changed_during_the_request_is_read_again(city):
+    """What came back with the user is dropped when the request itself changes it."""
+    from core.cache import keep_read_ahead, read_ahead, read_ahead_scope
+    from notifications.unread import unread_changed, unread_count, unread_keys
+    from tests.notifications.factories import NotificationFactory
+
+    user = city.member_user
+    NotificationFactory(recipient=user)
+    with read_ahead_scope():
+        keep_read_ahead(unread_keys(user.pk), {unread_keys(user.pk)[0]: 0})
+        assert read_ahead(unread_keys(user.pk)) == {unread_keys(user.pk)[0]: 0}
+        assert unread_count(user) == 0  # what was read ahead
+        unread_changed([user.pk])
+        assert read_ahead(unread_keys(user.pk)) is None
+        assert unread_count(user) == 1
+    assert read_ahead(unread_keys(user.pk)) is None  # nothing outlives the request
+
+
+def test_roles_read_ahead_are_dropped_when_the_version_moves(city):
+    from branches import access
+    from core.cache import keep_read_ahead, read_ahead, read_ahead_scope
+
+    keys = access.shell_keys(city.secretary.pk)
+    with read_ahead_scope():
+        keep_read_ahead(keys, {})
+        assert read_ahead(keys) == {}
+        access.shell_changed()
+        assert read_ahead(keys) is None
