@@ -64,3 +64,23 @@ def test_the_search_answers_only_what_the_user_may_choose_from(city, login):
     assert "乙局第二党支部" in client.get(reverse("choices", args=["any-organisations"]), {"q": "乙局"}).content.decode()
     assert client.get(reverse("choices", args=["nothing-like-this"])).status_code == 404
     assert login(city.member_user).get(reverse("choices", args=["members"]), {"q": "张"}).status_code == 403
+
+
+@pytest.mark.parametrize("multiple", [False, True])
+def test_options_are_written_as_djangos_own_select_writes_them(multiple):
+    """SearchSelect builds its options in Python (core.lookups.options_html); the markup is Django's Select's."""
+    import re
+
+    from django import forms
+
+    choices = [("", "全部"), (1, "第一<支部>"), (2, "第二 & 支部"), ("组", [(3, "第三支部"), (4, '"四"')])]
+    ours = (lookups.SearchSelectMultiple if multiple else lookups.SearchSelect)("organisations", attrs={"id": "x"})
+    django_s = (forms.SelectMultiple if multiple else forms.Select)(attrs={"id": "x"})
+    ours.choices = django_s.choices = choices
+    value = [2, 4] if multiple else 2
+
+    def normalised(html):
+        return re.sub(r">\s+<", "><", str(html)).strip()
+
+    assert normalised(ours.render("organisation", value)) == normalised(django_s.render("organisation", value))
+    assert "第一&lt;支部&gt;" in ours.render("organisation", value)
