@@ -1,12 +1,15 @@
-"""A deleted agreement's scan goes once the deletion has committed (a rollback keeps the file)."""
+"""A deleted agreement's scan goes once the deletion has committed (a rollback keeps the file); a campaign's cached
+ranking of donating organisations follows its donations."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from core.cache import bump_now_and_at_commit
 from core.files import files_delete
 
-from .models import CoBuildingAgreement
+from .models import CoBuildingAgreement, Donation
+from .selectors import donations_version_key
 
 
 @receiver(post_delete, sender=CoBuildingAgreement, dispatch_uid="community.scan_goes_after_commit")
@@ -14,3 +17,9 @@ def _scan_goes_after_commit(sender, instance: CoBuildingAgreement, **kwargs) -> 
     name = instance.scan.name
     if name:
         transaction.on_commit(lambda: files_delete([name]))
+
+
+@receiver(post_save, sender=Donation, dispatch_uid="community.donations_changed_on_save")
+@receiver(post_delete, sender=Donation, dispatch_uid="community.donations_changed_on_delete")
+def _donations_changed(sender, instance: Donation, **kwargs) -> None:
+    bump_now_and_at_commit(donations_version_key(instance.campaign_id))

@@ -79,6 +79,23 @@ def test_donation_totals_match_hand_counts(city):
     assert by_org == {city.branch_a.pk: (Decimal("300.50"), 2), city.org_b.pk: (Decimal("1050"), 2)}
 
 
+def test_the_ranking_is_counted_once_and_follows_every_donation(city, django_assert_num_queries):
+    flood = CampaignFactory(name="防汛")
+    first = DonationFactory(campaign=flood, member=city.member, amount=Decimal("100"))
+    selectors.donations_by_organisation(campaign=flood)
+    with django_assert_num_queries(0):  # every page of the campaign reads the same ranking
+        assert [row.total for row in selectors.donations_by_organisation(campaign=flood)] == [Decimal("100")]
+
+    DonationFactory(campaign=flood, member=None, organisation=city.org_b, amount=Decimal("300"))
+    assert {row.organisation_id: row.total for row in selectors.donations_by_organisation(campaign=flood)} == {
+        city.org_b.pk: Decimal("300"), city.branch_a.pk: Decimal("100")}
+    first.amount = Decimal("500")
+    first.save()
+    assert selectors.donations_by_organisation(campaign=flood)[0].total == Decimal("500")
+    first.delete()
+    assert [row.organisation_id for row in selectors.donations_by_organisation(campaign=flood)] == [city.org_b.pk]
+
+
 def test_the_campaign_page_shows_fifty_donating_organisations_a_page_and_who_may_dissolve_what(city, login,
                                                                                                 monkeypatch):
     from tests.factories import OrganisationFactory
