@@ -235,7 +235,7 @@ def donations_by_organisation(*, campaign: Campaign, organisations=None) -> list
     within that)."""
     if organisations is not None:
         return _donations_by_organisation(campaign=campaign, organisations=organisations)
-    key = f"{donations_version_key(campaign.pk)}:{current_version(donations_version_key(campaign.pk))}"
+    key = f"{donations_version_key(campaign.pk)}:{current_version(donations_version_key(campaign.pk))}:tuples"
     rows = cache.get(key)
     if rows is None:
         # Kept as plain tuples: thousands of dataclasses take six times as long to unpickle.
