@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from branches.models import Organisation, PartyGroup
 from core.files import ACCEPT
-from core.forms import DatePicker, DateTimePicker, MonthPicker, MultipleFileField
+from core.forms import DatePicker, DateTimePicker, MonthPicker, MultipleFileField, PlainRadioSelect, PlainTextInput
 from core.lookups import SearchSelect
 
 from .choices import ActivityKind, ActivityStatus, AttendanceStatus, Theme, WishStatus
@@ -291,6 +291,7 @@ def attendance_form_class(rows):
     fields = {}
     for row in rows:
         fields[f"status_{row.pk}"] = forms.ChoiceField(label=str(row.member or row.guest_name),
-                                                       choices=ATTENDANCE_CHOICES, widget=forms.RadioSelect)
-        fields[f"reason_{row.pk}"] = forms.CharField(label="请假事由", required=False, max_length=200)
+                                                       choices=ATTENDANCE_CHOICES, widget=PlainRadioSelect)
+        fields[f"reason_{row.pk}"] = forms.CharField(label="请假事由", required=False, max_length=200,
+                                                     widget=PlainTextInput)
     return type("AttendanceForm", (forms.Form,), fields)

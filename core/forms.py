@@ -2,6 +2,8 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 
 def add_service_error(form, error) -> None:
@@ -59,3 +61,44 @@ class DateTimePicker(forms.DateTimeInput):
 
 class MonthPicker(DatePicker):
     picker, placeholder, value_format = "month", "如 2026-11", "%Y-%m"
+
+
+# --- inputs written in Python: a form of a row per member (attendance, marks) renders hundreds of them ---------
+# Django's templates take two or three includes per input (input.html, attrs.html, input_option.html): tens of
+# milliseconds for a branch's attendance. These widgets write the same markup with format_html.
+
+_INPUT_TEMPLATES = {"django/forms/widgets/text.html", "django/forms/widgets/input.html",
+                    "django/forms/widgets/radio_option.html", "django/forms/widgets/input_option.html"}
+
+
+def _attrs_html(attrs) -> str:
+    """django/forms/widgets/attrs.html: False left out, True as a bare name."""
+    return mark_safe("".join(  # noqa: S308 - every part escaped by format_html
+        "" if value is False else format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items()))
+
+
+def input_html(widget: dict) -> str:
+    """django/forms/widgets/input.html (and input_option.html's label around it)."""
+    value = widget["value"]
+    html = format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"],
+                       format_html(' value="{}"', value) if value is not None else "", _attrs_html(widget["attrs"]))
+    if widget.get("wrap_label"):
+        label_for = format_html(' for="{}"', widget["attrs"]["id"]) if widget["attrs"].get("id") else ""
+        html = format_html("<label{}>{}\n {}</label>", label_for, html, widget["label"])
+    return html
+
+
+class _WrittenInPython:
+    def _render(self, template_name, context, renderer=None):
+        if template_name in _INPUT_TEMPLATES:
+            return input_html(context["widget"])
+        return super()._render(template_name, context, renderer)
+
+
+class PlainTextInput(_WrittenInPython, forms.TextInput):
+    pass
+
+
+class PlainRadioSelect(_WrittenInPython, forms.RadioSelect):
+    """Its options (`choice.tag`, `{{ choice }}`) written in Python; the whole group still by Django's template."""
