@@ -63,12 +63,33 @@ class MonthPicker(DatePicker):
     picker, placeholder, value_format = "month", "如 2026-11", "%Y-%m"
 
 
-# --- inputs written in Python: a form of a row per member (attendance, marks) renders hundreds of them ---------
+# --- inputs written in Python: a form of a row per member (attendance, ratings) renders hundreds of them ------
 # Django's templates take two or three includes per input (input.html, attrs.html, input_option.html): tens of
 # milliseconds for a branch's attendance. These widgets write the same markup with format_html.
 
 _INPUT_TEMPLATES = {"django/forms/widgets/text.html", "django/forms/widgets/input.html",
                     "django/forms/widgets/radio_option.html", "django/forms/widgets/input_option.html"}
+
+
+def _option_attrs(option) -> str:
+    attrs = option["attrs"]
+    if not attrs:
+        return ""
+    return " selected" if attrs == {"selected": True} else _attrs_html(attrs)
+
+
+def options_html(optgroups) -> str:
+    """The `<option>`s of a select as Django's templates write them (select.html, select_option.html), built in
+    Python: a select of a few hundred options, each two template includes deep, costs milliseconds a page."""
+    parts = []
+    for group_name, options, _ in optgroups:
+        if group_name:
+            parts.append(format_html('<optgroup label="{}">', group_name))
+        parts.extend(format_html('<option value="{}"{}>{}</option>', str(option["value"]), _option_attrs(option),
+                                 option["label"]) for option in options)
+        if group_name:
+            parts.append("</optgroup>")
+    return mark_safe("\n".join(parts))  # noqa: S308 - every part escaped by format_html
 
 
 def _attrs_html(attrs) -> str:
@@ -91,12 +112,27 @@ def input_html(widget: dict) -> str:
 
 class _WrittenInPython:
     def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
         if template_name in _INPUT_TEMPLATES:
-            return input_html(context["widget"])
+            return input_html(widget)
+        if template_name == "django/forms/widgets/select.html":
+            return format_html('<select name="{}"{}>{}</select>', widget["name"], _attrs_html(widget["attrs"]),
+                               options_html(widget["optgroups"]))
+        if template_name == "django/forms/widgets/textarea.html":
+            return format_html('<textarea name="{}"{}>\n{}</textarea>', widget["name"], _attrs_html(widget["attrs"]),
+                               widget["value"] or "")
         return super()._render(template_name, context, renderer)
 
 
 class PlainTextInput(_WrittenInPython, forms.TextInput):
+    pass
+
+
+class PlainSelect(_WrittenInPython, forms.Select):
+    pass
+
+
+class PlainTextarea(_WrittenInPython, forms.Textarea):
     pass
 
 

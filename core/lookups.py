@@ -11,13 +11,12 @@ from typing import Callable
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.forms.utils import flatatt
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
+
+from core.forms import options_html
 
 # More choices than this: a search box instead of every option (at province scale, 15,000 organisations or
 # 500,000 members would be megabytes of HTML).
@@ -64,27 +63,6 @@ class SearchSelect(forms.Select):
             context["widget"]["search"] = {"url": reverse("choices", args=[self.source]),
                                            "empty": "" if empty_label is None else str(empty_label)}
         return context
-
-
-def _option_attrs(option) -> str:
-    attrs = option["attrs"]
-    if not attrs:
-        return ""
-    return " selected" if attrs == {"selected": True} else flatatt(attrs)
-
-
-def options_html(optgroups) -> str:
-    """The `<option>`s of a select as Django's templates write them (select.html, select_option.html), built in
-    Python: up to SEARCH_THRESHOLD options, each two template includes deep, cost several milliseconds a page."""
-    parts = []
-    for group_name, options, _ in optgroups:
-        if group_name:
-            parts.append(format_html('<optgroup label="{}">', group_name))
-        parts.extend(format_html('<option value="{}"{}>{}</option>', str(option["value"]), _option_attrs(option),
-                                 option["label"]) for option in options)
-        if group_name:
-            parts.append("</optgroup>")
-    return mark_safe("\n".join(parts))  # noqa: S308 - every part escaped by format_html
 
 
 class SearchSelectMultiple(SearchSelect):

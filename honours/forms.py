@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from core.documents import ACCEPT
 from core.files import ACCEPT as PHOTO_ACCEPT
-from core.forms import MultipleFileField
+from core.forms import MultipleFileField, PlainSelect, PlainTextarea
 from core.lookups import SearchSelect
 from members.models import Member
 
@@ -99,10 +99,11 @@ class DecisionForm(forms.Form):
 
 
 class StarRatingForm(forms.Form):
-    stars = forms.TypedChoiceField(label="星级", coerce=int, required=False, empty_value=None,
+    """One per member on the page of an organisation's star ratings: widgets written in Python (core.forms)."""
+    stars = forms.TypedChoiceField(label="星级", coerce=int, required=False, empty_value=None, widget=PlainSelect,
                                    choices=[("", "未评定"), *((n, "★" * n) for n in range(1, 6))])
     reason = forms.CharField(label="评定理由", required=False, max_length=2000,
-                             widget=forms.Textarea(attrs={"rows": 2}))
+                             widget=PlainTextarea(attrs={"rows": 2}))
 
     def clean(self):
         data = super().clean()

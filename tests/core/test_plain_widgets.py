@@ -38,3 +38,21 @@ def test_radio_options_are_written_as_djangos(source):
     django_s = template.render(Context({"form": _form(forms.RadioSelect)}))
     assert _normalised(ours) == _normalised(django_s)
     assert "checked" in ours and "请假&lt;事&gt;" in ours
+
+
+@pytest.mark.parametrize("value", [None, "", 3, "2"])
+def test_a_select_is_written_as_djangos(value):
+    from core.forms import PlainSelect
+
+    choices = [("", "未评定"), *((n, "★" * n) for n in range(1, 6)), ("组", [("x", "<x>")])]
+    ours, django_s = PlainSelect(attrs={"aria-label": "甲 的星级"}), forms.Select(attrs={"aria-label": "甲 的星级"})
+    ours.choices = django_s.choices = choices
+    assert _normalised(ours.render("m1-stars", value)) == _normalised(django_s.render("m1-stars", value))
+
+
+@pytest.mark.parametrize("value", [None, "", "表现突出 <好>"])
+def test_a_textarea_is_written_as_djangos(value):
+    from core.forms import PlainTextarea
+
+    ours, django_s = PlainTextarea(attrs={"rows": 2}), forms.Textarea(attrs={"rows": 2})
+    assert _normalised(ours.render("m1-reason", value)) == _normalised(django_s.render("m1-reason", value))
