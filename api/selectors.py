@@ -125,8 +125,10 @@ class ComplianceRows:
         pks = self.pks[key] if isinstance(key, slice) else [self.pks[key]]
         if not pks:
             return []
-        matrix = compliance.matrix_for(organisations=Organisation.objects.filter(pk__in=pks), year=self.year,
-                                       today=self.today)
+        # The cells of the page's organisations, read back while nothing they count has changed (as the matrix
+        # page reads them): a caller that polls the same page does not recount it.
+        matrix = compliance.cached_matrix_for(organisations=Organisation.objects.filter(pk__in=sorted(pks)),
+                                              year=self.year, today=self.today)
         by_pk = {row.pk: row for row in matrix.organisation_rows}
         rows = []
         for pk in pks:

@@ -49,3 +49,27 @@ def test_a_call_costs_the_same_queries_at_two_sizes(city, call, persona, url_for
     with django_assert_max_num_queries(small):
         response = call(persona, "get", url)
     assert response.status_code == 200
+
+
+def test_the_compliance_page_is_read_back_until_a_meeting_changes_it(city, call):
+    """The cells of a page of the compliance list come from the cache, as the matrix page's do; a meeting held in
+    the meantime shows at the next call."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from activities.choices import ActivityKind, ActivityStatus
+
+    url = reverse("api:compliance-list") + f"?organisation={city.branch_a.pk}&month=1"
+    first = queries_for(call, "admin", url)
+    assert queries_for(call, "admin", url) < first
+
+    def held():
+        return call("admin", "get", url).json()["results"][0]["held"]
+
+    before = held()
+    year = timezone.localdate().year
+    start = timezone.make_aware(dt.datetime(year, 1, 15, 9))
+    ActivityFactory(organisation=city.branch_a, kind=ActivityKind.THEMED_DAY, status=ActivityStatus.HELD,
+                    planned_start=start, actual_start=start)
+    assert held() == before + 1
