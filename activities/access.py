@@ -38,8 +38,15 @@ def activities_visible_to(user):
     """Activities the user may open: an admin all; a secretary those of their
     organisations (hosted or joint); everyone their own organisation's, the ones
     they are expected at, and open or city-wide events."""
+    return visible_activities(user)[0]
+
+
+def visible_activities(user) -> tuple:
+    """`activities_visible_to` and whether its condition is made of literal lists and the open/city-wide index only
+    (a bounded set of candidates, each way in read by its own index), rather than all activities or subqueries."""
     if is_admin(user):
-        return Activity.objects.all()
+        return Activity.objects.all(), False
+    literal = True
     # Each way in is its own indexed condition: an OR over joins (joint organisations, attendance) made
     # PostgreSQL scan every attendance row for every list (2 s at city scale).
     joint = Activity.joint_organisations.through.objects
@@ -50,6 +57,7 @@ def activities_visible_to(user):
         managed = Organisation.objects.filter(path_condition(paths)).values("pk")
         ids = list(managed.values_list("pk", flat=True)[:LITERAL_ORGANISATIONS + 1])
         if len(ids) > LITERAL_ORGANISATIONS:
+            literal = False
             condition |= Q(organisation__in=managed) | Q(pk__in=joint.filter(organisation__in=managed)
                                                          .values("activity_id"))
         else:
@@ -60,13 +68,14 @@ def activities_visible_to(user):
         attended = list(Attendance.objects.filter(member=member).values_list("activity_id", flat=True)
                         [:LITERAL_ACTIVITIES + 1])
         if len(attended) > LITERAL_ACTIVITIES:
+            literal = False
             condition |= Q(pk__in=Attendance.objects.filter(member=member).values("activity_id"))
         else:
             condition |= Q(pk__in=attended)
     if organisations:
         condition |= Q(organisation_id__in=organisations) | Q(
             pk__in=list(joint.filter(organisation_id__in=organisations).values_list("activity_id", flat=True)))
-    return Activity.objects.filter(condition)
+    return Activity.objects.filter(condition), literal
 
 
 def can_manage_activity(user, activity) -> bool:

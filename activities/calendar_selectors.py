@@ -6,7 +6,7 @@ activity pages would, and both cost a constant number of queries whatever the da
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, DateTimeField, ExpressionWrapper, Max, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
@@ -44,10 +44,19 @@ def kind_legend() -> list[tuple[str, str]]:
 
 
 def activities_in_range(*, user, start: dt.datetime, end: dt.datetime) -> QuerySet[Activity]:
-    """Visible activities whose effective time (actual once held, else planned) overlaps [start, end)."""
+    """Visible activities whose effective time (actual once held, else planned) overlaps [start, end).
+
+    When what the user may see is a bounded set of candidates (literal lists and the open/city-wide index), the
+    dates are tested on the rows read, not through the index of effective starts: PostgreSQL otherwise ANDs in a
+    bitmap of every activity of the window across the province (130,000–170,000 rows, 6–9 ms of a member's
+    7–9 ms)."""
+    visible, literal = access.visible_activities(user)
+    start_at, end_at = Coalesce("actual_start", "planned_start"), Coalesce("actual_end", "planned_end")
+    if literal:  # the same instants, by expressions that no index matches
+        start_at, end_at = (ExpressionWrapper(moment + Value(dt.timedelta(0)), output_field=DateTimeField())
+                            for moment in (start_at, end_at))
     return (
-        access.activities_visible_to(user)
-        .annotate(start_at=Coalesce("actual_start", "planned_start"), end_at=Coalesce("actual_end", "planned_end"))
+        visible.annotate(start_at=start_at, end_at=end_at)
         .filter(start_at__lt=end, end_at__gt=start, start_at__gte=start - MAX_ACTIVITY_LENGTH)
     )
 

@@ -396,3 +396,26 @@ def test_whoever_oversees_many_organisations_subscribes_to_their_own_level_and_t
     shown = titles()
     assert "市直机关大讲堂" in shown and "甲局一支部的支委会" not in shown
     assert "本级组织主办或参加的活动" in client.get(reverse("activities:calendar_subscribe")).content.decode()
+
+
+def test_literal_scopes_and_the_others_find_the_same_events(city, login, monkeypatch):
+    """A bounded scope tests the dates on the rows it reads, the others through the dates' indexes: same events."""
+    from activities import access
+    from branches import access as tree_access
+
+    activity(city.branch_a, at(15), title="六月主题党日")
+    activity(city.branch_a, at(31, month=5, hour=23), hours=3, title="跨月的夜间学习")
+    activity(city.branch_a, at(31, month=5, hour=9), title="五月的会")
+    activity(city.branch_a, at(1, month=7, hour=9), title="七月的会")
+    activity(city.branch_a, at(30, hour=23), hours=2, title="跨入七月的会")
+    expected = {"六月主题党日", "跨月的夜间学习", "跨入七月的会"}
+
+    assert access.visible_activities(city.secretary)[1] and not access.visible_activities(city.admin)[1]
+    literal = events(login(city.secretary), organisation=city.branch_a.pk)
+    assert set(literal) == expected
+    assert set(events(login(city.admin), organisation=city.branch_a.pk)) == expected
+
+    monkeypatch.setattr(tree_access, "LITERAL_ORGANISATIONS", 0)
+    monkeypatch.setattr(access, "LITERAL_ORGANISATIONS", 0)
+    assert not access.visible_activities(city.secretary)[1]
+    assert events(login(city.secretary), organisation=city.branch_a.pk) == literal
