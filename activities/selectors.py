@@ -53,7 +53,9 @@ def activity_list(*, user, organisation=None, kind: str = "", status: str = "", 
     if year:
         activities = activities.filter(planned_start__gte=local_midnight(dt.date(year, 1, 1)),
                                        planned_start__lt=local_midnight(dt.date(year + 1, 1, 1)))
-    return activities.select_related("organisation").order_by("-planned_start", "-pk")
+    # The page's organisations in a query of their own: joined before the sort and LIMIT, PostgreSQL hashed
+    # every organisation of the province for a member's 500 candidate rows (10 ms of a 10.5 ms query).
+    return activities.prefetch_related("organisation").order_by("-planned_start", "-pk")
 
 
 def city_wide_upcoming(*, user, limit: int = 5) -> list[Activity]:

@@ -140,3 +140,20 @@ def test_a_secretarys_list_starts_with_their_own_and_puts_city_wide_events_apart
     assert chosen.context["own_only"] is False
     admin = login(city.admin).get(reverse("activities:activity_list"))
     assert {a.title for a in admin.context["page"].object_list} == {"本支部的主题党日", "市直机关大讲堂"}
+
+
+def test_the_list_pages_activities_before_it_reads_their_organisations(city, login):
+    """The page's query sorts and limits activities alone; their organisations come for the rows shown (joined
+    first, a province's every organisation was hashed for each page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ActivityFactory(organisation=city.branch_a, title="本支部的主题党日")
+    client = login(city.member_user)
+    client.get(reverse("activities:activity_list"))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("activities:activity_list")).content.decode()
+    assert "本支部的主题党日" in page and city.branch_a.display_name in page
+    listing = [q["sql"] for q in queries.captured_queries
+               if 'FROM "activities_activity"' in q["sql"] and "ORDER BY" in q["sql"] and "LIMIT" in q["sql"]]
+    assert listing and not any('JOIN "branches_organisation"' in sql for sql in listing)
