@@ -124,6 +124,9 @@ class Activity(models.Model):
             # among millions of branch meetings.
             models.Index(fields=["planned_start"], name="activity_public_start",
                          condition=Q(is_open=True) | Q(is_city_wide=True)),
+            # The activity list's order to the row: a city's branches hold their themed day at the same hour, and
+            # the planned_start index alone made an admin's first page sort 13,000 ties at province scale.
+            models.Index(fields=["planned_start", "id"], name="activity_list_order"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(planned_end__gt=models.F("planned_start")),
