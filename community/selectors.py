@@ -4,6 +4,7 @@ Every total is an aggregate query: the number of queries does not depend on the 
 `organisations` arguments are querysets of the organisations in scope (the access module gives them);
 None means the whole city."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -226,7 +227,7 @@ def donations_version_key(campaign_id) -> str:
     return f"community:donations:{campaign_id}"
 
 
-def donations_by_organisation(*, campaign: Campaign, organisations=None) -> list[DonationByOrganisation]:
+def donations_by_organisation(*, campaign: Campaign, organisations=None) -> Sequence[DonationByOrganisation]:
     """A campaign's donations counted in the donating organisation, or the donating member's organisation.
 
     Every page of the campaign shows the same ranking, over thousands of donations at province scale (joining
@@ -242,7 +243,22 @@ def donations_by_organisation(*, campaign: Campaign, organisations=None) -> list
         rows = [(row.organisation_id, row.name, row.total, row.count)
                 for row in _donations_by_organisation(campaign=campaign)]
         cache.set(key, rows, SUMMARY_SECONDS)
-    return [DonationByOrganisation(*row) for row in rows]
+    return _Ranking(rows)
+
+
+class _Ranking(Sequence):
+    """The cached rows as DonationByOrganisation, made for the slice a page shows (not thousands per view)."""
+
+    def __init__(self, rows: list[tuple]):
+        self._rows = rows
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [DonationByOrganisation(*row) for row in self._rows[key]]
+        return DonationByOrganisation(*self._rows[key])
 
 
 def _donations_by_organisation(*, campaign: Campaign, organisations=None) -> list[DonationByOrganisation]:
