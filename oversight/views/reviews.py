@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -142,8 +143,10 @@ def review_list(request: HttpRequest) -> HttpResponse:
         "organisation", "organisation__unit", "decided_by").order_by("organisation__path")
     page = Paginator(rows, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     managed = access.organisations_managed_by(user)
+    # An anti-join on the (organisation, year) index: `pk NOT IN (every review of the year)` hashed a province's
+    # 13,000 reviews for a secretary's handful of organisations (4 ms of the page's 5 ms of SQL).
     without_review = services.reviewable_organisations(managed).exclude(
-        pk__in=StandardisationReview.objects.filter(year=year).values("organisation"))
+        Exists(StandardisationReview.objects.filter(organisation=OuterRef("pk"), year=year)))
     years = sorted(set(visible.order_by().values_list("year", flat=True).distinct()) | {_current_year()},
                    reverse=True)
     return render(request, "oversight/review_list.html", {

@@ -499,3 +499,19 @@ def test_the_export_has_the_promised_sheet_and_the_secretary_gets_only_own_rows(
     response = login(city.secretary).get(reverse("oversight:review_export"), {"year": YEAR})
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert [row[1] for row in sheet.iter_rows(min_row=4, values_only=True)] == ["甲局第一党支部"]
+
+
+def test_the_list_offers_to_start_the_reviews_the_year_still_lacks(city, login):
+    """A secretary is offered their organisations without a review this year (last year's does not count); an
+    admin sees how many organisations have none."""
+    this_year = timezone.localdate().year
+    url = reverse("oversight:review_list")
+    before = login(city.admin).get(url).context["not_started_count"]
+
+    StandardisationReview.objects.create(organisation=city.branch_a, year=this_year)
+    StandardisationReview.objects.create(organisation=city.org_a, year=this_year - 1)
+
+    offered = {o.pk for o in login(city.secretary).get(url).context["to_start"]}
+    assert city.branch_a.pk not in offered and city.org_a.pk in offered
+    assert city.org_b.pk not in offered  # not theirs
+    assert login(city.admin).get(url).context["not_started_count"] == before - 1
