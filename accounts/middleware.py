@@ -33,6 +33,9 @@ def user_changed(pk) -> None:
     cached_users().forget([user_cache_key(pk)])
 
 
+_UNREACHED: dict = {}  # what get_many answers when the shared cache cannot be reached: nothing to read ahead
+
+
 def _cached_user(request):
     session = request.session
     try:
@@ -55,9 +58,6 @@ def _cached_user(request):
     if user.is_authenticated and user.pk == pk:
         users.set(user_cache_key(pk), user)
     return user
-
-
-_UNREACHED: dict = {}
 
 
 def get_user(request):

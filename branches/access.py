@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from core.cache import bump_version, current_version, read_ahead
+from core.cache import bump_version, current_version, get_many_read_ahead
 
 from .choices import RoleKind
 from .models import Organisation, Role
@@ -74,9 +74,7 @@ def _shell(user) -> dict:
     if "roles" not in cache:
         keys = shell_keys(user.pk)
         key = keys[1]
-        found = read_ahead(keys) if user.pk else {}
-        if found is None:
-            found = shared_cache.get_many(keys)
+        found = get_many_read_ahead(shared_cache, keys) if user.pk else {}
         version = found.get(SHELL_VERSION_KEY) or shell_version()
         entry = found.get(key)
         if entry is not None and entry[0] == version:

@@ -236,7 +236,8 @@ def donations_by_organisation(*, campaign: Campaign, organisations=None) -> Sequ
     within that)."""
     if organisations is not None:
         return _donations_by_organisation(campaign=campaign, organisations=organisations)
-    key = f"{donations_version_key(campaign.pk)}:{current_version(donations_version_key(campaign.pk))}:tuples"
+    version_key = donations_version_key(campaign.pk)
+    key = f"{version_key}:{current_version(version_key)}:tuples"
     rows = cache.get(key)
     if rows is None:
         # Kept as plain tuples: thousands of dataclasses take six times as long to unpickle.

@@ -4,7 +4,7 @@ user's notifications calls `unread_changed` (notifications.services for bulk wri
 saves and deletes, such as the admin's or a cascade): the entry goes at once and again at commit, so a
 count taken in between is not kept."""
 
-from core.cache import SharedOnly, read_ahead
+from core.cache import SharedOnly, get_many_read_ahead
 
 from .access import notifications_visible_to
 
@@ -26,8 +26,7 @@ def unread_count(user) -> int:
     if not user.is_authenticated:
         return 0
     cache = _cache()
-    found = read_ahead(unread_keys(user.pk))
-    count = cache.get(_key(user.pk)) if found is None else found.get(_key(user.pk))
+    count = get_many_read_ahead(cache, unread_keys(user.pk)).get(_key(user.pk))
     if count is None:
         count = notifications_visible_to(user).filter(read_at__isnull=True).count()
         cache.set(_key(user.pk), count)
