@@ -12,12 +12,12 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import NamedTuple
 
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
 
 from branches import access
+from core.memo import once_per_process
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ def _menu(admin: bool, secretary: bool, member: _OwnMember | None) -> MappingPro
     return MappingProxyType({"sections": tuple(sections), "top": (), "personal": personal})
 
 
-@lru_cache(maxsize=4096)
+@once_per_process(maxsize=4096)
 def _menu_html(admin: bool, secretary: bool, member: _OwnMember | None) -> str:
     return mark_safe(render_to_string("includes/main_menu.html",  # noqa: S308 - our own template, autoescaped
                                       {"main_menu": _menu(admin, secretary, member), "is_admin": admin}))
@@ -184,5 +184,4 @@ def menu(request) -> dict:
     if user is None or not user.is_authenticated:
         return {}
     key = _roles_of(user)
-    html = _menu_html.__wrapped__(*key) if settings.DEBUG else _menu_html(*key)
-    return {"main_menu": _menu(*key), "main_menu_html": html}
+    return {"main_menu": _menu(*key), "main_menu_html": _menu_html(*key)}

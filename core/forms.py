@@ -92,6 +92,12 @@ def options_html(optgroups) -> str:
     return mark_safe("\n".join(parts))  # noqa: S308 - every part escaped by format_html
 
 
+def select_html(widget: dict) -> str:
+    """django/forms/widgets/select.html, with its options from options_html."""
+    return format_html('<select name="{}"{}>{}</select>', widget["name"], _attrs_html(widget["attrs"]),
+                       options_html(widget["optgroups"]))
+
+
 def _attrs_html(attrs) -> str:
     """django/forms/widgets/attrs.html: False left out, True as a bare name."""
     return mark_safe("".join(  # noqa: S308 - every part escaped by format_html
@@ -116,8 +122,7 @@ class _WrittenInPython:
         if template_name in _INPUT_TEMPLATES:
             return input_html(widget)
         if template_name == "django/forms/widgets/select.html":
-            return format_html('<select name="{}"{}>{}</select>', widget["name"], _attrs_html(widget["attrs"]),
-                               options_html(widget["optgroups"]))
+            return select_html(widget)
         if template_name == "django/forms/widgets/textarea.html":
             return format_html('<textarea name="{}"{}>\n{}</textarea>', widget["name"], _attrs_html(widget["attrs"]),
                                widget["value"] or "")

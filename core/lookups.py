@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from core.forms import options_html
+from core.forms import select_html
 
 # More choices than this: a search box instead of every option (at province scale, 15,000 organisations or
 # 500,000 members would be megabytes of HTML).
@@ -58,7 +58,7 @@ class SearchSelect(forms.Select):
             self.choices = ([("", empty_label)] if empty_label is not None else []) + [
                 iterator.choice(obj) for obj in queryset.filter(pk__in=chosen)]
         context = super().get_context(name, value, attrs)
-        context["widget"]["options_html"] = options_html(context["widget"]["optgroups"])
+        context["widget"]["select_html"] = select_html(context["widget"])
         if searchable:
             context["widget"]["search"] = {"url": reverse("choices", args=[self.source]),
                                            "empty": "" if empty_label is None else str(empty_label)}

@@ -68,7 +68,7 @@ def test_the_search_answers_only_what_the_user_may_choose_from(city, login):
 
 @pytest.mark.parametrize("multiple", [False, True])
 def test_options_are_written_as_djangos_own_select_writes_them(multiple):
-    """SearchSelect builds its options in Python (core.lookups.options_html); the markup is Django's Select's."""
+    """SearchSelect writes its select in Python (core.forms.select_html); the markup is Django's Select's."""
     import re
 
     from django import forms
