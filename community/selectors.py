@@ -5,7 +5,7 @@ Every total is an aggregate query: the number of queries does not depend on the 
 None means the whole city."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -17,7 +17,7 @@ from activities.models import Activity, Attendance
 from branches.choices import OrganisationKind
 from branches.models import Organisation
 from branches.versions import SUMMARY_SECONDS
-from core.cache import current_version
+from core.cache import PackedRows, current_version
 from members.choices import EmploymentStatus
 from members.models import Member
 
@@ -117,11 +117,15 @@ def member_reports(year: int) -> QuerySet[CommunityReport]:
     return CommunityReport.objects.filter(reported_on__year=year, reporter_type__reporter=Reporter.MEMBER)
 
 
-def non_reporters(*, organisations, year: int) -> QuerySet[Member]:
-    """Serving members of the organisations without a report in the year."""
-    reported = member_reports(year).values("member_id")
-    return (serving_members(organisations).exclude(pk__in=reported)
+def non_reporters(*, organisations=None, year: int) -> QuerySet[Member]:
+    """Serving members of the organisations without a report in the year (an anti-join on the report's
+    (member, type, year) index: the year's reports are not all read to be hashed first)."""
+    return (serving_members(organisations).exclude(_has_reported(year))
             .select_related("organisation").order_by("organisation__path", "name", "pk"))
+
+
+def _has_reported(year: int) -> Exists:
+    return Exists(member_reports(year).filter(member=OuterRef("pk")))
 
 
 @dataclass
@@ -135,13 +139,20 @@ class ReportingRow:
     hours: Decimal = ZERO
 
 
+ROW_FIELDS = [f.name for f in fields(ReportingRow)]
+
+
 @dataclass
 class ReportingTotals:
     serving: int = 0
     reported: int = 0
     served: int = 0
     hours: Decimal = ZERO
-    rows: list[ReportingRow] = field(default_factory=list)
+    # Serving members without a report in the year (non_reporters' count), and the reports of the year the
+    # community has not confirmed yet (unconfirmed_reports' count): counted with the rest.
+    unreported: int = 0
+    unconfirmed: int = 0
+    rows: Sequence[ReportingRow] = field(default_factory=list)
 
 
 def _services_in(year: int):
@@ -149,12 +160,14 @@ def _services_in(year: int):
 
 
 def reporting_totals(*, organisations=None, year: int, by_organisation: bool = True) -> ReportingTotals:
-    """Serving members, members reported, members who served and service hours in the year, by the member's
-    organisation (three grouped queries, plus one for the names)."""
+    """Serving members (and those of them without a report), members reported, members who served and service
+    hours in the year, by the member's organisation (three grouped queries, plus one for the names)."""
     serving = (serving_members(organisations).order_by().values("organisation_id")
-               .annotate(n=Count("pk")))
+               .annotate(n=Count("pk"), unreported=Count("pk", filter=~_has_reported(year))))
     reported = (_in_scope(member_reports(year), organisations, "member__organisation").order_by()
-                .values("member__organisation_id").annotate(n=Count("member", distinct=True)))
+                .values("member__organisation_id")
+                .annotate(n=Count("member", distinct=True),
+                          unconfirmed=Count("pk", filter=Q(confirmed_by_community=False))))
     services = (_in_scope(_services_in(year), organisations, "report__member__organisation").order_by()
                 .values("report__member__organisation_id")
                 .annotate(n=Count("report__member", distinct=True), hours=Sum("hours")))
@@ -168,10 +181,12 @@ def reporting_totals(*, organisations=None, year: int, by_organisation: bool = T
     totals = ReportingTotals()
     for r in serving_rows:
         totals.serving += r["n"]
+        totals.unreported += r["unreported"]
         if r["organisation_id"] in rows:
             rows[r["organisation_id"]].serving = r["n"]
     for r in reported_rows:
         totals.reported += r["n"]
+        totals.unconfirmed += r["unconfirmed"]
         if r["member__organisation_id"] in rows:
             rows[r["member__organisation_id"]].reported = r["n"]
     for r in service_rows:
@@ -180,13 +195,15 @@ def reporting_totals(*, organisations=None, year: int, by_organisation: bool = T
         if r["report__member__organisation_id"] in rows:
             row = rows[r["report__member__organisation_id"]]
             row.served, row.hours = r["n"], r["hours"] or ZERO
-    totals.rows = sorted(rows.values(), key=lambda row: row.path)
+    # Kept in the cache as tuples (an admin's page reads a province's rows back on every view).
+    totals.rows = PackedRows(ReportingRow, [tuple(getattr(row, name) for name in ROW_FIELDS)
+                                            for row in sorted(rows.values(), key=lambda row: row.path)])
     return totals
 
 
-def unconfirmed_reports(*, organisations, year: int) -> QuerySet[CommunityReport]:
+def unconfirmed_reports(*, organisations=None, year: int) -> QuerySet[CommunityReport]:
     """Reports of the year the community has not confirmed yet, of members of the organisations."""
-    return (member_reports(year).filter(confirmed_by_community=False, member__organisation__in=organisations)
+    return (_in_scope(member_reports(year).filter(confirmed_by_community=False), organisations, "member__organisation")
             .select_related("member", "member__organisation").order_by("reported_on", "pk"))
 
 
@@ -244,22 +261,7 @@ def donations_by_organisation(*, campaign: Campaign, organisations=None) -> Sequ
         rows = [(row.organisation_id, row.name, row.total, row.count)
                 for row in _donations_by_organisation(campaign=campaign)]
         cache.set(key, rows, SUMMARY_SECONDS)
-    return _Ranking(rows)
-
-
-class _Ranking(Sequence):
-    """The cached rows as DonationByOrganisation, made for the slice a page shows (not thousands per view)."""
-
-    def __init__(self, rows: list[tuple]):
-        self._rows = rows
-
-    def __len__(self) -> int:
-        return len(self._rows)
-
-    def __getitem__(self, key):
-        if isinstance(key, slice):
-            return [DonationByOrganisation(*row) for row in self._rows[key]]
-        return DonationByOrganisation(*self._rows[key])
+    return PackedRows(DonationByOrganisation, rows)
 
 
 def _donations_by_organisation(*, campaign: Campaign, organisations=None) -> list[DonationByOrganisation]:

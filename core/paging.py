@@ -61,6 +61,17 @@ class CappedPaginator(Paginator):
         return self._counted > self.cap
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count: a total counted together with others (and cached with them), instead of a
+    COUNT of its own over the same rows."""
+
+    capped = False
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.count = count
+
+
 class PeekedPage(Page):
     """A page that knows whether another follows from one row read beyond it, not from the count."""
 

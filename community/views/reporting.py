@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from branches.versions import counted_for
 from community import access
 from core.forms import add_service_error
-from core.paging import ROWS_PER_PAGE, CappedPaginator, chosen_year, form_page, query_without_page
+from core.paging import ROWS_PER_PAGE, CountedPaginator, chosen_year, form_page, query_without_page
 
 from .. import selectors, services
 from ..forms import ReportForm, ServiceForm
@@ -78,15 +78,17 @@ def reporting_overview(request: HttpRequest) -> HttpResponse:
     access.require(access.can_oversee_organisations(user))
     year = chosen_year(request)
     is_admin = access.is_admin(user)
+    # None: the whole city (no filter on the organisation at all).
     organisations = None if is_admin else access.organisations_managed_by(user)
-    scope = access.organisations_managed_by(user)
-    # Counting a province's members without a report stops at COUNT_CAP; the totals over the whole city are
-    # counted at most every five minutes (the page says when).
-    missing = CappedPaginator(selectors.non_reporters(organisations=scope, year=year), ROWS_PER_PAGE)
-    counted = counted_for(user, f"reporting:{year}",
+    # The totals over the whole city are counted at most every five minutes (the page says when); the counts
+    # of members without a report and of reports awaiting confirmation come with them.
+    counted = counted_for(user, f"reporting-totals:{year}",
                           lambda: selectors.reporting_totals(organisations=organisations, year=year),
                           secretaries=False)
     totals = counted.value
+    missing = CountedPaginator(selectors.non_reporters(organisations=organisations, year=year), ROWS_PER_PAGE,
+                               count=totals.unreported)
+    pending = list(selectors.unconfirmed_reports(organisations=organisations, year=year)[:PENDING_SHOWN])
     # A row per organisation: thousands at province scale (2.9 MB), so fifty to a page of their own.
     return render(request, "community/reporting_overview.html", {
         "year": year, "is_admin": is_admin, "query": query_without_page(request), "counted_at": counted.counted_at,
@@ -94,8 +96,7 @@ def reporting_overview(request: HttpRequest) -> HttpResponse:
         "organisation_rows": Paginator(totals.rows, ORGANISATION_ROWS_PER_PAGE).get_page(request.GET.get("org_page")),
         "organisation_query": query_without_page(request, "org_page"),
         "missing": missing.get_page(request.GET.get("page")),
-        "pending": list(selectors.unconfirmed_reports(organisations=scope, year=year)[:PENDING_SHOWN]),
-        "pending_count": selectors.unconfirmed_reports(organisations=scope, year=year).count(),
+        "pending": pending, "pending_count": max(totals.unconfirmed, len(pending)),
     })
 
 

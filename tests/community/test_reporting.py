@@ -114,12 +114,20 @@ def test_reporting_totals_match_hand_counts(city):
     assert (rows[city.branch_a.pk].serving, rows[city.branch_a.pk].reported, rows[city.branch_a.pk].served,
             rows[city.branch_a.pk].hours) == (3, 2, 1, Decimal("3.5"))
     assert (rows[city.org_b.pk].reported, rows[city.org_b.pk].hours) == (1, Decimal("3"))
+    # Serving without a 2024 report: 甲党员 and 乙党员 (the retired member is not expected to report); the three
+    # 2024 reports all await the community's confirmation. The lists the page shows count the same.
+    assert city_totals.unreported == 2 == selectors.non_reporters(year=2024).count()
+    assert city_totals.unconfirmed == 3 == selectors.unconfirmed_reports(year=2024).count()
+    r1.confirmed_by_community, r1.confirmed_on = True, dt.date(2024, 3, 3)
+    r1.save()
+    assert selectors.reporting_totals(year=2024).unconfirmed == 2
 
     from branches.models import Organisation
 
     a_only = selectors.reporting_totals(organisations=Organisation.objects.filter(path__startswith=city.org_a.path),
                                         year=2024)
     assert (a_only.serving, a_only.reported, a_only.served, a_only.hours) == (3, 2, 1, Decimal("3.5"))
+    assert (a_only.unreported, a_only.unconfirmed) == (1, 1)
     assert [m.pk for m in selectors.non_reporters(
         organisations=Organisation.objects.filter(path__startswith=city.org_a.path), year=2024)] == [city.member.pk]
 

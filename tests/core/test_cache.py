@@ -1,12 +1,16 @@
 """Redis (the shared cache) down: login and pages keep working on a local stand-in, with a warning."""
 
 import logging
+import pickle
 import time
+from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.urls import reverse
 
+from core.cache import PackedRows
 from tests.factories import PASSWORD, UserFactory
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:1/0"
@@ -81,3 +85,25 @@ def test_shared_only_caps_every_timeout(settings):
         assert 55 < left <= 60, key
     shared.set("short", 1, 5)
     assert locmem._expire_info[locmem.make_and_validate_key("short")] - time.time() <= 5
+
+
+
+@dataclass
+class PackedRow:  # at module level: a pickled row's class is pickled by reference
+    name: str
+    count: int
+    made = []
+
+    def __post_init__(self):
+        PackedRow.made.append(self.name)
+
+
+def test_packed_rows_keep_tuples_and_make_rows_only_for_what_is_read():
+    rows = pickle.loads(pickle.dumps(PackedRows(PackedRow, [("甲", 1), ("乙", 2), ("丙", 3)])))
+    assert rows._rows == [("甲", 1), ("乙", 2), ("丙", 3)]  # kept as plain tuples
+    assert len(rows) == 3 and rows[1] == PackedRow("乙", 2)
+
+    PackedRow.made.clear()
+    page = Paginator(PackedRows(PackedRow, [(str(n), n) for n in range(100)]), 10).get_page(3)
+    assert [row.count for row in page] == list(range(20, 30))
+    assert PackedRow.made == [str(n) for n in range(20, 30)]  # the other ninety never made
