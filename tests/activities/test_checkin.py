@@ -331,6 +331,22 @@ def test_the_hosts_secretary_sees_a_qr_code_for_an_absolute_check_in_url(city, l
     assert reverse("activities:checkin_display", args=[meeting.pk]) in page
 
 
+def test_the_token_and_its_qr_code_stay_the_same_all_day_and_are_drawn_once(city, login, meeting):
+    checkin.checkin_qr_svg.cache_clear()
+    with freeze_time(START - dt.timedelta(minutes=20)):  # 8:40 Beijing, 0:40 UTC: the window is open
+        morning = checkin.checkin_token(meeting)
+        first = login(city.secretary).get(meeting.get_absolute_url()).content.decode()
+    with freeze_time(START + dt.timedelta(minutes=50)):
+        assert checkin.checkin_token(meeting) == morning
+        assert checkin.checkin_token_activity_id(morning) == meeting.pk
+        second = login(city.secretary).get(meeting.get_absolute_url()).content.decode()
+    with freeze_time(START + dt.timedelta(days=1)):
+        assert checkin.checkin_token(meeting) != morning
+
+    assert morning in first and morning in second
+    assert checkin.checkin_qr_svg.cache_info().misses == 1 and checkin.checkin_qr_svg.cache_info().hits == 1
+
+
 @freeze_time(DURING)
 def test_an_open_event_also_shows_the_guests_qr_code(city, login, open_lecture):
     page = login(city.other_secretary).get(open_lecture.get_absolute_url()).content.decode()
