@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from branches.models import Role
+from branches.models import Organisation, Role
 from branches.versions import subtrees_changed, watch
 from members.models import Member
 from members.signals import member_left, member_moved
@@ -73,7 +73,7 @@ def _calendar_changed_unless_updated(created=True, **kwargs) -> None:
         _calendar_changed()
 
 
-for _model in (Activity, Role, Member):
+for _model in (Activity, Role, Member, Organisation):  # an organisation's name shows on its events
     post_save.connect(_calendar_changed, sender=_model, dispatch_uid=f"calendar-save-{_model.__name__}")
     post_delete.connect(_calendar_changed, sender=_model, dispatch_uid=f"calendar-delete-{_model.__name__}")
 post_save.connect(_calendar_changed_unless_updated, sender=Attendance, dispatch_uid="calendar-save-Attendance")

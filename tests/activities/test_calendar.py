@@ -149,6 +149,30 @@ def test_an_admin_sees_everything_and_filters_by_any_organisation(city, login):
     assert set(events(client, organisation=city.org_b.pk)) == {"乙局内部会议"}
 
 
+def test_an_admins_events_come_from_the_cache_until_what_they_show_changes(city, login):
+    meeting = activity(city.branch_a, at(2), title="甲局的会")
+    activity(city.org_b, at(3), title="乙局内部会议")
+    admin = login(city.admin)
+    assert set(events(admin)) == {"甲局的会", "乙局内部会议"}
+
+    with CaptureQueriesContext(connection) as second:
+        assert set(events(admin)) == {"甲局的会", "乙局内部会议"}
+    assert not [q for q in second.captured_queries if "activities_activity" in q["sql"]]
+
+    meeting.title = "甲局的会（改期）"
+    meeting.save()
+    activity(city.branch_a, at(4), title="新的会")
+    assert set(events(admin)) == {"甲局的会（改期）", "乙局内部会议", "新的会"}
+
+    city.branch_a.short_name = "甲支部"
+    city.branch_a.save()
+    assert events(admin)["新的会"]["extendedProps"]["organisation"] == "甲支部"
+    # Another view of the same month (a filter) is a calendar of its own.
+    assert set(events(admin, organisation=city.org_b.pk)) == {"乙局内部会议"}
+    # A secretary's events are their own, never the admin's.
+    assert "乙局内部会议" not in events(login(city.secretary))
+
+
 def test_dates_without_an_offset_are_read_as_shanghai_time(city, login):
     activity(city.branch_a, at(1, hour=1), title="凌晨的会")
 
