@@ -1,8 +1,16 @@
 """What the API shows of each row, and the query parameters it accepts (validated: bad input is a 400)."""
 
+from collections.abc import Mapping
+from functools import partial
+from inspect import isfunction, ismethod
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils.functional import cached_property
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import SkipField
+from rest_framework.relations import ManyRelatedField, PKOnlyObject, RelatedField
 
 from activities.choices import ActivityKind, ActivityStatus, Theme
 from activities.models import Activity
@@ -16,7 +24,45 @@ from .services import RECORDABLE
 MAX_ID = 2**63 - 1
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class ReadsDirectly:
+    """Rows written out as DRF writes them, without its per-field machinery on every row.
+
+    DRF's `to_representation` asks each field for its value through `Field.get_attribute`, which inspects the
+    signature of every callable it meets (a `get_kind_display` costs ~15 µs a row) and wraps every read in its
+    exception handling: a 50-row page of activities spent ~5 ms there. Here a field whose source is an attribute
+    path is read with getattr (a method at its end called), and converted by the field's own to_representation;
+    anything else, and any path that does not read cleanly (a missing related row), goes through the field as
+    before. The output is DRF's (tests/api compare the two on every serializer that uses this)."""
+
+    @cached_property
+    def _direct_plan(self) -> list:
+        return [(field.field_name, field, None if isinstance(field, (RelatedField, ManyRelatedField))
+                 else tuple(field.source_attrs) or None) for field in self._readable_fields]
+
+    def to_representation(self, instance):
+        if isinstance(instance, Mapping):
+            return super().to_representation(instance)
+        row = {}
+        for name, field, attrs in self._direct_plan:
+            try:
+                if attrs is None:
+                    raise LookupError
+                attribute = instance
+                for attr in attrs:
+                    attribute = getattr(attribute, attr)
+                if isfunction(attribute) or ismethod(attribute) or isinstance(attribute, partial):
+                    attribute = attribute()  # as DRF: a method or a get_FOO_display, never a manager
+            except (LookupError, AttributeError, ObjectDoesNotExist):
+                try:
+                    attribute = field.get_attribute(instance)
+                except SkipField:
+                    continue
+            value = attribute.pk if isinstance(attribute, PKOnlyObject) else attribute
+            row[name] = None if value is None else field.to_representation(attribute)
+        return row
+
+
+class OrganisationSerializer(ReadsDirectly, serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     unit = serializers.CharField(source="unit.name", read_only=True, default=None, allow_null=True)
@@ -28,7 +74,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class MemberSerializer(serializers.ModelSerializer):
+class MemberSerializer(ReadsDirectly, serializers.ModelSerializer):
     """ID number and phone are masked unless the context says the caller may see them (and the view logs it)."""
 
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
@@ -64,7 +110,7 @@ class MemberSerializer(serializers.ModelSerializer):
         return not self._reveal()
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ReadsDirectly, serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
@@ -89,7 +135,7 @@ class AttendanceWriteSerializer(serializers.Serializer):
                                          help_text="请假事由（请假时必填）")
 
 
-class AttendanceSerializer(serializers.Serializer):
+class AttendanceSerializer(ReadsDirectly, serializers.Serializer):
     activity = serializers.IntegerField(source="activity_id")
     member = serializers.IntegerField(source="member_id")
     member_name = serializers.CharField(source="member.name")
@@ -99,7 +145,7 @@ class AttendanceSerializer(serializers.Serializer):
     recorded_at = serializers.DateTimeField()
 
 
-class CellSerializer(serializers.Serializer):
+class CellSerializer(ReadsDirectly, serializers.Serializer):
     month = serializers.IntegerField()
     state = serializers.CharField(help_text="g 全部开展，a 部分开展，r 均未开展，n 本月无要求，f 尚未到期，x 当月不存在")
     state_label = serializers.CharField()
@@ -108,7 +154,7 @@ class CellSerializer(serializers.Serializer):
     current = serializers.BooleanField(help_text="是否为进行中的当月")
 
 
-class ComplianceSerializer(serializers.Serializer):
+class ComplianceSerializer(ReadsDirectly, serializers.Serializer):
     organisation = serializers.IntegerField(source="pk")
     organisation_name = serializers.CharField(source="name")
     year = serializers.IntegerField()
