@@ -145,3 +145,30 @@ def test_the_appraisal_list_costs_the_same_queries_whatever_the_data(city, clien
     grow(8)
     with django_assert_max_num_queries(small):
         assert client.get(url).status_code == 200
+
+
+def test_the_organisations_due_are_counted_again_when_a_secretarys_tree_changes(city, client):
+    from tests.factories import MemberFactory, OrganisationFactory
+
+    client.force_login(city.secretary)
+    url = reverse("appraisals:appraisal_list") + "?year=2025"
+    before = client.get(url).content.decode()
+    due = int(before.split("应开展 ")[1].split(" 个")[0])
+
+    MemberFactory(organisation=OrganisationFactory(parent=city.org_a, name="新成立的第三党支部"))
+    after = client.get(url).content.decode()
+
+    assert f"应开展 {due + 1} 个" in after and "新成立的第三党支部" in after
+
+
+def test_an_admins_count_of_organisations_due_is_read_from_the_summaries(city, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(city.admin)
+    url = reverse("appraisals:appraisal_list") + "?year=2025"
+    client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        assert client.get(url).status_code == 200
+    # The organisations with party members of their own are not counted again (a province: 50 ms each view).
+    assert not [q for q in second.captured_queries if q["sql"].startswith("SELECT COUNT(*)")]
