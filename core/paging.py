@@ -105,6 +105,16 @@ class PeekingPaginator(CappedPaginator):
         return PeekedPage(rows[:self.per_page], number, self, more=len(rows) > self.per_page)
 
 
+def page_ids_first(request: HttpRequest, queryset, *, per_page: int = ROWS_PER_PAGE, param: str = "page"):
+    """A capped page whose sort reads only the keys it sorts on: the page's pks first, then its rows with all
+    they show (joined and prefetched for those rows only). For a list sorted on joined columns, where joining
+    every column of every row before the sort costs more than the sort (a province's duty assignments)."""
+    page = CappedPaginator(queryset.values_list("pk", flat=True), per_page).get_page(request.GET.get(param))
+    rows = queryset.in_bulk(list(page.object_list))
+    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    return page
+
+
 def capped_page_of(request: HttpRequest, queryset, *, per_page: int = ROWS_PER_PAGE):
     """page_of for lists that may hold millions of rows: "10,000+" instead of an exact count past the cap."""
     return CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))

@@ -73,16 +73,20 @@ def with_state(assignments: QuerySet[DutyAssignment], today: dt.date) -> QuerySe
     ))
 
 
-def assignments_of(*, organisations: QuerySet[Organisation], today: dt.date | None = None, state: str = "",
+def assignments_of(*, organisations: QuerySet[Organisation] | None, today: dt.date | None = None, state: str = "",
                    duty: Duty | None = None) -> QuerySet[DutyAssignment]:
-    """The assignments of these organisations, open ones first (nearest deadline first), then the done ones."""
+    """The assignments of these organisations (None: of every organisation), open ones first (nearest deadline
+    first), then the done ones. Who reported comes with the rows read (prefetched), not joined before the sort:
+    a province's 20,000 assignments were joined to 15,000 accounts to show fifty."""
     today = _today(today)
-    assignments = DutyAssignment.objects.filter(organisation__in=organisations)
+    assignments = DutyAssignment.objects.all()
+    if organisations is not None:
+        assignments = assignments.filter(organisation__in=organisations)
     if state:
         assignments = assignments.filter(state_condition(state, today))
     if duty is not None:
         assignments = assignments.filter(duty=duty)
-    return (with_state(assignments, today).select_related("duty", "organisation", "reported_by")
+    return (with_state(assignments, today).select_related("duty", "organisation").prefetch_related("reported_by")
             .order_by(Case(When(status=DutyStatus.DONE, then=Value(1)), default=Value(0)), "duty__deadline",
                       "organisation__path", "pk"))
 
@@ -116,7 +120,7 @@ def duties_with_counts(*, today: dt.date | None = None) -> QuerySet[Duty]:
     today = _today(today)
     return (Duty.objects.annotate(total=Count("assignments"), **_state_counts(
         today, count="assignments", status="assignments__status", deadline="deadline"))
-            .select_related("created_by").order_by("-deadline", "-pk"))
+            .order_by("-deadline", "-pk"))
 
 
 def duty_counts(*, duty: Duty, today: dt.date | None = None) -> dict[str, int]:

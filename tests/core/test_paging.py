@@ -1,5 +1,7 @@
 """Lists that may hold millions of rows count only up to a cap, so their cost stays flat."""
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 
@@ -38,3 +40,17 @@ def test_the_capped_count_reads_no_more_rows_than_the_cap(city, django_assert_ma
     with django_assert_max_num_queries(1) as captured:
         assert (paginator.count, paginator.capped, paginator.num_pages) == (3, True, 2)
     assert "LIMIT 4" in captured.captured_queries[0]["sql"]
+
+
+def test_a_page_read_ids_first_keeps_the_order_and_brings_its_rows_whole(city, rf, django_assert_num_queries):
+    from activities.models import Activity
+
+    for day in range(1, 6):
+        ActivityFactory(organisation=city.branch_a, title=f"第{day}次", planned_start=dt.datetime(
+            2025, 6, day, 9, tzinfo=dt.timezone.utc), planned_end=dt.datetime(2025, 6, day, 11, tzinfo=dt.timezone.utc))
+    ordered = Activity.objects.select_related("organisation").order_by("-planned_start", "pk")
+    with django_assert_num_queries(3):  # the count, the page's ids, its rows
+        page = paging.page_ids_first(rf.get("/", {"page": 2}), ordered, per_page=2)
+        titles = [(a.title, a.organisation.name) for a in page]
+    assert titles == [("第3次", city.branch_a.name), ("第2次", city.branch_a.name)]
+    assert page.paginator.count == 5 and page.has_next()

@@ -249,6 +249,17 @@ def test_a_secretary_sees_their_organisations_counts_and_assignments_only(city, 
     assert response.context["duties"] is None  # the admins' overview of duties is not shown
 
 
+def test_the_duty_filter_offers_the_duties_assigned_in_the_users_scope_and_a_new_one_at_once(city, login):
+    ours = assign(city, organisations=[city.branch_a], title="甲支部的事项")
+    theirs = assign(city, organisations=[city.org_b], title="乙支部的事项")
+    offered = login(city.secretary).get(reverse("oversight:duty_list")).context["form"].fields["duty"].queryset
+    assert list(offered) == [ours]
+    admin = login(city.admin)
+    assert {d.title for d in admin.get(reverse("oversight:duty_list")).context["duties"]} == {ours.title, theirs.title}
+    assign(city, organisations=[city.org_b], title="新下达的事项")
+    assert "新下达的事项" in {d.title for d in admin.get(reverse("oversight:duty_list")).context["duties"]}
+
+
 @freeze_time("2025-07-01 09:00:00+08:00")
 def test_an_admin_filters_the_list_by_state_and_organisation(city, login, three_assignments):
     client = login(city.admin)
