@@ -33,6 +33,7 @@ Set-up checks (``setup_problems``) are documented on the function.
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -634,19 +635,60 @@ class MatrixIndex(_Rated):
     kinds: tuple
     required: int
     held: int
+    # Where each group of rows begins (`groups`), worked out once when the index is built: a page of the
+    # unfiltered matrix then wraps only its own rows, not a province's 15,000.
+    layout: tuple | None = None
 
     def __reduce__(self):
-        return (MatrixIndex, (self.rows, self.kinds, self.required, self.held))
+        return (MatrixIndex, (self.rows, self.kinds, self.required, self.held, self.layout))
 
     @property
     def index_rows(self) -> list[IndexRow]:
         return [IndexRow(row) for row in self.rows]
+
+    def groups(self) -> tuple[list[IndexRow], "MatrixGroups"]:
+        """The rows cut into groups: one per organisation at the top of the scope (each with its subtree), under
+        a lone common header (the working committee) shown on every page. Only the groups asked for are read."""
+        common, starts = self.layout if self.layout is not None else _layout(self.rows)
+        return [IndexRow(row) for row in self.rows[:common]], MatrixGroups(self.rows, starts)
 
     def month(self, row: IndexRow, month: int) -> tuple[str, dict[str, str]]:
         """(state, {kind: NOT_DUE | MISSING | NOT_ASKED | DONE}) of a row's month."""
         width = len(self.kinds) + 1
         part = row.code[(month - 1) * width: month * width]
         return part[0], dict(zip(self.kinds, part[1:]))
+
+
+def _layout(rows) -> tuple[int, tuple[int, ...]]:
+    """(how many rows lead as the common header, where each group begins) — rows as IndexRow or their tuples."""
+    if not rows:
+        return 0, ()
+    indent, is_header = IndexRow.indent.fget, IndexRow.is_header.fget
+    top = min(indent(row) for row in rows)
+    common = 0
+    if sum(1 for row in rows if indent(row) == top) == 1 and is_header(rows[0]) and len(rows) > 1:
+        common, top = 1, top + 1
+    starts = [common + i for i, row in enumerate(rows[common:]) if i == 0 or indent(row) <= top]
+    return common, tuple(starts)
+
+
+class MatrixGroups(Sequence):
+    """The groups of an index's rows, each a list of IndexRow made when a page asks for it."""
+
+    def __init__(self, rows: tuple, starts: tuple):
+        self._rows, self._starts = rows, starts
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def _group(self, i: int) -> list[IndexRow]:
+        end = self._starts[i + 1] if i + 1 < len(self._starts) else len(self._rows)
+        return [IndexRow(row) for row in self._rows[self._starts[i]:end]]
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return [self._group(i) for i in range(*key.indices(len(self)))]
+        return self._group(range(len(self))[key])
 
 
 def _index_of(matrix: Matrix) -> MatrixIndex:
@@ -658,7 +700,7 @@ def _index_of(matrix: Matrix) -> MatrixIndex:
             by_kind = {k.kind: (NOT_ASKED if k.not_asked else MISSING if k.missing > 0 else DONE) for k in cell.kinds}
             parts.append(cell.state + "".join(by_kind.get(kind, NOT_DUE) for kind in kinds))
         rows.append((row.pk, row.name, row.kind, row.indent, row.is_header, "".join(parts)))
-    return MatrixIndex(tuple(rows), kinds, matrix.required, matrix.held)
+    return MatrixIndex(tuple(rows), kinds, matrix.required, matrix.held, _layout(rows))
 
 
 def cached_matrix_index(*, organisations: QuerySet, year: int, today: dt.date | None = None) -> MatrixIndex:

@@ -43,11 +43,14 @@ def election_list(request: HttpRequest) -> HttpResponse:
     window = services.term_window(today)
     year_form = RateYearForm(request.GET or None, initial={"year": today.year})
     year = (year_form.cleaned_data["year"] if year_form.is_valid() else None) or today.year
-    page = Paginator(services.term_status(organisations=organisations, window=window), ROWS_PER_PAGE).get_page(
-        request.GET.get("page"))
 
     def summary() -> dict:
         return {
+            # The list's order (soonest end of the current term first) over every electing organisation: a
+            # province's 15,000 sorted on a subquery each (35 ms), so kept with the summaries, which every term
+            # and organisation change moves on; the page shown is read afresh.
+            "order": list(services.term_status(organisations=organisations, window=window)
+                          .values_list("pk", flat=True)),
             "counts": services.term_counts(organisations=organisations, window=window),
             # The first LIST_LIMIT of each (counts above them): at province scale either can be a thousand rows.
             "overdue": list(services.overdue_terms(organisations=organisations, window=window)[:LIST_LIMIT]),
@@ -57,10 +60,14 @@ def election_list(request: HttpRequest) -> HttpResponse:
 
     # Over a whole province: counted at most every five minutes, and at once after a term is recorded (the
     # decisions' version, oversight/signals.py); a secretary's per subtree version.
-    counted = counted_for(user, f"elections:{year}:{window.months}:{current_version(DECISIONS_VERSION_KEY)}",
+    counted = counted_for(user, f"election-list:{year}:{window.months}:{current_version(DECISIONS_VERSION_KEY)}",
                           summary)
+    summaries = dict(counted.value)
+    page = Paginator(summaries.pop("order"), ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    shown = services.with_current_term(Organisation.objects.filter(pk__in=page.object_list)).in_bulk()
+    page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
     return render(request, "oversight/election_list.html", {
-        **counted.value,
+        **summaries,
         "counted_at": counted.counted_at,
         "window": window,
         "list_limit": LIST_LIMIT,

@@ -81,24 +81,6 @@ def _cells_html(row: compliance.Row, prefix: str, year: int) -> str:
 GROUPS_PER_PAGE = 20
 
 
-def _groups(rows: list[compliance.Row]) -> tuple[list[compliance.Row], list[list[compliance.Row]]]:
-    """The matrix rows cut into groups: one per organisation at the top of the scope (each with its subtree),
-    under a lone common header (the working committee) that is shown on every page."""
-    if not rows:
-        return [], []
-    top = min(row.indent for row in rows)
-    common = []
-    if sum(1 for row in rows if row.indent == top) == 1 and rows[0].is_header and len(rows) > 1:
-        common, rows, top = rows[:1], rows[1:], top + 1
-    groups: list[list[compliance.Row]] = []
-    for row in rows:
-        if row.indent <= top or not groups:
-            groups.append([row])
-        else:
-            groups[-1].append(row)
-    return common, groups
-
-
 FILTERED_ROWS_PER_PAGE = 50
 
 
@@ -170,7 +152,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
         page = Paginator(matching, FILTERED_ROWS_PER_PAGE).get_page(request.GET.get("page"))
         chosen = list(page.object_list)
     else:
-        common, groups = _groups(index.index_rows)
+        common, groups = index.groups()
         if q:
             groups = [group for group in groups if any(q in row.name for row in group)]
         page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))

@@ -280,3 +280,20 @@ def test_the_admins_overview_shows_a_recorded_re_election_at_once_and_is_otherwi
         assert names(client.get(url).context["overdue"]) == []
         monkeypatch.setattr(elections, "term_counts", lambda **kwargs: pytest.fail("counted again"))
         assert client.get(url).context["counts"]["overdue"] == 0
+
+
+def test_the_list_keeps_its_order_with_the_summaries_and_follows_a_re_election_at_once(terms_around_today, city,
+                                                                                      client, monkeypatch):
+    client.force_login(city.admin)
+    url = reverse("oversight:election_list")
+    with freeze_time("2025-03-01 10:00:00+08:00"):
+        listed = names(client.get(url).context["page"])
+        assert listed[0] == "未录入" and listed.index("昨天届满") < listed.index("今天届满") < listed.index(
+            "六个月整届满")
+        reelected(terms_around_today["昨天届满"], dt.date(2025, 2, 27))  # its new term runs for years
+        moved = names(client.get(url).context["page"])
+        assert moved.index("昨天届满") > moved.index("六个月零一天届满")
+        assert client.get(url).context["page"][0].term_ends_on is None  # the rows shown carry their term
+
+        monkeypatch.setattr(elections, "term_status", lambda **kwargs: pytest.fail("sorted again"))
+        assert names(client.get(url).context["page"]) == moved

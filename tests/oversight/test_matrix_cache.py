@@ -87,3 +87,26 @@ def test_equal_counts_in_a_matrix_are_one_object_so_a_cached_matrix_reads_back_q
     assert len(lists) > len(set(lists))  # the same counts recur (months, organisations alike)
     assert len({id(kinds) for kinds in lists}) == len(set(lists))
     assert len({id(count) for count in counts}) == len(set(counts))
+
+
+def test_the_index_cuts_its_groups_once_and_the_same_way_it_would_on_reading(city):
+    """Groups: the working committee alone on every page, then each top organisation with its subtree. An index
+    cached before the layout was kept (layout None) groups alike."""
+    import pickle
+
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(parent=city.branch_a, name="甲局第一党支部下的小组")
+    index = pickle.loads(pickle.dumps(compliance.cached_matrix_index(
+        organisations=Organisation.objects.active(), year=2026, today=dt.date(2026, 7, 20))))
+    common, groups = index.groups()
+    assert [row.pk for row in common] == [city.root.pk]
+    by_top = {group[0].pk: [row.pk for row in group] for group in groups}
+    assert set(by_top) == {city.org_a.pk, city.org_b.pk}
+    assert set(by_top[city.org_a.pk]) >= {city.org_a.pk, city.branch_a.pk}
+    assert len(groups[0:5]) == len(groups) == 2 and groups[-1] == groups[1]
+    every = [row for group in groups for row in group]
+    assert [row.pk for row in common + every] == [row.pk for row in index.index_rows]
+
+    unlaid = compliance.MatrixIndex(index.rows, index.kinds, index.required, index.held)
+    assert unlaid.groups()[0] == common and list(unlaid.groups()[1]) == list(groups)
