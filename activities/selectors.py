@@ -104,5 +104,7 @@ def member_attendance_summary(member) -> list[dict]:
 
 
 def member_recent_attendances(member, limit: int = 20):
-    return list(Attendance.objects.filter(member=member).select_related("activity", "activity__organisation")
+    """The member page's list: what it shows of each activity, not every column of it and of its host."""
+    return list(Attendance.objects.filter(member=member).select_related("activity")
+                .only("status", "activity", "activity__title", "activity__planned_start", "activity__status")
                 .order_by("-activity__planned_start")[:limit])
