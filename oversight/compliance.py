@@ -90,7 +90,11 @@ class KindCount:
     def __reduce__(self):
         # Positional and plain: a slots dataclass's default unpickling calls fields() per object, and a cached
         # matrix has thousands of them (measured: most of the time it took to read one back).
-        return (KindCount, (self.kind, self.required, self.held, self.first_month, self.last_month, self.not_asked))
+        return (KindCount, self.as_tuple())
+
+    def as_tuple(self) -> tuple:
+        """KindCount(*count.as_tuple()) == count."""
+        return (self.kind, self.required, self.held, self.first_month, self.last_month, self.not_asked)
 
     @property
     def label(self) -> str:
@@ -719,12 +723,14 @@ def cached_matrix_index(*, organisations: QuerySet, year: int, today: dt.date | 
 
 
 def cached_month_gaps(*, organisations: QuerySet, year: int, month: int, today: dt.date | None = None) -> list[tuple]:
-    """(organisation pk, name, state, missing KindCounts) of the month's cells that miss something, from the
-    cache: the dashboards need a few of these, not the whole matrix read back on every visit."""
+    """(organisation pk, name, state, missing) of the month's cells that miss something, from the cache: the
+    dashboards need a few of these, not the whole matrix read back on every visit. `missing` holds each missing
+    kind as a plain tuple of KindCount's fields (`kind_counts` makes them KindCounts): a province's December is
+    15,000 cells, and KindCount objects took 40 ms to read back on every view of the home page."""
     today = today or timezone.localdate()
     sql, params = organisations.query.sql_with_params()
     scope = hashlib.sha1(repr((sql, params)).encode()).hexdigest()
-    prefix = f"compliance:gaps:{matrix_version()}:{scope}:{year}"
+    prefix = f"compliance:month-gaps:{matrix_version()}:{scope}:{year}"
     key = f"{prefix}:{month}:{today.isoformat()}"
     gaps = cache.get(key)
     if gaps is None:
@@ -736,9 +742,14 @@ def cached_month_gaps(*, organisations: QuerySet, year: int, month: int, today: 
             by_month[f"{prefix}:{number}:{today.isoformat()}"] = month_gaps = []
             for row in matrix.organisation_rows:
                 cell = row.cells[number - 1]
-                missing = tuple(kind for kind in cell.kinds if kind.missing > 0)
+                missing = tuple(kind.as_tuple() for kind in cell.kinds if kind.missing > 0)
                 if missing:
                     month_gaps.append((row.pk, row.name, cell.state, missing))
         cache.set_many(by_month, CACHE_SECONDS)
         gaps = by_month[key]
     return gaps
+
+
+def kind_counts(missing: tuple) -> list[KindCount]:
+    """The KindCounts of a gap's `missing` (cached_month_gaps)."""
+    return [KindCount(*fields) for fields in missing]

@@ -99,14 +99,16 @@ def _red_cells(gaps: list[tuple], limit: int = LIST_LIMIT) -> Capped:
     red = [(pk, missing) for pk, _, state, missing in gaps if state == compliance.RED]
     shown = red[:limit]
     objects = Organisation.objects.in_bulk([pk for pk, _ in shown]) if shown else {}
-    return Capped(rows=[compliance.RedCell(objects[pk], [ActivityKind(k.kind) for k in missing])
+    return Capped(rows=[compliance.RedCell(objects[pk], [ActivityKind(fields[0]) for fields in missing])
                         for pk, missing in shown],
                   total=len(red), more=len(red) > limit)
 
 
-def _meetings_due(gaps: list[tuple]) -> list[dict]:
-    """This month's cells where something required is still missing (red or amber), with what is missing."""
-    return [{"pk": pk, "name": name, "state": state, "kinds": list(missing)} for pk, name, state, missing in gaps]
+def _meetings_due(gaps: list[tuple], limit: int = LIST_LIMIT) -> Capped:
+    """This month's cells where something required is still missing (red or amber), with what is missing: the
+    first `limit` of them made into rows, however many there are."""
+    return Capped(rows=[{"pk": pk, "name": name, "state": state, "kinds": compliance.kind_counts(missing)}
+                        for pk, name, state, missing in gaps[:limit]], total=len(gaps), more=len(gaps) > limit)
 
 
 def _management(*, organisations: QuerySet[Organisation], whole_city: bool, today: dt.date) -> dict:
@@ -219,7 +221,7 @@ def secretary_dashboard(*, user, today: dt.date | None = None) -> dict:
                                         today=today)
     context.update({
         "red_cells": _red_cells(gaps),
-        "meetings_due": _capped(_meetings_due(gaps), 50),
+        "meetings_due": _meetings_due(gaps, 50),
         "month_end": month_end,
         "own_organisations": list(
             organisations.filter(pk__in=Role.objects.filter(user=user).values("organisation"))

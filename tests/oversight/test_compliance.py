@@ -309,6 +309,22 @@ def test_red_cells_name_the_organisations_and_the_kinds_they_miss(city):
     assert red_cells(organisations=branches(city), year=2025, month=7) == [], "months to come are never red"
 
 
+@freeze_time("2025-06-10")
+def test_the_cached_gaps_keep_plain_tuples_and_give_back_what_each_cell_misses(city):
+    import pickle
+
+    from oversight import compliance
+
+    activity(city.org_b, K.THEMED_DAY, dt.date(2025, 5, 15))
+    gaps = compliance.cached_month_gaps(organisations=branches(city), year=2025, month=5)
+    assert b"KindCount" not in pickle.dumps(gaps)  # read back in C: no object per missing kind
+    fresh = matrix_for(organisations=branches(city), year=2025)
+    expected = {(row.pk, row.name, row.cells[4].state, tuple(k for k in row.cells[4].kinds if k.missing > 0))
+                for row in fresh.organisation_rows if any(k.missing > 0 for k in row.cells[4].kinds)}
+    assert {(pk, name, state, tuple(compliance.kind_counts(missing))) for pk, name, state, missing in gaps} == expected
+    assert [pk for pk, *_ in gaps] == [city.branch_a.pk]
+
+
 @freeze_time("2025-04-10")
 def test_the_completion_rate_counts_required_and_held_meetings_of_the_months_that_are_over(city):
     activity(city.branch_a, K.THEMED_DAY, dt.date(2025, 1, 15))
