@@ -111,7 +111,7 @@ class ComplianceRows:
         self.year, self.today, self.month = year, today, month
         try:
             index = compliance.cached_matrix_index(organisations=organisations, year=year, today=today)
-            self.pks = [row.pk for row in index.index_rows if not row.is_header]
+            self.pks = index.organisation_pks()
         except EmptyResultSet:  # a scope that cannot hold anything
             self.pks = []
 

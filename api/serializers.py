@@ -30,7 +30,7 @@ class ReadsDirectly:
     DRF's `to_representation` asks each field for its value through `Field.get_attribute`, which inspects the
     signature of every callable it meets (a `get_kind_display` costs ~15 µs a row) and wraps every read in its
     exception handling: a 50-row page of activities spent ~5 ms there. Here a field whose source is an attribute
-    path is read with getattr (a method at its end called), and converted by the field's own to_representation;
+    path is read with getattr or a key (a method at its end called), and converted by the field's own to_representation;
     anything else, and any path that does not read cleanly (a missing related row), goes through the field as
     before. The output is DRF's (tests/api compare the two on every serializer that uses this)."""
 
@@ -40,16 +40,14 @@ class ReadsDirectly:
                  else tuple(field.source_attrs) or None) for field in self._readable_fields]
 
     def to_representation(self, instance):
-        if isinstance(instance, Mapping):
-            return super().to_representation(instance)
         row = {}
         for name, field, attrs in self._direct_plan:
             try:
                 if attrs is None:
                     raise LookupError
                 attribute = instance
-                for attr in attrs:
-                    attribute = getattr(attribute, attr)
+                for attr in attrs:  # as DRF: a key of a mapping, else an attribute
+                    attribute = attribute[attr] if isinstance(attribute, Mapping) else getattr(attribute, attr)
                 if isfunction(attribute) or ismethod(attribute) or isinstance(attribute, partial):
                     attribute = attribute()  # as DRF: a method or a get_FOO_display, never a manager
             except (LookupError, AttributeError, ObjectDoesNotExist):

@@ -650,6 +650,11 @@ class MatrixIndex(_Rated):
     def index_rows(self) -> list[IndexRow]:
         return [IndexRow(row) for row in self.rows]
 
+    def organisation_pks(self) -> list[int]:
+        """The pks of the rows that are organisations (not headers), in the matrix's order."""
+        pk, is_header = IndexRow.pk.fget, IndexRow.is_header.fget
+        return [pk(row) for row in self.rows if not is_header(row)]
+
     def groups(self) -> tuple[list[IndexRow], "MatrixGroups"]:
         """The rows cut into groups: one per organisation at the top of the scope (each with its subtree), under
         a lone common header (the working committee) shown on every page. Only the groups asked for are read."""
