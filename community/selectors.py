@@ -22,7 +22,15 @@ from members.choices import EmploymentStatus
 from members.models import Member
 
 from .choices import Reporter
-from .models import Campaign, CampaignBranch, CoBuildingAgreement, CommunityReport, Donation, ServiceRecord
+from .models import (
+    Campaign,
+    CampaignBranch,
+    CoBuildingAgreement,
+    CommunityReport,
+    Donation,
+    JointProject,
+    ServiceRecord,
+)
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
@@ -99,10 +107,21 @@ def agreement_coverage(*, organisations=None) -> AgreementCoverage:
     return AgreementCoverage(**totals)
 
 
-def agreements_of(organisations) -> QuerySet[CoBuildingAgreement]:
-    return (CoBuildingAgreement.objects.filter(organisation__in=organisations)
-            .select_related("organisation").annotate(project_count=Count("projects"))
-            .order_by("organisation__path", "-signed_on", "pk"))
+def agreements_of(organisations=None) -> QuerySet[CoBuildingAgreement]:
+    """Not annotated: page it first, then `with_project_counts` counts the projects of the page's rows (counting
+    before the LIMIT grouped every agreement of a province with its projects, and so did the paginator)."""
+    return (_in_scope(CoBuildingAgreement.objects.all(), organisations, "organisation")
+            .select_related("organisation").order_by("organisation__path", "-signed_on", "pk"))
+
+
+def with_project_counts(agreements) -> list[CoBuildingAgreement]:
+    """The agreements, each with `project_count`, in one grouped query."""
+    agreements = list(agreements)
+    counts = dict(JointProject.objects.filter(agreement__in=[a.pk for a in agreements]).order_by()
+                  .values("agreement").annotate(n=Count("pk")).values_list("agreement", "n"))
+    for agreement in agreements:
+        agreement.project_count = counts.get(agreement.pk, 0)
+    return agreements
 
 
 # --- community reporting ------------------------------------------------------------------------------

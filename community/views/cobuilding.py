@@ -30,8 +30,10 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require(access.can_oversee_organisations(user))
     organisations = access.organisations_managed_by(user)
-    page = Paginator(selectors.agreements_of(organisations), ROWS_PER_PAGE).get_page(request.GET.get("page"))
     is_admin = access.is_admin(user)
+    page = Paginator(selectors.agreements_of(None if is_admin else organisations), ROWS_PER_PAGE).get_page(
+        request.GET.get("page"))
+    page.object_list = selectors.with_project_counts(page.object_list)
     coverage = selectors.agreement_coverage(organisations=None if is_admin else organisations.active())
     return render(request, "community/agreement_list.html", {
         "page": page, "query": query_without_page(request), "coverage": coverage, "is_admin": is_admin,

@@ -79,3 +79,15 @@ def test_a_secretary_lists_only_their_organisations_agreements(city, login):
     AgreementFactory(organisation=city.org_b, community="乙的社区")
     page = login(city.secretary).get(reverse("community:agreement_list")).content.decode()
     assert "甲的社区" in page and "乙的社区" not in page
+
+
+def test_the_list_counts_each_agreements_projects_for_the_page_shown(city, login):
+    from tests.community.factories import ProjectFactory
+
+    busy = AgreementFactory(organisation=city.branch_a, community="项目多的社区")
+    ProjectFactory.create_batch(3, agreement=busy)
+    AgreementFactory(organisation=city.org_b, community="没有项目的社区")
+    response = login(city.admin).get(reverse("community:agreement_list"))
+    counts = {agreement.community: agreement.project_count for agreement in response.context["page"]}
+    assert counts == {"项目多的社区": 3, "没有项目的社区": 0}
+    assert response.context["page"].paginator.count == 2  # agreements, not agreements × projects
