@@ -29,13 +29,13 @@ def overview(request: HttpRequest) -> HttpResponse:
 
     def summary() -> dict:
         lists = selectors.due_lists(user)
-        plans, admitted = selectors.plan_vs_actual(user, year=year)
-        return {"due": lists["due"], "overdue": lists["overdue"], "plans": plans, "admitted": admitted,
-                "planned": sum(p.planned for p in plans), "stage_counts": selectors.stage_counts(user)}
+        plans = selectors.plan_vs_actual(user, year=year)
+        return {"due": lists["due"], "overdue": lists["overdue"], "plans": plans.rows, "plan_count": plans.plans,
+                "admitted": plans.admitted, "planned": plans.planned, "stage_counts": selectors.stage_counts(user)}
 
     # A province's development files: counted at most every five minutes for admins (the page says when); a
     # secretary's per subtree version (records, steps, plans and members are watched, development/apps.py).
-    counted = counted_for(user, f"development:{year}", summary)
+    counted = counted_for(user, f"development-overview:{year}", summary)
     return render(request, "development/overview.html", {
         **counted.value, "counted_at": counted.counted_at, "year": year,
         "city_wide": branch_access.is_admin(user), "can_see_queue": access.can_see_queue(user),

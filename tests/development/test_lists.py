@@ -99,3 +99,17 @@ def test_a_secretarys_overview_shows_a_new_plan_at_once_and_an_admins_says_when_
     assert response.context["planned"] == 3 and response.context["counted_at"] is None
     client.force_login(city.admin)
     assert "全市数据统计于" in client.get(url).content.decode()
+
+
+@freeze_time("2024-07-01")
+def test_past_the_rows_shown_the_plans_are_still_added_up_whole(city, client, monkeypatch):
+    from development import selectors as development_selectors
+
+    monkeypatch.setattr(development_selectors, "LIST_LIMIT", 1)
+    DevelopmentPlan.objects.create(organisation=city.org_a, year=2024, planned=5)
+    DevelopmentPlan.objects.create(organisation=city.branch_a, year=2024, planned=2)
+    client.force_login(city.admin)
+    response = client.get(reverse("development:overview"))
+    assert response.context["planned"] == 7 and response.context["plan_count"] == 2
+    assert [row.organisation for row in response.context["plans"]] == [city.org_a.display_name]
+    assert "共 2 个党组织填报了计划，此处列出前 1 个" in response.content.decode()
