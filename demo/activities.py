@@ -208,8 +208,11 @@ def _insert_rows(table: str, columns: list[str], rows: list[tuple]) -> int:
 
 
 def seed_activities(*, rng: random.Random, years: int = 3, today: dt.date | None = None, stdout=None) -> dict:
-    today = today or timezone.localdate()
-    now = timezone.now()
+    # "Now" is the given day's (at this time of day): what is held, cancelled or still planned follows `today`, not
+    # the clock (a seed for 24 November run in December held December's meetings).
+    now = timezone.localtime()
+    today = today or now.date()
+    now = now.replace(year=today.year, month=today.month, day=today.day)
     first = dt.date(today.year - years, today.month, 1)
     last = (today.replace(day=1) + dt.timedelta(days=62)).replace(day=1)  # two months ahead
 
