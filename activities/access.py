@@ -22,7 +22,7 @@ from branches.models import Organisation
 from .choices import WishStatus
 from .models import Activity, Attendance, MicroWish
 
-__all__ = [*_tree_rules, "activities_visible_to", "can_manage_activity", "get_activity_for",
+__all__ = [*_tree_rules, "activities_visible_to", "open_to_everyone", "can_manage_activity", "get_activity_for",
            "can_plan_activities", "wishes_visible_to", "get_wish_for", "can_manage_wish", "can_claim_wish",
            "can_fulfil_wish", "wish_rights"]
 
@@ -41,6 +41,14 @@ def activities_visible_to(user):
     return visible_activities(user)[0]
 
 
+# Open and city-wide activities: every user may open them (they are part of every user's visible set).
+OPEN_TO_EVERYONE = Q(is_open=True) | Q(is_city_wide=True)
+
+
+def open_to_everyone():
+    return Activity.objects.filter(OPEN_TO_EVERYONE)
+
+
 def visible_activities(user) -> tuple:
     """`activities_visible_to` and whether its condition is made of literal lists and the open/city-wide index only
     (a bounded set of candidates, each way in read by its own index), rather than all activities or subqueries."""
@@ -50,7 +58,7 @@ def visible_activities(user) -> tuple:
     # Each way in is its own indexed condition: an OR over joins (joint organisations, attendance) made
     # PostgreSQL scan every attendance row for every list (2 s at city scale).
     joint = Activity.joint_organisations.through.objects
-    condition = Q(is_open=True) | Q(is_city_wide=True)
+    condition = OPEN_TO_EVERYONE
     organisations = []
     paths = managed_paths(user)
     if paths:

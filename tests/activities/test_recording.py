@@ -140,6 +140,17 @@ def test_a_secretarys_list_starts_with_their_own_and_puts_city_wide_events_apart
     assert chosen.context["own_only"] is False
     admin = login(city.admin).get(reverse("activities:activity_list"))
     assert {a.title for a in admin.context["page"].object_list} == {"本支部的主题党日", "市直机关大讲堂"}
+    ActivityFactory(organisation=city.org_b, title="乙支部的内部会议", planned_start=future,
+                    planned_end=future + dt.timedelta(hours=1))
+    ActivityFactory(organisation=city.org_b, title="乙支部的开放党课", is_open=True, kind="OPEN_LECTURE", theme="",
+                    planned_start=future + dt.timedelta(hours=3), planned_end=future + dt.timedelta(hours=4))
+    shown = [a.title for a in login(city.secretary).get(reverse("activities:activity_list")).context["city_wide"]]
+    assert shown == ["市直机关大讲堂", "乙支部的开放党课"]
+    # What the section reads without the user's visible set is inside every user's visible set.
+    from activities import access as activity_access
+
+    for user in (city.member_user, city.secretary, city.other_secretary, city.outsider):
+        assert set(activity_access.open_to_everyone()) <= set(activity_access.activities_visible_to(user))
 
 
 def test_the_list_pages_activities_before_it_reads_their_organisations(city, login):
