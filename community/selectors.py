@@ -5,7 +5,7 @@ Every total is an aggregate query: the number of queries does not depend on the 
 None means the whole city."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import astuple, dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
@@ -158,9 +158,6 @@ class ReportingRow:
     hours: Decimal = ZERO
 
 
-ROW_FIELDS = [f.name for f in fields(ReportingRow)]
-
-
 @dataclass
 class ReportingTotals:
     serving: int = 0
@@ -215,8 +212,7 @@ def reporting_totals(*, organisations=None, year: int, by_organisation: bool = T
             row = rows[r["report__member__organisation_id"]]
             row.served, row.hours = r["n"], r["hours"] or ZERO
     # Kept in the cache as tuples (an admin's page reads a province's rows back on every view).
-    totals.rows = PackedRows(ReportingRow, [tuple(getattr(row, name) for name in ROW_FIELDS)
-                                            for row in sorted(rows.values(), key=lambda row: row.path)])
+    totals.rows = PackedRows(ReportingRow, [astuple(row) for row in sorted(rows.values(), key=lambda row: row.path)])
     return totals
 
 

@@ -110,9 +110,15 @@ def page_ids_first(request: HttpRequest, queryset, *, per_page: int = ROWS_PER_P
     they show (joined and prefetched for those rows only). For a list sorted on joined columns, where joining
     every column of every row before the sort costs more than the sort (a province's duty assignments)."""
     page = CappedPaginator(queryset.values_list("pk", flat=True), per_page).get_page(request.GET.get(param))
-    rows = queryset.in_bulk(list(page.object_list))
-    page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
+    page.object_list = rows_in_order(queryset, page.object_list)
     return page
+
+
+def rows_in_order(queryset, pks) -> list:
+    """The rows of `queryset` with these pks, in the pks' order (one query; a pk no longer there is left out)."""
+    pks = list(pks)
+    rows = queryset.in_bulk(pks)
+    return [rows[pk] for pk in pks if pk in rows]
 
 
 def capped_page_of(request: HttpRequest, queryset, *, per_page: int = ROWS_PER_PAGE):

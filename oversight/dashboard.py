@@ -50,8 +50,11 @@ class Capped:
     more: bool
 
 
-def _capped(items: list, limit: int = LIST_LIMIT) -> Capped:
-    return Capped(rows=items[:limit], total=len(items), more=len(items) > limit)
+def _capped(items: list, limit: int = LIST_LIMIT, *, make=None) -> Capped:
+    """The first `limit` items (each made into a row by `make`, for those shown only)."""
+    rows = items[:limit]
+    return Capped(rows=rows if make is None else [make(item) for item in rows], total=len(items),
+                  more=len(items) > limit)
 
 
 def _capped_query(queryset: QuerySet, limit: int = LIST_LIMIT, *, total: int | None = None) -> Capped:
@@ -99,16 +102,15 @@ def _red_cells(gaps: list[tuple], limit: int = LIST_LIMIT) -> Capped:
     red = [(pk, missing) for pk, _, state, missing in gaps if state == compliance.RED]
     shown = red[:limit]
     objects = Organisation.objects.in_bulk([pk for pk, _ in shown]) if shown else {}
-    return Capped(rows=[compliance.RedCell(objects[pk], [ActivityKind(fields[0]) for fields in missing])
+    return Capped(rows=[compliance.RedCell(objects[pk], [ActivityKind(k.kind) for k in compliance.kind_counts(missing)])
                         for pk, missing in shown],
                   total=len(red), more=len(red) > limit)
 
 
-def _meetings_due(gaps: list[tuple], limit: int = LIST_LIMIT) -> Capped:
-    """This month's cells where something required is still missing (red or amber), with what is missing: the
-    first `limit` of them made into rows, however many there are."""
-    return Capped(rows=[{"pk": pk, "name": name, "state": state, "kinds": compliance.kind_counts(missing)}
-                        for pk, name, state, missing in gaps[:limit]], total=len(gaps), more=len(gaps) > limit)
+def _meeting_due(gap: tuple) -> dict:
+    """A cell of this month where something required is still missing (red or amber), with what is missing."""
+    pk, name, state, missing = gap
+    return {"pk": pk, "name": name, "state": state, "kinds": compliance.kind_counts(missing)}
 
 
 def _management(*, organisations: QuerySet[Organisation], whole_city: bool, today: dt.date) -> dict:
@@ -221,7 +223,7 @@ def secretary_dashboard(*, user, today: dt.date | None = None) -> dict:
                                         today=today)
     context.update({
         "red_cells": _red_cells(gaps),
-        "meetings_due": _meetings_due(gaps, 50),
+        "meetings_due": _capped(gaps, 50, make=_meeting_due),
         "month_end": month_end,
         "own_organisations": list(
             organisations.filter(pk__in=Role.objects.filter(user=user).values("organisation"))

@@ -19,7 +19,7 @@ from branches.models import Organisation
 from branches.versions import counted_for
 from core.cache import current_version
 from core.forms import add_service_error
-from core.paging import query_without_page
+from core.paging import query_without_page, rows_in_order
 from oversight import access
 
 from .. import elections as services
@@ -64,8 +64,7 @@ def election_list(request: HttpRequest) -> HttpResponse:
                           summary)
     summaries = dict(counted.value)
     page = Paginator(summaries.pop("order"), ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    shown = services.with_current_term(Organisation.objects.filter(pk__in=page.object_list)).in_bulk()
-    page.object_list = [shown[pk] for pk in page.object_list if pk in shown]
+    page.object_list = rows_in_order(services.with_current_term(Organisation.objects.all()), page.object_list)
     return render(request, "oversight/election_list.html", {
         **summaries,
         "counted_at": counted.counted_at,
