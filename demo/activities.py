@@ -23,7 +23,6 @@ from demo.bulk import copy_lines, insert_rows, reserve_ids
 from members.choices import MembershipStatus, Stage
 from members.models import Member
 
-BATCH = 5000
 # Activities held in memory before they are written with their attendance (bounds memory at province scale).
 FLUSH_ACTIVITIES = 20000
 THEMES = [Theme.OATH_RENEWAL, Theme.MICRO_LESSON, Theme.MICRO_REFLECTION, Theme.MICRO_WISH]
@@ -117,6 +116,8 @@ class _Builder:
         self.wish_counts.append(self.rng.randint(2, 4) if fields.get("theme") == Theme.MICRO_WISH else 0)
 
 
+WISH_COLUMNS = ["organisation_id", "activity_id", "title", "wisher_name", "status", "claimed_by_id", "claimed_at",
+                "fulfilled_at", "fulfilment_note"]
 ATTENDANCE_COLUMNS = ["activity_id", "member_id", "guest_name", "guest_unit", "role", "status", "leave_reason",
                       "recorded_via", "recorded_at"]
 
@@ -348,18 +349,19 @@ class _Writer:
             for activity, count, expected in zip(builder.activities, builder.wish_counts, builder.expected):
                 for _ in range(count):
                     title, who = rng.choice(WISHES)
-                    wish = MicroWish(organisation_id=activity.organisation_id, activity_id=activity.pk, title=title,
-                                     wisher_name=f"{rng.choice('王李张刘陈杨赵黄周吴')}{'大爷' if who == '居民' else '社区'}")
+                    wisher = f"{rng.choice('王李张刘陈杨赵黄周吴')}{'大爷' if who == '居民' else '社区'}"
+                    status, claimed_by, claimed_at, fulfilled_at, note = WishStatus.OPEN, None, None, None, ""
                     if activity.status == ActivityStatus.HELD and expected:
-                        wish.status = WishStatus.FULFILLED if activity.planned_start < now - dt.timedelta(days=30) \
+                        status = WishStatus.FULFILLED if activity.planned_start < now - dt.timedelta(days=30) \
                             else WishStatus.CLAIMED
-                        wish.claimed_by_id = rng.choice(expected)
-                        wish.claimed_at = activity.actual_end
-                        if wish.status == WishStatus.FULFILLED:
-                            wish.fulfilled_at = activity.actual_end + dt.timedelta(days=rng.randint(3, 20))
-                            wish.fulfilment_note = "已按心愿送达，受助群众表示感谢。"
-                    wishes.append(wish)
-            MicroWish.objects.bulk_create(wishes, batch_size=BATCH)
+                        claimed_by = rng.choice(expected)
+                        claimed_at = activity.actual_end
+                        if status == WishStatus.FULFILLED:
+                            fulfilled_at = activity.actual_end + dt.timedelta(days=rng.randint(3, 20))
+                            note = "已按心愿送达，受助群众表示感谢。"
+                    wishes.append((activity.organisation_id, activity.pk, title, wisher, status.value, claimed_by,
+                                   claimed_at, fulfilled_at, note))
+            insert_rows(MicroWish, WISH_COLUMNS, wishes)
         self.activities += len(builder.activities)
         self.wishes += len(wishes)
         if self.stdout:

@@ -14,10 +14,12 @@ from activities.choices import ActivityKind, ActivityStatus
 from activities.models import Activity
 from appraisals.choices import AppraisalStatus, FollowUp, Grade
 from appraisals.models import Appraisal, AppraisalEntry
+from demo.bulk import insert_rows
 from members.choices import Stage
 from members.models import Member
 
 BATCH = 5000
+ENTRY_COLUMNS = ["appraisal_id", "member_id", "stage", "graded", "grade", "follow_up", "follow_up_note"]
 
 
 def _grades(rng: random.Random, n: int) -> list[tuple[str, str, str]]:
@@ -77,13 +79,12 @@ def seed_appraisals(*, rng: random.Random, today: dt.date) -> dict:
         if status == AppraisalStatus.DRAFT:  # still being graded
             grades = [("", "", "")] * len(full)
         for pk, (grade, follow_up, note) in zip(full, grades, strict=True):
-            entries.append(AppraisalEntry(appraisal_id=appraisal.pk, member_id=pk, stage=Stage.FULL, graded=True,
-                                          grade=grade, follow_up=follow_up, follow_up_note=note))
+            entries.append((appraisal.pk, pk, Stage.FULL.value, True, str(grade), str(follow_up), note))
             counts[grade or "ungraded_yet"] += 1
         for pk, is_full in taking_part:
             if not is_full:
-                entries.append(AppraisalEntry(appraisal_id=appraisal.pk, member_id=pk, stage=Stage.PROBATIONARY,
-                                              graded=False))
+                entries.append((appraisal.pk, pk, Stage.PROBATIONARY.value, False, "", "", ""))
                 counts["probationary"] += 1
-    AppraisalEntry.objects.bulk_create(entries, batch_size=BATCH)
+    # A million entries at province scale: plain rows (demo.bulk.insert_rows), no model instances.
+    insert_rows(AppraisalEntry, ENTRY_COLUMNS, entries)
     return {"appraisals": len(created), "entries": len(entries), **{str(k): v for k, v in counts.items()}}

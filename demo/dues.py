@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from demo.activities import _insert_rows
-from demo.bulk import copy_lines
+from demo.bulk import copy_lines, insert_rows
 from dues.choices import CATEGORY_FOR_EMPLOYMENT, PaymentKind
 from dues.ledger import first_of_month, last_ended_month, months_between
 from dues.models import DuesBase, DuesPayment
@@ -23,8 +23,6 @@ from dues.rates import RateTable
 from members.choices import EmploymentStatus
 from members.models import Member
 from rules.models import DuesCategory
-
-BATCH = 5000
 
 
 def _income(rng: random.Random, status: str) -> Decimal | None:
@@ -48,7 +46,7 @@ def seed_dues(*, rng: random.Random, today: dt.date, years: int = 3) -> dict:
         "pk", "organisation_id", "employment_status", "admitted_on"))
     if not members:
         return {}
-    bases: list[DuesBase] = []
+    bases: list[tuple] = []  # half a million at province scale: plain rows, no model instances
     plans = []  # (member pk, organisation pk, [(from, category, income)], start)
     for pk, organisation_id, status, admitted_on in members:
         start = max(first, admitted_on.replace(day=1)) if admitted_on else first
@@ -60,10 +58,9 @@ def seed_dues(*, rng: random.Random, today: dt.date, years: int = 3) -> dict:
             if raise_from <= today:
                 steps.append((raise_from, category, (income * Decimal(rng.uniform(1.03, 1.12))).quantize(
                     Decimal(10))))
-        bases += [DuesBase(member_id=pk, effective_from=f, category=c, monthly_income=i,
-                           note="年度核定" if f != start else "") for f, c, i in steps]
+        bases += [(pk, f, str(c), i, "年度核定" if f != start else "") for f, c, i in steps]
         plans.append((pk, organisation_id, steps, start))
-    DuesBase.objects.bulk_create(bases, batch_size=BATCH)
+    insert_rows(DuesBase, ["member_id", "effective_from", "category", "monthly_income", "note"], bases)
     base_ids = {(pk, f): base_pk for pk, f, base_pk in DuesBase.objects.values_list("member_id", "effective_from",
                                                                                      "pk")}
 

@@ -183,11 +183,18 @@ def _attendance_after(*, moves, left) -> None:
                            "since timestamptz) ON COMMIT DROP")
             copy_lines("demo_gone", ["member_id", "organisation_id", "since"], (
                 f"{member}\t{NULL if org is None else org}\t{since.isoformat(sep=' ')}\n" for member, org, since in gone))
+            # By each member's attendance (the member index, then the activity by its key): the planner's hash
+            # join read and hashed all 44 million rows instead (32 s against 8 s at province scale).
+            cursor.execute("ANALYZE demo_gone")
+            cursor.execute("SET LOCAL enable_hashjoin = off")
+            cursor.execute("SET LOCAL enable_mergejoin = off")
             cursor.execute(
                 f"DELETE FROM {Attendance._meta.db_table} a USING {Activity._meta.db_table} act, demo_gone g "
                 "WHERE a.activity_id = act.id AND a.member_id = g.member_id "
                 "AND (g.organisation_id IS NULL OR act.organisation_id = g.organisation_id) "
                 "AND act.planned_start >= g.since")
+            cursor.execute("RESET enable_hashjoin")
+            cursor.execute("RESET enable_mergejoin")
             cursor.execute("DROP TABLE demo_gone")
         return
     conditions = [Q(member_id=member, activity__organisation_id=org, activity__planned_start__gte=local_midnight(on))
