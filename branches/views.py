@@ -51,7 +51,8 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         else:
             page = page_of(request, tree_children(user=request.user, parent=node).only("pk"),
                            per_page=TREE_ROWS_PER_PAGE)
-            rows = tree_rows([node], level=0) + tree_rows(page.object_list, level=1)
+            # The node and its page of children in one go: levels 0 and 1 by their depth.
+            rows = tree_rows([node, *page.object_list])
             rows[0]["expanded"] = True
             context["breadcrumbs"] = tree_breadcrumbs(user=request.user, organisation=node)
     if request.headers.get("HX-Request") and node is not None and filters.get("parent"):

@@ -119,7 +119,11 @@ def test_the_member_totals_below_an_organisation_are_kept_until_a_member_below_i
     city.member.stage = Stage.ACTIVIST
     city.member.save()
     assert totals() == {"市直机关工委": 2, "甲局机关党总支": 1, "乙局机关党支部": 1}
-    # Nothing changed since: every total comes from the cache, no member is counted.
-    monkeypatch.setattr(selectors.Organisation.members.field.model.objects, "filter",
-                        lambda *args, **kwargs: (_ for _ in ()).throw(AssertionError("counted again")))
+    # Nothing changed since: every total comes from the cache, no subtree's members are counted.
+    kept = selectors.per_subtree
+
+    def without_counting(name, pks, count):
+        return kept(name, pks, lambda missing: (_ for _ in ()).throw(AssertionError("counted again")))
+
+    monkeypatch.setattr(selectors, "per_subtree", without_counting)
     assert totals()["市直机关工委"] == 2
