@@ -124,6 +124,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with inputs, selects and textareas written in Python (the same markup, none of the
+# template includes per widget and per option).
+FORM_RENDERER = "core.forms.WidgetsWrittenInPython"
+
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASES = {

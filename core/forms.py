@@ -4,7 +4,7 @@ from html import escape as html_escape
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html
+from django.forms.renderers import DjangoTemplates
 from django.utils.safestring import mark_safe
 
 
@@ -65,12 +65,31 @@ class MonthPicker(DatePicker):
     picker, placeholder, value_format = "month", "如 2026-11", "%Y-%m"
 
 
-# --- inputs written in Python: a form of a row per member (attendance, ratings) renders hundreds of them ------
-# Django's templates take two or three includes per input (input.html, attrs.html, input_option.html): tens of
-# milliseconds for a branch's attendance. These widgets write the same markup with format_html.
+# --- widgets written in Python: every page's form fields, and forms of a row per member (attendance, ratings) --
+# Django's templates take two or three includes per input (input.html, attrs.html, input_option.html) and two
+# per option of a select: tens of milliseconds for a branch's attendance, a millisecond or more for a filter
+# form. The functions below write the same markup (tests/core/test_plain_widgets.py compares them with Django's),
+# for every form through FORM_RENDERER (WidgetsWrittenInPython) and for the Plain* widgets wherever they render.
 
-_INPUT_TEMPLATES = {"django/forms/widgets/text.html", "django/forms/widgets/input.html",
-                    "django/forms/widgets/radio_option.html", "django/forms/widgets/input_option.html"}
+_WIDGETS = "django/forms/widgets/"
+_INPUT_TEMPLATES = {f"{_WIDGETS}{name}.html" for name in (
+    "input", "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time", "search", "tel",
+    "color", "checkbox", "file", "radio_option", "input_option")}
+_SELECT_OPTION = f"{_WIDGETS}select_option.html"
+
+
+def _escaped(value) -> str:
+    """conditional_escape, called directly: format_html and escape check every argument for a lazy string
+    first (keep_lazy), several microseconds a value — a select of a hundred units spent a millisecond there."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html_escape(str(value))
+
+
+def _attrs_html(attrs) -> str:
+    """django/forms/widgets/attrs.html: False left out, True as a bare name."""
+    return "".join("" if value is False else f" {_escaped(name)}" if value is True
+                   else f' {_escaped(name)}="{_escaped(value)}"' for name, value in attrs.items())
 
 
 def _option_attrs(option) -> str:
@@ -80,17 +99,8 @@ def _option_attrs(option) -> str:
     return " selected" if attrs == {"selected": True} else _attrs_html(attrs)
 
 
-def _escaped(value) -> str:
-    """conditional_escape, called directly: format_html and escape check every argument for a lazy string
-    first (keep_lazy), several microseconds an option — a select of a hundred units spent a millisecond there."""
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html_escape(str(value))
-
-
 def options_html(optgroups) -> str:
-    """The `<option>`s of a select as Django's templates write them (select.html, select_option.html), built in
-    Python: a select of a few hundred options, each two template includes deep, costs milliseconds a page."""
+    """The `<option>`s of a select as Django's templates write them (select.html, select_option.html)."""
     parts = []
     for group_name, options, _ in optgroups:
         if group_name:
@@ -104,39 +114,57 @@ def options_html(optgroups) -> str:
 
 def select_html(widget: dict) -> str:
     """django/forms/widgets/select.html, with its options from options_html."""
-    return format_html('<select name="{}"{}>{}</select>', widget["name"], _attrs_html(widget["attrs"]),
-                       options_html(widget["optgroups"]))
-
-
-def _attrs_html(attrs) -> str:
-    """django/forms/widgets/attrs.html: False left out, True as a bare name."""
-    return mark_safe("".join(  # noqa: S308 - every part escaped by format_html
-        "" if value is False else format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-        for name, value in attrs.items()))
+    return mark_safe(  # noqa: S308 - every value escaped by _escaped
+        f'<select name="{_escaped(widget["name"])}"{_attrs_html(widget["attrs"])}>{options_html(widget["optgroups"])}'
+        "</select>")
 
 
 def input_html(widget: dict) -> str:
     """django/forms/widgets/input.html (and input_option.html's label around it)."""
-    value = widget["value"]
-    html = format_html('<input type="{}" name="{}"{}{}>', widget["type"], widget["name"],
-                       format_html(' value="{}"', value) if value is not None else "", _attrs_html(widget["attrs"]))
+    value = "" if widget["value"] is None else f' value="{_escaped(widget["value"])}"'
+    html = (f'<input type="{_escaped(widget["type"])}" name="{_escaped(widget["name"])}"{value}'
+            f'{_attrs_html(widget["attrs"])}>')
     if widget.get("wrap_label"):
-        label_for = format_html(' for="{}"', widget["attrs"]["id"]) if widget["attrs"].get("id") else ""
-        html = format_html("<label{}>{}\n {}</label>", label_for, html, widget["label"])
-    return html
+        label_for = f' for="{_escaped(widget["attrs"]["id"])}"' if widget["attrs"].get("id") else ""
+        html = f"<label{label_for}>{html}\n {_escaped(widget['label'])}</label>"
+    return mark_safe(html)  # noqa: S308 - every value escaped by _escaped
+
+
+def textarea_html(widget: dict) -> str:
+    """django/forms/widgets/textarea.html."""
+    return mark_safe(  # noqa: S308 - every value escaped by _escaped
+        f'<textarea name="{_escaped(widget["name"])}"{_attrs_html(widget["attrs"])}>\n'
+        f'{_escaped(widget["value"]) if widget["value"] else ""}</textarea>')
+
+
+def written_in_python(template_name: str, widget: dict) -> str | None:
+    """The widget's markup if its template is one of those written here, else None (Django's template renders
+    it: radio groups, file inputs with a clear box, a select whose options have a template of their own)."""
+    if template_name in _INPUT_TEMPLATES:
+        return input_html(widget)
+    if template_name == f"{_WIDGETS}select.html" and all(
+            option["template_name"] == _SELECT_OPTION for _, options, _ in widget["optgroups"] for option in options):
+        return select_html(widget)
+    if template_name == f"{_WIDGETS}textarea.html":
+        return textarea_html(widget)
+    return None
+
+
+class WidgetsWrittenInPython(DjangoTemplates):
+    """FORM_RENDERER: Django's form renderer, with the commonest widgets' markup written in Python."""
+
+    def render(self, template_name, context, request=None):
+        if "widget" in context:
+            written = written_in_python(template_name, context["widget"])
+            if written is not None:
+                return written
+        return super().render(template_name, context, request)
 
 
 class _WrittenInPython:
     def _render(self, template_name, context, renderer=None):
-        widget = context["widget"]
-        if template_name in _INPUT_TEMPLATES:
-            return input_html(widget)
-        if template_name == "django/forms/widgets/select.html":
-            return select_html(widget)
-        if template_name == "django/forms/widgets/textarea.html":
-            return format_html('<textarea name="{}"{}>\n{}</textarea>', widget["name"], _attrs_html(widget["attrs"]),
-                               widget["value"] or "")
-        return super()._render(template_name, context, renderer)
+        written = written_in_python(template_name, context["widget"])
+        return written if written is not None else super()._render(template_name, context, renderer)
 
 
 class PlainTextInput(_WrittenInPython, forms.TextInput):
