@@ -297,6 +297,16 @@ def test_the_duty_page_shows_each_organisations_state(city, login, three_assignm
                     city.org_b.name: ("done", True)}
     page = response.content.decode()
     assert "逾期完成" in page
+    assert page.count('<span class="badge text-bg-success">已完成</span>') == 2
+    assert page.count('<span class="badge text-bg-danger">已逾期</span>') == 1
+
+
+@freeze_time("2025-06-15 09:00:00+08:00")
+def test_the_list_badges_each_assignment_by_its_state(city, login, three_assignments):
+    page = login(city.admin).get(reverse("oversight:duty_list")).content.decode()
+    assert page.count('<span class="badge text-bg-success">已完成</span>') == 2
+    assert page.count('<span class="badge text-bg-warning">待完成</span>') == 1  # organisation A, before its deadline
+    assert "text-bg-danger" not in page
 
 
 def test_the_list_costs_the_same_number_of_queries_with_more_duties_and_organisations(
