@@ -352,3 +352,22 @@ def test_the_themed_days_panel_costs_the_same_queries_for_one_wish_or_many(city,
         page = client.get(detail)
     assert len(six) == len(one)
     assert page.content.decode().count('data-testid="wish-card"') == 6
+
+
+@pytest.mark.parametrize("persona", ["secretary", "member_user"])
+def test_the_wishes_a_user_sees_are_read_without_working_out_their_activities_twice(city, persona, monkeypatch):
+    """The literal lists answer; the fallback (organisations and activities as subqueries) is made only when they
+    are too long — and both give the same wishes."""
+    from activities import access
+
+    user = getattr(city, persona)
+    make_wish(city, title="本支部的心愿")
+    make_wish(city, organisation=city.org_b, title="乙局的心愿")
+    public = ActivityFactory(organisation=city.org_b, is_open=True)
+    make_wish(city, organisation=city.org_b, activity=public, title="开放活动的心愿")
+    with monkeypatch.context() as patched:
+        patched.setattr(access, "activities_visible_to", lambda user: pytest.fail("the visible activities again"))
+        literal = set(access.wishes_visible_to(user).values_list("title", flat=True))
+    assert {"本支部的心愿", "开放活动的心愿"} <= literal and "乙局的心愿" not in literal
+    monkeypatch.setattr(access, "LITERAL_ORGANISATIONS", 0)
+    assert set(access.wishes_visible_to(user).values_list("title", flat=True)) == literal
