@@ -40,3 +40,26 @@ def test_the_registers_pages_do_not_grow_with_the_data(city, client, name, djang
     grow(city, 8)
     with django_assert_max_num_queries(small):
         assert client.get(url).status_code == 200
+
+
+def test_the_member_page_reads_only_the_register_history_a_member_has(city, django_assert_num_queries):
+    """One query asks which sections exist; only those are read — and each is read whole."""
+    from members.models import Leaving
+    from members.selectors import member_register_history
+
+    member = MemberFactory(organisation=city.branch_a)
+    with django_assert_num_queries(1):
+        assert member_register_history(member) == {"transfers": [], "periods": [], "categories": [], "leaving": None}
+
+    target = OrganisationFactory(parent=city.root)
+    transfer = services.transfer_send(member=member, to_organisation=target, reason="调动",
+                                      sent_on=dt.date(2026, 3, 2), by=city.secretary)
+    services.transfer_accept(transfer=transfer, by=city.admin, accepted_on=dt.date(2026, 3, 9))
+    category = MemberCategoryFactory(member=member)
+    leaving = Leaving.objects.create(member=member, kind="DECEASED", left_on=dt.date(2026, 5, 1), reason="病故")
+    with django_assert_num_queries(5):
+        history = member_register_history(member)
+    assert history["transfers"] == [transfer] and history["categories"] == [category]
+    assert history["leaving"] == leaving
+    assert [(p.organisation, p.starts_on) for p in history["periods"]] == [
+        (city.branch_a, None), (target, dt.date(2026, 3, 9))]
