@@ -86,9 +86,13 @@ def reporting_overview(request: HttpRequest) -> HttpResponse:
                           lambda: selectors.reporting_totals(organisations=organisations, year=year),
                           secretaries=False)
     totals = counted.value
-    missing = CountedPaginator(selectors.non_reporters(organisations=organisations, year=year), ROWS_PER_PAGE,
-                               count=totals.unreported)
-    pending = list(selectors.unconfirmed_reports(organisations=organisations, year=year)[:PENDING_SHOWN])
+    # Only what the two tables show of each member and organisation: whole member and organisation rows cost
+    # more to build (and to list in SQL) than the rest of the page's queries.
+    shown = ("name", "residential_community", "organisation__name", "organisation__short_name")
+    missing = CountedPaginator(selectors.non_reporters(organisations=organisations, year=year).only(*shown),
+                               ROWS_PER_PAGE, count=totals.unreported)
+    pending = list(selectors.unconfirmed_reports(organisations=organisations, year=year)
+                   .only("community", "reported_on", *(f"member__{field}" for field in shown))[:PENDING_SHOWN])
     # A row per organisation: thousands at province scale (2.9 MB), so fifty to a page of their own.
     return render(request, "community/reporting_overview.html", {
         "year": year, "is_admin": is_admin, "query": query_without_page(request), "counted_at": counted.counted_at,
