@@ -50,11 +50,12 @@ class Capped:
     more: bool
 
 
-def _capped(items: list, limit: int = LIST_LIMIT, *, make=None) -> Capped:
-    """The first `limit` items (each made into a row by `make`, for those shown only)."""
+def _capped(items, limit: int = LIST_LIMIT, *, make=None, total: int | None = None) -> Capped:
+    """The first `limit` items (each made into a row by `make`, for those shown only); `total` when `items` are
+    only the first of them."""
     rows = items[:limit]
-    return Capped(rows=rows if make is None else [make(item) for item in rows], total=len(items),
-                  more=len(items) > limit)
+    total = len(items) if total is None else total
+    return Capped(rows=rows if make is None else [make(item) for item in rows], total=total, more=total > limit)
 
 
 def _capped_query(queryset: QuerySet, limit: int = LIST_LIMIT, *, total: int | None = None) -> Capped:
@@ -96,15 +97,14 @@ def _rate_text(rate: float | None) -> str:
     return "—" if rate is None else f"{rate:g}%"
 
 
-def _red_cells(gaps: list[tuple], limit: int = LIST_LIMIT) -> Capped:
-    """The month's red cells (nothing of what was required held) from the cached gaps; only the shown ones'
+def _red_cells(digest: compliance.MonthDigest, limit: int = LIST_LIMIT) -> Capped:
+    """The month's red cells (nothing of what was required held) from the cached digest; only the shown ones'
     organisations are loaded, so the page does not grow with the number of red cells."""
-    red = [(pk, missing) for pk, _, state, missing in gaps if state == compliance.RED]
-    shown = red[:limit]
-    objects = Organisation.objects.in_bulk([pk for pk, _ in shown]) if shown else {}
+    shown = digest.red[:limit]
+    objects = Organisation.objects.in_bulk([pk for pk, *_ in shown]) if shown else {}
     return Capped(rows=[compliance.RedCell(objects[pk], [ActivityKind(k.kind) for k in compliance.kind_counts(missing)])
-                        for pk, missing in shown],
-                  total=len(red), more=len(red) > limit)
+                        for pk, _, _, missing in shown],
+                  total=digest.red_total, more=digest.red_total > limit)
 
 
 def _meeting_due(gap: tuple) -> dict:
@@ -185,9 +185,9 @@ def admin_dashboard(*, user, today: dt.date | None = None) -> dict:
     counted = counted_for(user, f"city:{current_version(DECISIONS_VERSION_KEY)}",
                           lambda: _management(organisations=organisations, whole_city=True, today=today))
     context = {**counted.value, "counted_at": counted.counted_at}
-    gaps = compliance.cached_month_gaps(organisations=organisations, year=today.year, month=today.month,
-                                        today=today)
-    context["red_cells"] = _red_cells(gaps)
+    digest = compliance.cached_month_digest(organisations=organisations, year=today.year, month=today.month,
+                                            today=today)
+    context["red_cells"] = _red_cells(digest)
     context["last_month"] = last_month_incomplete(organisations=organisations, today=today)
     return context
 
@@ -195,8 +195,10 @@ def admin_dashboard(*, user, today: dt.date | None = None) -> dict:
 def last_month_incomplete(*, organisations, today: dt.date) -> dict:
     """"Last month: N organisations incomplete", with the link to exactly those rows of the matrix."""
     last = (today.replace(day=1) - dt.timedelta(days=1))
-    gaps = compliance.cached_month_gaps(organisations=organisations, year=last.year, month=last.month, today=today)
-    return {"year": last.year, "month": last.month, "count": len({pk for pk, *_ in gaps}),
+    digest = compliance.cached_month_digest(organisations=organisations, year=last.year, month=last.month,
+                                            today=today)
+    # A matrix row per organisation: as many organisations incomplete as gaps.
+    return {"year": last.year, "month": last.month, "count": digest.total,
             "url": f"{reverse('oversight:matrix')}?year={last.year}&month={last.month}&incomplete=1"}
 
 
@@ -219,11 +221,11 @@ def secretary_dashboard(*, user, today: dt.date | None = None) -> dict:
     # Counted again as soon as anything in the secretary's organisations changes (branches/versions.py), or a
     # decision of the working committee's (a duty given to every branch).
     context = dict(counted_for(user, f"figures:{current_version(DECISIONS_VERSION_KEY)}", count).value)
-    gaps = compliance.cached_month_gaps(organisations=organisations, year=today.year, month=today.month,
-                                        today=today)
+    digest = compliance.cached_month_digest(organisations=organisations, year=today.year, month=today.month,
+                                            today=today)
     context.update({
-        "red_cells": _red_cells(gaps),
-        "meetings_due": _capped(gaps, 50, make=_meeting_due),
+        "red_cells": _red_cells(digest),
+        "meetings_due": _capped(digest.gaps, compliance.DIGEST_ROWS, make=_meeting_due, total=digest.total),
         "month_end": month_end,
         "own_organisations": list(
             organisations.filter(pk__in=Role.objects.filter(user=user).values("organisation"))

@@ -466,3 +466,17 @@ def test_the_setup_checks_cost_the_same_queries_for_three_and_for_thirty_organis
     with django_assert_max_num_queries(6):
         large = setup_problems(organisations=Organisation.objects.all())
     assert len(large) > len(small)
+
+
+@freeze_time("2025-06-10")
+def test_the_months_digest_is_the_head_of_its_gaps_with_their_totals(city, monkeypatch):
+    from oversight import compliance
+
+    monkeypatch.setattr(compliance, "DIGEST_ROWS", 1)
+    activity(city.org_b, K.THEMED_DAY, dt.date(2025, 5, 15))
+    for month in (5, 6):
+        digest = compliance.cached_month_digest(organisations=branches(city), year=2025, month=month)
+        gaps = compliance.cached_month_gaps(organisations=branches(city), year=2025, month=month)
+        red = [gap for gap in gaps if gap[2] == compliance.RED]
+        assert digest == (tuple(gaps[:1]), len(gaps), tuple(red[:1]), len(red))
+    assert digest.total == 2 and len(digest.gaps) == 1  # June: both branches still miss their themed day

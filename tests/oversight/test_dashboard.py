@@ -338,3 +338,19 @@ def test_joining_or_clearing_joint_organisations_moves_their_subtrees_version(ci
     assert joined != before
     meeting.joint_organisations.clear()  # a clear names no organisations: they are read before it
     assert org_b() != joined
+
+
+@freeze_time(NOW)
+@pytest.mark.parametrize("persona", ["admin", "secretary"])
+def test_the_home_pages_read_the_months_digest_not_every_gap(city, login, town, persona, monkeypatch):
+    """A province's month is 15,000 gaps: the home shows the first few and counts, from the digest alone."""
+    from oversight import compliance
+
+    expected = login(getattr(city, persona)).get(reverse("home")).context
+    monkeypatch.setattr(compliance, "cached_month_gaps", lambda **kwargs: pytest.fail("every gap read back"))
+    context = login(getattr(city, persona)).get(reverse("home")).context
+    assert context["red_cells"] == expected["red_cells"]
+    if persona == "admin":
+        assert context["last_month"] == expected["last_month"] and context["last_month"]["count"] == 2
+    else:
+        assert context["meetings_due"] == expected["meetings_due"] and context["meetings_due"].rows
