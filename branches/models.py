@@ -79,6 +79,10 @@ class Organisation(models.Model):
             ),
             models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="organisation_not_own_parent"),
         ]
+        indexes = [
+            # The few organisations no longer active (the tree's tops lie below them or have no parent).
+            models.Index(fields=["id"], condition=~Q(status=OrganisationStatus.ACTIVE), name="organisation_not_active"),
+        ]
 
     def __str__(self):
         return self.name

@@ -27,6 +27,21 @@ def test_the_admin_sees_the_root_and_the_level_below_it_collapsed(city, login):
     assert "甲局第一党支部" not in page
 
 
+def test_an_organisation_under_a_dissolved_one_is_a_top_of_the_admins_tree(city, login):
+    from branches.choices import OrganisationStatus
+    from branches.models import Organisation
+
+    dissolved = Organisation.objects.create(kind=OrganisationKind.GENERAL_BRANCH, name="已撤销的党总支",
+                                            parent=city.root, status=OrganisationStatus.DISSOLVED,
+                                            dissolved_on=dt.date(2025, 1, 1))
+    Organisation.objects.create(kind=OrganisationKind.BRANCH, name="留下的党支部", parent=dissolved)
+    # Two tops now: both listed as the first level, nothing opened.
+    assert names(login(city.admin).get(TREE)) == ["市直机关工委", "留下的党支部"]
+    dissolved.status, dissolved.dissolved_on = OrganisationStatus.ACTIVE, None
+    dissolved.save()
+    assert names(login(city.admin).get(TREE)) == ["市直机关工委", "乙局机关党支部", "已撤销的党总支", "甲局机关党总支"]
+
+
 def test_opening_an_organisation_in_place_returns_its_rows_only(city, login):
     response = login(city.admin).get(TREE, {"parent": city.org_a.pk, "level": 2}, HTTP_HX_REQUEST="true")
 
