@@ -105,11 +105,11 @@ class PeekingPaginator(CappedPaginator):
         return PeekedPage(rows[:self.per_page], number, self, more=len(rows) > self.per_page)
 
 
-def page_ids_first(request: HttpRequest, queryset, *, per_page: int = ROWS_PER_PAGE, param: str = "page"):
-    """A capped page whose sort reads only the keys it sorts on: the page's pks first, then its rows with all
-    they show (joined and prefetched for those rows only). For a list sorted on joined columns, where joining
-    every column of every row before the sort costs more than the sort (a province's duty assignments)."""
-    page = CappedPaginator(queryset.values_list("pk", flat=True), per_page).get_page(request.GET.get(param))
+def page_in_order(request: HttpRequest, pks, queryset, *, per_page: int = ROWS_PER_PAGE, param: str = "page"):
+    """A capped page of `pks` in the list's order, then the rows of `queryset` with those pks, with all they show
+    (joined and prefetched for those rows only). `pks`: a pk query whose sort reads only the keys it sorts on,
+    or the order kept in the cache (a province's duty assignments, sorted on joined columns)."""
+    page = CappedPaginator(pks, per_page).get_page(request.GET.get(param))
     page.object_list = rows_in_order(queryset, page.object_list)
     return page
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from branches.versions import counted_for
 from core.cache import current_version
 from core.forms import add_service_error
-from core.paging import page_ids_first, query_without_page
+from core.paging import COUNT_CAP, page_in_order, query_without_page
 from oversight import access
 
 from .. import duties as services
@@ -57,9 +57,14 @@ def duty_list(request: HttpRequest) -> HttpResponse:
     whole_city = is_admin and not filters.get("organisation")
     assignments = services.assignments_of(organisations=None if whole_city else scope, today=today,
                                           state=filters.get("state") or "", duty=filters.get("duty"))
-    page = page_ids_first(request, assignments, per_page=ROWS_PER_PAGE)
-    # An admin's summaries cover every assignment of the province: counted at most every five minutes.
     chosen = f"{getattr(filters.get('organisation'), 'pk', '')}:{getattr(filters.get('duty'), 'pk', '')}"
+    # The order of the assignments (open first, by deadline, in tree order) sorts every one joined to its
+    # duty and organisation (a province: 20,000, 14 ms), so it is kept while no assignment, duty or
+    # organisation changes (the decisions' version; a secretary's per subtree); the page's rows read afresh.
+    order = counted_for(user, f"duty-order:{current_version(DECISIONS_VERSION_KEY)}:{chosen}:{filters.get('state')}",
+                        lambda: list(assignments.values_list("pk", flat=True)[:COUNT_CAP + 1]))
+    page = page_in_order(request, order.value, assignments, per_page=ROWS_PER_PAGE)
+    # An admin's summaries cover every assignment of the province: counted at most every five minutes.
     totals = counted_for(user, f"duty-totals:{chosen}",
                          lambda: services.state_totals(organisations=scope, today=today), secretaries=False)
     by_organisation = counted_for(user, f"duty-by-organisation:{chosen}", lambda: services.counts_by_organisation(

@@ -356,3 +356,27 @@ def test_the_duty_list_pages_its_rows_by_organisation(city, login, monkeypatch):
     second = client.get(reverse("oversight:duty_list") + "?org_page=2").context["by_organisation"]
     assert second.object_list[0]["organisation_id"] != first.context["by_organisation"].object_list[0][
         "organisation_id"]
+
+
+@freeze_time("2025-06-15 09:00:00+08:00")
+@pytest.mark.parametrize("persona", ["admin", "secretary"])
+def test_the_lists_order_is_kept_until_an_assignment_changes(city, login, persona):
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    duty = assign(city, organisations=[city.org_a, city.branch_a])
+    client = login(getattr(city, persona))
+
+    def listed():
+        return [a.organisation for a in client.get(reverse("oversight:duty_list")).context["page"]]
+
+    assert listed() == [city.org_a, city.branch_a]  # open ones in tree order
+    with CaptureQueriesContext(connection) as second:
+        assert listed() == [city.org_a, city.branch_a]
+    sorted_ids = [q["sql"] for q in second.captured_queries
+                  if re.match(r'SELECT "oversight_dutyassignment"\."id"( AS "pk")? FROM', q["sql"])]
+    assert sorted_ids == [], "the order is read from the cache"
+    services.duty_report(assignment=assignment_of(duty, city.org_a), by=city.secretary, report="已完成")
+    assert listed() == [city.branch_a, city.org_a]  # done ones last, at once
