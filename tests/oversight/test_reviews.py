@@ -460,14 +460,33 @@ def test_the_secretary_sees_own_reviews_and_starts_the_missing_ones(city, login)
 def test_the_list_costs_the_same_queries_for_few_and_many_reviews(city, login):
     client = login(city.admin)
     _decided(city, city.org_a, YEAR, ReviewStatus.ACCEPTED)
+    from django.core.cache import cache
+
     client.get(reverse("oversight:review_list"))  # warm caches (session, content types)
+    cache.clear()  # the list's counts are kept until a review changes: both views below count them
     with CaptureQueriesContext(connection) as few:
         client.get(reverse("oversight:review_list"))
     for n in range(15):
         _decided(city, OrganisationFactory(parent=city.root), YEAR, ReviewStatus.SUBMITTED)
+    cache.clear()
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("oversight:review_list"))
     assert len(many) == len(few)
+
+
+def test_the_lists_counts_are_kept_until_a_review_changes(city, login):
+    client = login(city.admin)
+    _decided(city, city.org_a, YEAR, ReviewStatus.ACCEPTED)
+    first = client.get(reverse("oversight:review_list"), {"year": YEAR}).context
+    with CaptureQueriesContext(connection) as again:
+        second = client.get(reverse("oversight:review_list"), {"year": YEAR}).context
+    assert second["counts"] == first["counts"] and second["rate"] == first["rate"]
+    assert not any("COUNT(" in q["sql"] for q in again.captured_queries), "counted again"
+    _decided(city, city.org_b, YEAR, ReviewStatus.SUBMITTED)
+    third = client.get(reverse("oversight:review_list"), {"year": YEAR}).context
+    assert third["counts"]["total"] == first["counts"]["total"] + 1
+    assert third["counts"][ReviewStatus.SUBMITTED] == first["counts"][ReviewStatus.SUBMITTED] + 1
+    assert third["page"].paginator.count == third["counts"]["total"]
 
 
 def test_the_export_has_the_promised_sheet_and_the_secretary_gets_only_own_rows(city, login, media):
