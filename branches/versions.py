@@ -104,15 +104,21 @@ class Counted:
     counted_at: dt.datetime | None = None
 
 
-def counted_for(user, name: str, count: Callable[[], object], *, secretaries: bool = True) -> Counted:
+def counted_for(user, name: str, count: Callable[[], object], *, secretaries: bool = True,
+                exact: bool = False) -> Counted:
     """A summary over the user's organisations. An admin's covers the whole city (at province scale, seconds
-    of counting): counted at most every five minutes, the same for every admin, and the page says when. A
-    secretary's comes from the cache until anything in their organisations changes (`watch`); with
-    `secretaries=False` it is counted every time. `name` carries the summary's parameters (a year)."""
+    of counting): counted at most every five minutes, the same for every admin, and the page says when; with
+    `exact`, also counted again as soon as anything watched anywhere changes (the roots' subtree versions: for
+    a list's order, which must show a new row at once). A secretary's comes from the cache until anything in
+    their organisations changes (`watch`); with `secretaries=False` it is counted every time. `name` carries
+    the summary's parameters (a year)."""
     from . import access
 
     today = timezone.localdate().isoformat()
     if access.is_admin(user):
+        if exact:
+            roots = Organisation.objects.filter(parent__isnull=True).order_by().values_list("pk", flat=True)
+            name = f"{name}:{'.'.join(map(str, subtree_versions(roots)))}"
         key = f"summary:{name}:city:{today}"
         stored = cache.get(key)
         if stored is None:

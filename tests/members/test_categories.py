@@ -58,3 +58,27 @@ def test_the_category_page_counts_and_lists_each_category_in_the_secretarys_reac
     counts = page[page.index('data-testid="category-counts"'):page.index('data-testid="category-table"')]
     assert "离退休</td><td class=\"text-end\">1" in counts and "出国（境）党员</a></td><td class=\"text-end\">1" in counts
     assert "流动党员</a></td><td class=\"text-end\">0" in counts
+
+
+@pytest.mark.parametrize("persona", ["admin", "secretary"])
+def test_the_category_lists_order_is_kept_and_a_new_category_shows_at_once(city, client, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    services.category_start(member=city.member, kind=CategoryKind.ABROAD, starts_on=dt.date(2025, 6, 1),
+                            place="新加坡", by=city.secretary)
+    client.force_login(getattr(city, persona))
+
+    def listed():
+        return [(c.member.name, c.kind) for c in client.get(reverse("members:category_list")).context["page"]]
+
+    assert listed() == [(city.member.name, CategoryKind.ABROAD)]
+    with CaptureQueriesContext(connection) as again:
+        listed()
+    # Only the page's rows are read (by their pks), none sorted over every open category.
+    assert not [q for q in again.captured_queries if 'FROM "members_membercategory"' in q["sql"]
+                and "ORDER BY" in q["sql"] and '"members_membercategory"."id" IN (' not in q["sql"]]
+    second = MemberFactory(organisation=city.branch_a, name="甲二")
+    services.category_start(member=second, kind=CategoryKind.FLOWING, starts_on=dt.date(2025, 7, 1), place="深圳",
+                            by=city.secretary)
+    assert listed() == [(city.member.name, CategoryKind.ABROAD), (second.name, CategoryKind.FLOWING)]
