@@ -212,8 +212,15 @@ def reporting_totals(*, organisations=None, year: int, by_organisation: bool = T
             row = rows[r["report__member__organisation_id"]]
             row.served, row.hours = r["n"], r["hours"] or ZERO
     # Kept in the cache as tuples (an admin's page reads a province's rows back on every view).
-    totals.rows = PackedRows(ReportingRow, [astuple(row) for row in sorted(rows.values(), key=lambda row: row.path)])
+    totals.rows = PackedRows(_reporting_row, [(*astuple(row)[:-1], str(row.hours))
+                                              for row in sorted(rows.values(), key=lambda row: row.path)])
     return totals
+
+
+def _reporting_row(*fields) -> ReportingRow:
+    """A packed row made again. Its hours are packed as text: a Decimal unpickles through a Python call (a
+    province's 15,000 rows: 4 ms of every read of the totals)."""
+    return ReportingRow(*fields[:-1], Decimal(fields[-1]))
 
 
 def unconfirmed_reports(*, organisations=None, year: int) -> QuerySet[CommunityReport]:
