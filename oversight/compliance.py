@@ -32,6 +32,7 @@ Set-up checks (``setup_problems``) are documented on the function.
 
 import datetime as dt
 import hashlib
+from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -633,6 +634,62 @@ class IndexRow(tuple):
     code = property(lambda self: self[5])
 
 
+class IndexRows(Sequence):
+    """A MatrixIndex's rows (pk, name, kind, indent, is_header, code), kept as columns: a province's 15,000 rows
+    pickle as a few arrays and two strings, read back from the cache in a fraction of the 7 ms that 15,000 tuples
+    took. Each row is made as a plain tuple when it is read (a page reads fifty)."""
+
+    __slots__ = ("_pks", "_texts", "_ends", "_kinds", "_kind_of", "_indents", "_headers")
+
+    def __init__(self, rows=(), *, columns=None):
+        if columns is None:
+            rows = list(rows)
+            kinds = tuple(dict.fromkeys(row[2] for row in rows))
+            ends, end = array("q"), 0
+            for row in rows:  # name and code of each row, one after the other in one string
+                end += len(row[1])
+                ends.append(end)
+                end += len(row[5])
+                ends.append(end)
+            columns = (array("q", (row[0] for row in rows)), "".join(row[1] + row[5] for row in rows), ends, kinds,
+                       array("H", (kinds.index(row[2]) for row in rows)), array("h", (row[3] for row in rows)),
+                       bytes(bool(row[4]) for row in rows))
+        self._pks, self._texts, self._ends, self._kinds, self._kind_of, self._indents, self._headers = columns
+
+    def __reduce__(self):
+        return (_index_rows, ((self._pks, self._texts, self._ends, self._kinds, self._kind_of, self._indents,
+                               self._headers),))
+
+    def __len__(self) -> int:
+        return len(self._pks)
+
+    def _row(self, i: int) -> tuple:
+        ends = self._ends
+        start, middle, end = ends[2 * i - 1] if i else 0, ends[2 * i], ends[2 * i + 1]
+        return (self._pks[i], self._texts[start:middle], self._kinds[self._kind_of[i]], self._indents[i],
+                bool(self._headers[i]), self._texts[middle:end])
+
+    def __getitem__(self, key):
+        if isinstance(key, slice):
+            return tuple(self._row(i) for i in range(*key.indices(len(self))))
+        if key < 0:
+            key += len(self)
+        if not 0 <= key < len(self):
+            raise IndexError("index row out of range")
+        return self._row(key)
+
+    def __iter__(self):
+        return (self._row(i) for i in range(len(self)))
+
+    def pks_of_organisations(self) -> list[int]:
+        """The pks of the rows that are not headers, from the columns alone."""
+        return [pk for pk, header in zip(self._pks, self._headers) if not header]
+
+
+def _index_rows(columns) -> IndexRows:
+    return IndexRows(columns=columns)
+
+
 @dataclass(frozen=True, slots=True)
 class MatrixIndex(_Rated):
     rows: tuple  # of plain tuples; `index_rows` wraps them
@@ -652,6 +709,8 @@ class MatrixIndex(_Rated):
 
     def organisation_pks(self) -> list[int]:
         """The pks of the rows that are organisations (not headers), in the matrix's order."""
+        if isinstance(self.rows, IndexRows):
+            return self.rows.pks_of_organisations()
         pk, is_header = IndexRow.pk.fget, IndexRow.is_header.fget
         return [pk(row) for row in self.rows if not is_header(row)]
 
@@ -709,7 +768,7 @@ def _index_of(matrix: Matrix) -> MatrixIndex:
             by_kind = {k.kind: (NOT_ASKED if k.not_asked else MISSING if k.missing > 0 else DONE) for k in cell.kinds}
             parts.append(cell.state + "".join(by_kind.get(kind, NOT_DUE) for kind in kinds))
         rows.append((row.pk, row.name, row.kind, row.indent, row.is_header, "".join(parts)))
-    return MatrixIndex(tuple(rows), kinds, matrix.required, matrix.held, _layout(rows))
+    return MatrixIndex(IndexRows(rows), kinds, matrix.required, matrix.held, _layout(rows))
 
 
 def cached_matrix_index(*, organisations: QuerySet, year: int, today: dt.date | None = None) -> MatrixIndex:

@@ -110,3 +110,27 @@ def test_the_index_cuts_its_groups_once_and_the_same_way_it_would_on_reading(cit
 
     unlaid = compliance.MatrixIndex(index.rows, index.kinds, index.required, index.held)
     assert unlaid.groups()[0] == common and list(unlaid.groups()[1]) == list(groups)
+
+
+def test_the_index_keeps_its_rows_as_columns_and_gives_back_the_same_rows(city):
+    """IndexRows pickles a few arrays and strings, not a tuple per row; every way of reading it gives the rows the
+    index was made from."""
+    import pickle
+
+    rows = [(city.root.pk, "市直机关工委", "WORKING_COMMITTEE", 0, True, ""),
+            (city.org_a.pk, "甲局机关党总支", "GENERAL_BRANCH", 1, False, "g..a.M"),
+            (city.branch_a.pk, "甲局第一党支部", "BRANCH", 2, False, "rMN.gDD"),
+            (city.org_b.pk, "", "BRANCH", 1, False, "")]
+    packed = pickle.loads(pickle.dumps(compliance.IndexRows(rows)))
+    assert isinstance(packed, compliance.IndexRows)
+    assert b"GENERAL_BRANCH" in pickle.dumps(packed) and pickle.dumps(packed).count(b"BRANCH") == 2  # once per kind
+    assert len(packed) == 4 and list(packed) == rows and packed[1:3] == tuple(rows[1:3])
+    assert packed[-1] == rows[-1] and packed[0] == rows[0] and packed[::2] == tuple(rows[::2])
+    with pytest.raises(IndexError):
+        packed[4]
+    index = compliance.MatrixIndex(packed, ("THEMED_DAY",), 0, 0)
+    assert index.organisation_pks() == [city.org_a.pk, city.branch_a.pk, city.org_b.pk]
+    assert compliance.MatrixIndex(tuple(rows), ("THEMED_DAY",), 0, 0).organisation_pks() == index.organisation_pks()
+    built = compliance.cached_matrix_index(organisations=Organisation.objects.active(), year=2026,
+                                           today=dt.date(2026, 7, 20))
+    assert isinstance(built.rows, compliance.IndexRows) and [row.pk for row in built.index_rows][0] == city.root.pk
