@@ -794,60 +794,49 @@ class MonthDigest(NamedTuple):
     """What the home pages show of a month's gaps: the first rows and how many there are in all. A province's
     month is 15,000 gaps: reading them all back from the cache took 25 ms of every view of the admin's home."""
 
-    gaps: tuple  # the first DIGEST_ROWS gaps, (pk, name, state, missing) as cached_month_gaps gives them
+    gaps: tuple  # the first DIGEST_ROWS gaps, (pk, name, state, missing) as month_gaps gives them
     total: int
     red: tuple  # the first DIGEST_ROWS red ones
     red_total: int
 
 
-def _month_keys(organisations: QuerySet, year: int, today: dt.date) -> tuple[str, str]:
-    sql, params = organisations.query.sql_with_params()
-    scope = hashlib.sha1(repr((sql, params)).encode()).hexdigest()
-    return (f"compliance:month-gaps:{matrix_version()}:{scope}:{year}",
-            f"compliance:month-digest:{matrix_version()}:{scope}:{year}")
-
-
-def _count_month_gaps(organisations: QuerySet, year: int, today: dt.date) -> dict:
-    """Every month's gaps and digests from one computation (the home page asks for this month's and last
-    month's), cached; the whole matrix itself is not cached: at province scale it is megabytes to read back."""
-    gaps_prefix, digest_prefix = _month_keys(organisations, year, today)
-    matrix = matrix_for(organisations=organisations, year=year, today=today)
-    values = {}
-    for number in MONTHS:
-        month_gaps = []
-        for row in matrix.organisation_rows:
-            cell = row.cells[number - 1]
-            missing = tuple(kind.as_tuple() for kind in cell.kinds if kind.missing > 0)
-            if missing:
-                month_gaps.append((row.pk, row.name, cell.state, missing))
-        red = [gap for gap in month_gaps if gap[2] == RED]
-        values[f"{gaps_prefix}:{number}:{today.isoformat()}"] = month_gaps
-        values[f"{digest_prefix}:{number}:{today.isoformat()}"] = MonthDigest(
-            tuple(month_gaps[:DIGEST_ROWS]), len(month_gaps), tuple(red[:DIGEST_ROWS]), len(red))
-    cache.set_many(values, CACHE_SECONDS)
-    return values
-
-
-def cached_month_gaps(*, organisations: QuerySet, year: int, month: int, today: dt.date | None = None) -> list[tuple]:
-    """(organisation pk, name, state, missing) of the month's cells that miss something, from the cache.
-    `missing` holds each missing kind as a plain tuple of KindCount's fields (`kind_counts` makes them
-    KindCounts): KindCount objects took 40 ms to read back for a province's December. The home pages read the
-    month's digest instead (cached_month_digest)."""
-    today = today or timezone.localdate()
-    key = f"{_month_keys(organisations, year, today)[0]}:{month}:{today.isoformat()}"
-    gaps = cache.get(key)
-    return gaps if gaps is not None else _count_month_gaps(organisations, year, today)[key]
+def month_gaps(matrix: Matrix, month: int) -> list[tuple]:
+    """(organisation pk, name, state, missing) of the month's cells that miss something. `missing` holds each
+    missing kind as a plain tuple of KindCount's fields (`kind_counts` makes them KindCounts): what is cached
+    is read back in C, where KindCount objects took 40 ms for a province's December."""
+    gaps = []
+    for row in matrix.organisation_rows:
+        cell = row.cells[month - 1]
+        missing = tuple(kind.as_tuple() for kind in cell.kinds if kind.missing > 0)
+        if missing:
+            gaps.append((row.pk, row.name, cell.state, missing))
+    return gaps
 
 
 def cached_month_digest(*, organisations: QuerySet, year: int, month: int, today: dt.date | None = None
                         ) -> MonthDigest:
-    """The first gaps of the month, and the red ones, with their totals (MonthDigest), from the cache."""
+    """The first gaps of the month, and the red ones, with their totals (MonthDigest), from the cache. Every
+    month's digest comes from one computation (the home page asks for this month's and last month's); the
+    matrix itself is not cached: at province scale it is megabytes to read back."""
     today = today or timezone.localdate()
-    key = f"{_month_keys(organisations, year, today)[1]}:{month}:{today.isoformat()}"
+    sql, params = organisations.query.sql_with_params()
+    scope = hashlib.sha1(repr((sql, params)).encode()).hexdigest()
+    prefix = f"compliance:month-digest:{matrix_version()}:{scope}:{year}"
+    key = f"{prefix}:{month}:{today.isoformat()}"
     digest = cache.get(key)
-    return digest if digest is not None else _count_month_gaps(organisations, year, today)[key]
+    if digest is None:
+        matrix = matrix_for(organisations=organisations, year=year, today=today)
+        digests = {}
+        for number in MONTHS:
+            gaps = month_gaps(matrix, number)
+            red = [gap for gap in gaps if gap[2] == RED]
+            digests[f"{prefix}:{number}:{today.isoformat()}"] = MonthDigest(
+                tuple(gaps[:DIGEST_ROWS]), len(gaps), tuple(red[:DIGEST_ROWS]), len(red))
+        cache.set_many(digests, CACHE_SECONDS)
+        digest = digests[key]
+    return digest
 
 
 def kind_counts(missing: tuple) -> list[KindCount]:
-    """The KindCounts of a gap's `missing` (cached_month_gaps)."""
+    """The KindCounts of a gap's `missing` (month_gaps)."""
     return [KindCount(*fields) for fields in missing]

@@ -316,8 +316,9 @@ def test_the_cached_gaps_keep_plain_tuples_and_give_back_what_each_cell_misses(c
     from oversight import compliance
 
     activity(city.org_b, K.THEMED_DAY, dt.date(2025, 5, 15))
-    gaps = compliance.cached_month_gaps(organisations=branches(city), year=2025, month=5)
-    assert b"KindCount" not in pickle.dumps(gaps)  # read back in C: no object per missing kind
+    digest = compliance.cached_month_digest(organisations=branches(city), year=2025, month=5)
+    assert b"KindCount" not in pickle.dumps(digest)  # read back in C: no object per missing kind
+    gaps = digest.gaps
     fresh = matrix_for(organisations=branches(city), year=2025)
     expected = {(row.pk, row.name, row.cells[4].state, tuple(k for k in row.cells[4].kinds if k.missing > 0))
                 for row in fresh.organisation_rows if any(k.missing > 0 for k in row.cells[4].kinds)}
@@ -474,9 +475,10 @@ def test_the_months_digest_is_the_head_of_its_gaps_with_their_totals(city, monke
 
     monkeypatch.setattr(compliance, "DIGEST_ROWS", 1)
     activity(city.org_b, K.THEMED_DAY, dt.date(2025, 5, 15))
+    fresh = matrix_for(organisations=branches(city), year=2025)
     for month in (5, 6):
         digest = compliance.cached_month_digest(organisations=branches(city), year=2025, month=month)
-        gaps = compliance.cached_month_gaps(organisations=branches(city), year=2025, month=month)
+        gaps = compliance.month_gaps(fresh, month)
         red = [gap for gap in gaps if gap[2] == compliance.RED]
         assert digest == (tuple(gaps[:1]), len(gaps), tuple(red[:1]), len(red))
     assert digest.total == 2 and len(digest.gaps) == 1  # June: both branches still miss their themed day
