@@ -5,11 +5,12 @@ Features register their sources (`register("members", ...)`) in AppConfig.ready:
 from and how to search it. A form names the source on its widget (`SearchSelect("members")`); validation still
 checks the form's own queryset, so the search only ever helps to find, never widens what may be chosen."""
 
+import time
 from dataclasses import dataclass
 from typing import Callable
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,6 +23,34 @@ from core.forms import select_html
 # 500,000 members would be megabytes of HTML).
 SEARCH_THRESHOLD = 200
 CHOICES_SHOWN = 50
+# Whether a queryset offers more than SEARCH_THRESHOLD choices, remembered per process for a minute. Only the
+# widget's form depends on it (a search box or every option); what may be chosen is always checked against the
+# form's own queryset, so an answer a minute old costs nothing, and a form page skips a COUNT.
+COUNT_SECONDS = 60
+_many: dict[tuple, tuple[float, bool]] = {}
+
+
+def has_many_choices(queryset: QuerySet) -> bool:
+    limited = queryset.order_by()[:SEARCH_THRESHOLD + 1]
+    try:
+        sql, params = limited.values("pk").query.sql_with_params()
+        key = (queryset.db, sql, tuple(params))
+        hash(key)
+    except (EmptyResultSet, TypeError):  # nothing to choose from; parameters that cannot be a key
+        return limited.count() > SEARCH_THRESHOLD
+    now = time.monotonic()
+    known = _many.get(key)
+    if known is not None and known[0] > now:
+        return known[1]
+    many = limited.count() > SEARCH_THRESHOLD
+    if len(_many) >= 512:
+        _many.clear()
+    _many[key] = (now + COUNT_SECONDS, many)
+    return many
+
+
+def forget_choice_counts() -> None:
+    _many.clear()
 
 
 @dataclass(frozen=True)
@@ -50,13 +79,15 @@ class SearchSelect(forms.Select):
     def get_context(self, name, value, attrs):
         iterator = self.choices
         queryset = getattr(iterator, "queryset", None)
-        searchable = queryset is not None and queryset.order_by()[:SEARCH_THRESHOLD + 1].count() > SEARCH_THRESHOLD
+        searchable = queryset is not None and has_many_choices(queryset)
         if searchable:
             values = value if isinstance(value, (list, tuple)) else [value]
             chosen = [v for v in (str(v) for v in values if v not in (None, "")) if v.isdigit()]
             empty_label = getattr(iterator.field, "empty_label", None)
+            if len(chosen) == 1:  # one row: no order to ask for
+                queryset = queryset.order_by()
             self.choices = ([("", empty_label)] if empty_label is not None else []) + [
-                iterator.choice(obj) for obj in queryset.filter(pk__in=chosen)]
+                iterator.choice(obj) for obj in (queryset.filter(pk__in=chosen) if chosen else ())]
         context = super().get_context(name, value, attrs)
         context["widget"]["select_html"] = select_html(context["widget"])
         if searchable:

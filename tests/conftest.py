@@ -81,10 +81,14 @@ def django_db_setup(django_db_setup):
 
 @pytest.fixture(autouse=True)
 def fresh_cache():
-    """The cache (and so allauth's login rate limits) starts empty for every test."""
+    """The cache (and so allauth's login rate limits) starts empty for every test, and so does the process's memory
+    of how many choices a select offers (core.lookups)."""
     from django.core.cache import cache
 
+    from core.lookups import forget_choice_counts
+
     cache.clear()
+    forget_choice_counts()
     yield
     cache.clear()
 

@@ -146,3 +146,18 @@ def test_roles_read_ahead_are_dropped_when_the_version_moves(city):
         assert read_ahead(keys) == {}
         access.shell_changed()
         assert read_ahead(keys) is None
+
+
+def test_the_view_reads_the_user_itself_not_through_the_lazy_wrapper(city):
+    """Once LoginRequiredMiddleware has read the user, the user takes the wrapper's place (every attribute read
+    through a SimpleLazyObject costs a caught AttributeError); logged out, the view gets AnonymousUser itself."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.functional import SimpleLazyObject
+
+    from accounts.models import User
+
+    request = _logged_in(city.member_user).get(reverse("help")).wsgi_request
+    assert type(request.user) is User and request.user == city.member_user
+    assert not isinstance(request.user, SimpleLazyObject)
+    anonymous = Client().get(reverse("account_login")).wsgi_request
+    assert type(anonymous.user) is AnonymousUser

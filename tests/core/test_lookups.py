@@ -41,6 +41,48 @@ def test_past_the_threshold_only_the_chosen_option_and_a_search_box_are_rendered
     assert f'<option value="{city.member.pk}" selected>' in again.content.decode()
 
 
+def _counts(queries) -> int:
+    """The widgets' counts: at most SEARCH_THRESHOLD + 1 (here 2) rows each."""
+    return sum(q["sql"].startswith("SELECT COUNT(*)") and q["sql"].endswith("LIMIT 2) subquery")
+               for q in queries)
+
+
+def test_whether_to_search_is_counted_once_a_minute_per_choice_set(city, login, campaign, monkeypatch):
+    """Only the widget's form depends on the count, so a process remembers it for COUNT_SECONDS."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(lookups, "SEARCH_THRESHOLD", 1)
+    client = login(city.admin)
+    url = reverse(DONATION, args=[campaign.pk])
+    with CaptureQueriesContext(connection) as first:
+        client.get(url)
+    with CaptureQueriesContext(connection) as second:
+        page = client.get(url).content.decode()
+    assert _counts(first.captured_queries) == 2  # members and organisations
+    assert _counts(second.captured_queries) == 0
+    assert 'id="id_member_search"' in page and 'id="id_organisation_search"' in page
+
+    now = lookups.time.monotonic()
+    monkeypatch.setattr(lookups.time, "monotonic", lambda: now + lookups.COUNT_SECONDS + 1)
+    with CaptureQueriesContext(connection) as later:
+        client.get(url)
+    assert _counts(later.captured_queries) == 2
+
+
+def test_a_secretarys_choices_are_counted_apart_from_an_admins(city, login):
+    """The key is the scoped query: what an admin may choose from says nothing of a secretary's."""
+    from branches.models import Organisation
+
+    everything = Organisation.objects.all()
+    theirs = Organisation.objects.filter(pk=city.branch_a.pk)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lookups, "SEARCH_THRESHOLD", 1)
+        assert lookups.has_many_choices(everything) is True
+        assert lookups.has_many_choices(theirs) is False
+        assert lookups.has_many_choices(Organisation.objects.none()) is False
+
+
 def test_the_search_finds_by_name_and_keeps_the_selected(city, login):
     found = MemberFactory(organisation=city.branch_a, name="张建国")
     client = login(city.secretary)
