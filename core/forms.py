@@ -112,11 +112,28 @@ def options_html(optgroups) -> str:
     return mark_safe("\n".join(parts))  # noqa: S308 - every value escaped by _escaped
 
 
-def select_html(widget: dict) -> str:
-    """django/forms/widgets/select.html, with its options from options_html."""
+def flat_options_html(choices, values: list[str], multiple: bool) -> str | None:
+    """The `<option>`s options_html writes, straight from (value, label) choices, without the dict per option that
+    ChoiceWidget.optgroups builds first (a select of a hundred units: ~1 ms). None for grouped choices."""
+    parts = []
+    chosen = set(values)
+    has_selected = False
+    for value, label in choices:
+        if isinstance(label, (list, tuple)):
+            return None
+        value = "" if value is None else str(value)
+        selected = (multiple or not has_selected) and value in chosen
+        has_selected |= selected
+        parts.append(f'<option value="{_escaped(value)}"{" selected" if selected else ""}>{_escaped(label)}</option>')
+    return "\n".join(parts)
+
+
+def select_html(widget: dict, options: str | None = None) -> str:
+    """django/forms/widgets/select.html, with its options from options_html (or already written)."""
+    if options is None:
+        options = options_html(widget["optgroups"])
     return mark_safe(  # noqa: S308 - every value escaped by _escaped
-        f'<select name="{_escaped(widget["name"])}"{_attrs_html(widget["attrs"])}>{options_html(widget["optgroups"])}'
-        "</select>")
+        f'<select name="{_escaped(widget["name"])}"{_attrs_html(widget["attrs"])}>{options}</select>')
 
 
 def input_html(widget: dict) -> str:

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from core.forms import select_html
+from core.forms import flat_options_html, select_html
 
 # More choices than this: a search box instead of every option (at province scale, 15,000 organisations or
 # 500,000 members would be megabytes of HTML).
@@ -88,8 +88,16 @@ class SearchSelect(forms.Select):
                 queryset = queryset.order_by()
             self.choices = ([("", empty_label)] if empty_label is not None else []) + [
                 iterator.choice(obj) for obj in (queryset.filter(pk__in=chosen) if chosen else ())]
-        context = super().get_context(name, value, attrs)
-        context["widget"]["select_html"] = select_html(context["widget"])
+        # Widget's context (name, attrs, the values as strings) and Select's `multiple`, without ChoiceWidget's
+        # option dicts: the options are written straight from the choices unless they are grouped.
+        context = forms.Widget.get_context(self, name, value, attrs)
+        widget = context["widget"]
+        if self.allow_multiple_selected:
+            widget["attrs"]["multiple"] = True
+        options = flat_options_html(self.choices, widget["value"], self.allow_multiple_selected)
+        if options is None:
+            widget["optgroups"] = self.optgroups(name, widget["value"], attrs)
+        widget["select_html"] = select_html(widget, options)
         if searchable:
             context["widget"]["search"] = {"url": reverse("choices", args=[self.source]),
                                            "empty": "" if empty_label is None else str(empty_label)}

@@ -108,19 +108,24 @@ def test_the_search_answers_only_what_the_user_may_choose_from(city, login):
     assert login(city.member_user).get(reverse("choices", args=["members"]), {"q": "张"}).status_code == 403
 
 
+GROUPED = [("", "全部"), (1, "第一<支部>"), (2, "第二 & 支部"), ("组", [(3, "第三支部"), (4, '"四"')])]
+FLAT = [(None, "全部"), (1, "第一<支部>"), (2, "第二 & 支部"), ("3", '"三"'), (2, "又一个二")]
+
+
 @pytest.mark.parametrize("multiple", [False, True])
-def test_options_are_written_as_djangos_own_select_writes_them(multiple):
-    """SearchSelect writes its select in Python (core.forms.select_html); the markup is Django's Select's."""
+@pytest.mark.parametrize("choices, value", [(GROUPED, 2), (GROUPED, [2, 4]), (FLAT, 2), (FLAT, [2, "3"]),
+                                            (FLAT, None), (FLAT, ""), (FLAT, [])])
+def test_options_are_written_as_djangos_own_select_writes_them(multiple, choices, value):
+    """SearchSelect writes its select in Python (core.forms.select_html, flat choices straight from the choices
+    by flat_options_html); the markup is Django's Select's, the first of two equal values alone selected."""
     import re
 
     from django import forms
     from django.forms.renderers import DjangoTemplates
 
-    choices = [("", "全部"), (1, "第一<支部>"), (2, "第二 & 支部"), ("组", [(3, "第三支部"), (4, '"四"')])]
     ours = (lookups.SearchSelectMultiple if multiple else lookups.SearchSelect)("organisations", attrs={"id": "x"})
     django_s = (forms.SelectMultiple if multiple else forms.Select)(attrs={"id": "x"})
     ours.choices = django_s.choices = choices
-    value = [2, 4] if multiple else 2
 
     def normalised(html):
         return re.sub(r">\s+<", "><", str(html)).strip()
@@ -128,3 +133,4 @@ def test_options_are_written_as_djangos_own_select_writes_them(multiple):
     django_html = django_s.render("organisation", value, renderer=DjangoTemplates())
     assert normalised(ours.render("organisation", value)) == normalised(django_html)
     assert "第一&lt;支部&gt;" in ours.render("organisation", value)
+    assert ours.render("organisation", value).count(" selected") == django_html.count(" selected")
