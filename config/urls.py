@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from core.http import atomic_unless_safe
 from core.lookups import choice_options
 
 from . import views
@@ -34,3 +35,6 @@ urlpatterns = [
     path("appraisals/", include("appraisals.urls")),
     path("development/", include("development.urls", namespace="development")),
 ]
+
+# ATOMIC_REQUESTS' transaction for the requests that may write; a page that only reads opens none (core.http).
+atomic_unless_safe(urlpatterns)
