@@ -13,7 +13,9 @@ def client_address(request) -> str | None:
 # to PostgreSQL on every page (~0.3 ms of a 4 ms page). A page that reads needs no transaction (each statement sees
 # committed data either way); a request that may write keeps ATOMIC_REQUESTS exactly as Django applies it (inside
 # the handler, so middleware's process_exception still sees the view's exceptions). A GET that writes a row (the
-# action log's "personal data viewed") writes it in autocommit, alone, as one statement would anyway.
+# action log's "personal data viewed") writes it in autocommit, alone, as one statement would anyway. REST framework's
+# views keep the handler's transaction for every method: on an API error DRF marks "the request's" atomic block for
+# rollback whenever ATOMIC_REQUESTS is on, and outside one it would mark an enclosing block (a test's) instead.
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -21,9 +23,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def _atomic_unless_safe(view):
     from asgiref.sync import iscoroutinefunction
     from django.db import DEFAULT_DB_ALIAS, transaction
+    from rest_framework.views import APIView
 
     opted_out = getattr(view, "_non_atomic_requests", set())
-    if getattr(view, "atomic_unless_safe", False) or DEFAULT_DB_ALIAS in opted_out or iscoroutinefunction(view):
+    if (getattr(view, "atomic_unless_safe", False) or DEFAULT_DB_ALIAS in opted_out or iscoroutinefunction(view)
+            or issubclass(getattr(view, "cls", object), APIView)):
         return view
     atomic_view = transaction.atomic(using=DEFAULT_DB_ALIAS)(view)
 

@@ -16,11 +16,20 @@ def in_scope(organisations) -> Q:
     return Q(organisation__in=organisations) | Q(member__organisation__in=organisations)
 
 
-def member_honours(member) -> dict:
-    """What a member's page shows: commendations, newest first, and stars over the years."""
+MEMBER_ROWS = (("honours.Commendation", "member"), ("honours.StarRating", "member"))
+
+
+def member_honours(member, present: dict[str, bool] | None = None) -> dict:
+    """What a member's page shows: commendations, newest first, and stars over the years (only the tables
+    `present` says have rows for the member are read; None: both)."""
+    def has(label: str) -> bool:
+        return present is None or present.get(label, True)
+
     return {
-        "commendations": list(member.commendations.select_related("title").order_by("-year", "pk")),
-        "star_ratings": list(StarRating.objects.filter(member=member).order_by("-year")),
+        "commendations": list(member.commendations.select_related("title").order_by("-year", "pk"))
+        if has("honours.Commendation") else [],
+        "star_ratings": list(StarRating.objects.filter(member=member).order_by("-year"))
+        if has("honours.StarRating") else [],
     }
 
 

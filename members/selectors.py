@@ -105,33 +105,53 @@ def transfer_list(*, transfers, status: str = "", kind: str = "", year: int | No
     return transfers.select_related("member", "from_organisation", "to_organisation").order_by("-sent_on", "-pk")
 
 
-def member_register_history(member: Member) -> dict:
-    """What the member page shows of the register: transfers, organisation periods, categories, leaving."""
+# The member page's own sections, by the tables they read: most members have none of them.
+REGISTER_ROWS = (("members.Transfer", "member"), ("members.MemberOrganisationPeriod", "member"),
+                 ("members.MemberCategory", "member"), ("members.Leaving", "member"),
+                 ("branches.CommitteePosition", "member"), ("development.DevelopmentRecord", "member"))
+
+
+def rows_present(member: Member, tables) -> dict[str, bool]:
+    """Which of `tables` (("app_label.Model", field naming the member), …) have a row for the member: one plain
+    query of EXISTS, whatever their number (an ORM query per table cost ~0.5 ms each to compile and run)."""
+    from django.apps import apps
     from django.db import connection
+
+    tables = list(dict.fromkeys(tables))
+    if not tables:
+        return {}
+    quote = connection.ops.quote_name
+    clauses = []
+    for label, field in tables:
+        model = apps.get_model(label)
+        clauses.append(f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} "
+                       f"WHERE {quote(model._meta.get_field(field).column)} = %s)")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(clauses), [member.pk] * len(tables))
+        found = cursor.fetchone()
+    return {label: bool(exists) for (label, _), exists in zip(tables, found)}
+
+
+def member_register_history(member: Member, present: dict[str, bool] | None = None) -> dict:
+    """What the member page shows of the register: transfers, organisation periods, categories, leaving. Only the
+    sections `present` (rows_present) says exist are read; without it, one query asks."""
     from django.db.models import F
 
     from .models import Leaving, MemberCategory, MemberOrganisationPeriod, Transfer
 
-    # Most members have none of these: one plain query asks which exist, and only those are read (four ORM
-    # queries, two of them with joined organisations to compile, cost 3 ms for a member with no history).
-    sections = {"transfers": Transfer, "periods": MemberOrganisationPeriod, "categories": MemberCategory,
-                "leaving": Leaving}
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(
-            f"EXISTS (SELECT 1 FROM {quote(model._meta.db_table)} WHERE {quote(model._meta.get_field('member').column)}"
-            " = %s)" for model in sections.values()), [member.pk] * len(sections))
-        present = dict(zip(sections, cursor.fetchone()))
+    if present is None:
+        present = rows_present(member, REGISTER_ROWS[:4])
     return {
         "transfers": list(Transfer.objects.filter(member=member)
                           .select_related("from_organisation", "to_organisation").order_by("-sent_on", "-pk"))
-        if present.get("transfers") else [],
+        if present.get("members.Transfer") else [],
         # The period before the first move has no start: first on every database (PostgreSQL sorts NULLs last).
         "periods": list(MemberOrganisationPeriod.objects.filter(member=member).select_related("organisation")
-                        .order_by(F("starts_on").asc(nulls_first=True), "pk")) if present.get("periods") else [],
+                        .order_by(F("starts_on").asc(nulls_first=True), "pk"))
+        if present.get("members.MemberOrganisationPeriod") else [],
         "categories": list(MemberCategory.objects.filter(member=member).order_by("-starts_on", "-pk"))
-        if present.get("categories") else [],
-        "leaving": Leaving.objects.filter(member=member).first() if present.get("leaving") else None,
+        if present.get("members.MemberCategory") else [],
+        "leaving": Leaving.objects.filter(member=member).first() if present.get("members.Leaving") else None,
     }
 
 

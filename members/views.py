@@ -12,9 +12,9 @@ from members import access
 
 from . import services
 from .forms import AccountForm, MemberFilterForm, MemberForm
-from .panels import member_panel_context
+from .panels import member_panel_context, member_panel_rows
+from .selectors import REGISTER_ROWS, member_register_history, rows_present
 from .selectors import member_list as select_members
-from .selectors import member_register_history
 
 
 def _filtered_members(request: HttpRequest):
@@ -60,14 +60,21 @@ def member_roster_print(request: HttpRequest) -> HttpResponse:
 
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = access.get_member_for(request.user, pk)
-    positions = CommitteePosition.objects.filter(member=member).select_related("organisation").order_by("-starts_on")
+    # One query asks which sections have rows (the page's own and its panels'); only those are read.
+    present = rows_present(member, [*REGISTER_ROWS, *member_panel_rows()])
+    positions = (CommitteePosition.objects.filter(member=member).select_related("organisation")
+                 .order_by("-starts_on") if present["branches.CommitteePosition"] else [])
+    development = None
+    if present["development.DevelopmentRecord"]:
+        development = getattr(member, "development", None)  # None if removed since
     return render(request, "members/member_detail.html", {
         "member": member,
         "positions": positions,
+        "development": development,
         "can_manage": access.can_manage_member(request.user, member),
         "can_reveal": access.can_see_personal_data(request.user),
-        **member_panel_context(member),
-        "register": member_register_history(member),
+        **member_panel_context(member, present),
+        "register": member_register_history(member, present),
     })
 
 

@@ -1,15 +1,11 @@
-"""So that member and organisation pages can show honours by including a snippet, without their views knowing."""
+"""So that organisation pages can show honours by including a snippet, without their views knowing (the member
+page's panel gets its honours from the panel's context: honours/apps.py)."""
 
 from django import template
 
 from .. import selectors
 
 register = template.Library()
-
-
-@register.simple_tag
-def member_honours(member) -> dict:
-    return selectors.member_honours(member)
 
 
 @register.simple_tag

@@ -138,7 +138,9 @@ def test_the_snippets_show_a_members_and_an_organisations_honours(city):
     StarRatingFactory(member=city.member, year=2024, stars=4)
     CommendationFactory(member=None, organisation=city.branch_a, title=title("红旗党支部"))
     brand = BrandFactory(organisation=city.branch_a, name="初心驿站")
-    member_html = render_to_string("honours/_member_honours.html", {"member": city.member})
+    from honours.selectors import member_honours
+
+    member_html = render_to_string("honours/_member_honours.html", {"honours": member_honours(city.member)})
     assert "五星党员" in member_html and "★★★★☆" in member_html
     organisation_html = render_to_string("honours/_organisation_honours.html", {"organisation": city.branch_a})
     assert "红旗党支部" in organisation_html and brand.name in organisation_html

@@ -63,3 +63,33 @@ def test_the_member_page_reads_only_the_register_history_a_member_has(city, djan
     assert history["leaving"] == leaving
     assert [(p.organisation, p.starts_on) for p in history["periods"]] == [
         (city.branch_a, None), (target, dt.date(2026, 3, 9))]
+
+
+def _tables_read(client, url) -> str:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return " ".join(q["sql"] for q in ctx.captured_queries if not q["sql"].startswith("SELECT EXISTS"))
+
+
+def test_the_member_page_asks_once_which_sections_and_panels_have_rows(city, client):
+    """Positions, the development record and the honours panel's tables are asked with the register's sections
+    in one query; a member with none of them costs no query on those tables, and one with all shows them."""
+    from development import services as development
+    from tests.factories import CommitteePositionFactory
+    from tests.honours.factories import CommendationFactory, StarRatingFactory, title
+
+    client.force_login(city.secretary)
+    member = MemberFactory(organisation=city.branch_a, stage="PROBATIONARY")
+    url = reverse("members:member_detail", args=[member.pk])
+    sql = _tables_read(client, url)
+    for table in ("honours_commendation", "honours_starrating", "branches_committeeposition",
+                  "development_developmentrecord", "members_transfer", "members_membercategory"):
+        assert f'FROM "{table}"' not in sql.replace("`", '"'), table
+
+    CommendationFactory(member=member, title=title("优秀共产党员"), year=2025)
+    StarRatingFactory(member=member, year=2025, stars=5)
+    CommitteePositionFactory(member=member, organisation=city.branch_a)
+    record = development.record_open(member=member, by=city.secretary)
+    page = client.get(url).content.decode()
+    assert "优秀共产党员" in page and "★★★★★" in page and "党内职务" in page
+    assert reverse("development:timeline", args=[record.pk]) in page
