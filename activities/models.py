@@ -5,8 +5,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from core.reversing import pk_url
 
 from .choices import (
     ActivityKind,
@@ -144,7 +145,7 @@ class Activity(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("activities:activity_detail", args=[self.pk])
+        return pk_url(self.pk, "activities:activity_detail")  # one reverse per process, not per row (core.reversing)
 
     @property
     def start(self):

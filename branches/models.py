@@ -5,8 +5,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
+
+from core.reversing import pk_url
 
 from .choices import OrganisationKind, OrganisationStatus, Position, RoleKind
 
@@ -88,7 +89,7 @@ class Organisation(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("branches:organisation_detail", args=[self.pk])
+        return pk_url(self.pk, "branches:organisation_detail")  # one reverse per process, not per row (core.reversing)
 
     @property
     def display_name(self):

@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.reversing import pk_url
 from core.workflow import Decided, Workflow
 
 from .choices import (
@@ -97,7 +97,7 @@ class Member(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("members:member_detail", args=[self.pk])
+        return pk_url(self.pk, "members:member_detail")  # one reverse per process, not per row (core.reversing)
 
     def clean(self):
         from .rules import raise_for_dates
@@ -230,7 +230,7 @@ class Transfer(Decided):
         return f"{self.member} {self.get_kind_display()} {self.letter_text}"
 
     def get_absolute_url(self):
-        return reverse("members:transfer_detail", args=[self.pk])
+        return pk_url(self.pk, "members:transfer_detail")  # one reverse per process, not per row (core.reversing)
 
     @property
     def letter_text(self) -> str:

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
+from oversight.choices import ReviewStatus
 from oversight.duties import DutyState
 
 register = template.Library()
@@ -16,3 +17,15 @@ def duty_state_badge(state: str) -> str:
     """An assignment's state as a coloured badge: a filter, not an include — a list writes fifty of them."""
     state = DutyState(state) if state in DutyState.values else DutyState.DUE
     return format_html('<span class="badge {}">{}</span>', _BADGE_CLASS[state], state.label)
+
+
+_REVIEW_BADGE_CLASS = {ReviewStatus.ACCEPTED: "text-bg-success", ReviewStatus.FAILED: "text-bg-danger",
+                       ReviewStatus.RETURNED: "text-bg-warning", ReviewStatus.SUBMITTED: "text-bg-primary"}
+
+
+@register.filter
+def review_status_badge(status: str) -> str:
+    """A review's status as a coloured badge (the review list writes fifty: a filter, not an include)."""
+    label = ReviewStatus(status).label if status in ReviewStatus.values else status
+    return format_html('<span class="badge {}" data-testid="review-status">{}</span>',
+                       _REVIEW_BADGE_CLASS.get(status, "text-bg-secondary"), label)

@@ -34,3 +34,14 @@ def test_a_script_prefix_is_kept_per_prefix():
 def test_only_an_integer_takes_the_pks_place():
     with pytest.raises(ValueError):
         pk_url("7/../../admin", "branches:organisation_detail")
+
+
+@pytest.mark.django_db
+def test_the_models_links_are_their_detail_pages(city):
+    """get_absolute_url of the models listed on every page goes through pk_url: the same URL as reverse."""
+    from tests.factories import ActivityFactory
+
+    activity = ActivityFactory(organisation=city.branch_a)
+    assert city.member.get_absolute_url() == reverse("members:member_detail", args=[city.member.pk])
+    assert city.branch_a.get_absolute_url() == reverse("branches:organisation_detail", args=[city.branch_a.pk])
+    assert activity.get_absolute_url() == reverse("activities:activity_detail", args=[activity.pk])

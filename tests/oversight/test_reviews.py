@@ -534,3 +534,15 @@ def test_the_list_offers_to_start_the_reviews_the_year_still_lacks(city, login):
     assert city.branch_a.pk not in offered and city.org_a.pk in offered
     assert city.org_b.pk not in offered  # not theirs
     assert login(city.admin).get(url).context["not_started_count"] == before - 1
+
+
+@pytest.mark.parametrize("status, css", [("ACCEPTED", "text-bg-success"), ("FAILED", "text-bg-danger"),
+                                         ("RETURNED", "text-bg-warning"), ("SUBMITTED", "text-bg-primary"),
+                                         ("DRAFT", "text-bg-secondary")])
+def test_a_reviews_status_is_a_badge_of_its_colour(status, css):
+    from django.template import Context, Template
+
+    from oversight.choices import ReviewStatus
+
+    html = Template("{% load oversight %}{{ status|review_status_badge }}").render(Context({"status": status}))
+    assert html == (f'<span class="badge {css}" data-testid="review-status">{ReviewStatus(status).label}</span>')
