@@ -23,7 +23,7 @@ def _recording_view():
     return view, seen
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.parametrize("method, in_transaction", [("get", False), ("head", False), ("options", False),
                                                     ("post", True), ("put", True), ("patch", True),
                                                     ("delete", True)])
@@ -35,7 +35,7 @@ def test_only_the_methods_that_write_run_in_a_transaction(method, in_transaction
     assert DEFAULT_DB_ALIAS in wrapped._non_atomic_requests  # the handler does not open a second one
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_failing_post_leaves_nothing_written():
     def view(request):
         UnitFactory(name="写了一半的单位")
@@ -89,7 +89,7 @@ def test_an_api_error_rolls_back_only_its_own_request(city, login):
     assert client.get(f"/api/organisations/{city.branch_a.pk}/").status_code == 200
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_page_opens_no_transaction_and_a_form_post_does(city, login):
     client = login(city.admin)
     wrapper = type(connections[DEFAULT_DB_ALIAS])
