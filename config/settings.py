@@ -133,6 +133,8 @@ WSGI_APPLICATION = "config.wsgi.application"
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
 }
+# A request that may write runs in one transaction; a page that only reads (GET, HEAD, OPTIONS) opens none:
+# config/urls.py wraps every view with core.http.atomic_unless_safe.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the Celery worker share the file.
