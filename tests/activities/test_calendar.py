@@ -443,3 +443,24 @@ def test_literal_scopes_and_the_others_find_the_same_events(city, login, monkeyp
     monkeypatch.setattr(access, "LITERAL_ORGANISATIONS", 0)
     assert not access.visible_activities(city.secretary)[1]
     assert events(login(city.secretary), organisation=city.branch_a.pk) == literal
+
+
+@pytest.mark.parametrize("root_dissolved", [False, True])
+def test_the_admins_filter_starts_at_the_shallowest_active_organisation(city, root_dissolved):
+    """The tree's tops give the shallowest depth (read by their indexes), the same as a MIN over every active
+    organisation, also when the root is no longer active."""
+    import datetime as dt
+
+    from django.db.models import Min
+
+    from activities.views.calendar import _filter_organisations
+    from branches.models import Organisation
+
+    if root_dissolved:
+        Organisation.objects.filter(pk=city.root.pk).update(status="DISSOLVED", dissolved_on=dt.date(2025, 1, 1))
+    top = Organisation.objects.filter(status="ACTIVE").aggregate(top=Min("depth"))["top"]
+    expected = [(pk, "\u3000" * (depth - top) + (short or name)) for pk, name, short, depth in
+                Organisation.objects.filter(status="ACTIVE", depth__lte=top + 1).order_by("path")
+                .values_list("pk", "name", "short_name", "depth")]
+    assert _filter_organisations(city.admin) == expected
+    assert expected[0][1][0] != "\u3000"  # the first option is not indented
