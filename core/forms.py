@@ -99,14 +99,18 @@ def _option_attrs(option) -> str:
     return " selected" if attrs == {"selected": True} else _attrs_html(attrs)
 
 
+def _option_html(value, attrs: str, label) -> str:
+    """django/forms/widgets/select_option.html; `attrs` already written."""
+    return f'<option value="{_escaped(value)}"{attrs}>{_escaped(label)}</option>'
+
+
 def options_html(optgroups) -> str:
     """The `<option>`s of a select as Django's templates write them (select.html, select_option.html)."""
     parts = []
     for group_name, options, _ in optgroups:
         if group_name:
             parts.append(f'<optgroup label="{_escaped(group_name)}">')
-        parts.extend(f'<option value="{_escaped(option["value"])}"{_option_attrs(option)}>{_escaped(option["label"])}'
-                     "</option>" for option in options)
+        parts.extend(_option_html(option["value"], _option_attrs(option), option["label"]) for option in options)
         if group_name:
             parts.append("</optgroup>")
     return mark_safe("\n".join(parts))  # noqa: S308 - every value escaped by _escaped
@@ -124,7 +128,7 @@ def flat_options_html(choices, values: list[str], multiple: bool) -> str | None:
         value = "" if value is None else str(value)
         selected = (multiple or not has_selected) and value in chosen
         has_selected |= selected
-        parts.append(f'<option value="{_escaped(value)}"{" selected" if selected else ""}>{_escaped(label)}</option>')
+        parts.append(_option_html(value, " selected" if selected else "", label))
     return "\n".join(parts)
 
 
