@@ -61,3 +61,18 @@ def test_a_page_read_ids_first_keeps_the_order_and_brings_its_rows_whole(city, r
     with django_assert_num_queries(1):
         page = paging.page_in_order(rf.get("/", {"page": 2}), kept, ordered, per_page=2)
         assert [a.title for a in page] == ["第2次"] and page.paginator.count == 5
+
+
+def test_the_transfer_list_counts_only_up_to_the_cap(city, login, monkeypatch):
+    # A province's 75,000 transfers were counted whole on every view of the list.
+    from members import services
+
+    for _ in range(3):
+        services.transfer_send(member=MemberFactory(organisation=city.branch_a), to_organisation=city.org_b,
+                               reason="工作调动", sent_on=dt.date(2026, 3, 2), dues_paid_to=dt.date(2026, 2, 1),
+                               by=city.secretary)
+    monkeypatch.setattr(paging.CappedPaginator, "cap", 2)
+    monkeypatch.setattr("members.views_transfers.PAGE_SIZE", 1)
+    response = login(city.admin).get(reverse("members:transfer_list"))
+    page = response.context["page"]
+    assert page.paginator.capped and page.paginator.num_pages == 2 and len(page.object_list) == 1
