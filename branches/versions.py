@@ -102,6 +102,19 @@ class Counted:
 
     value: object
     counted_at: dt.datetime | None = None
+    key: str = ""  # where the value is kept ("" when counted afresh for this request)
+
+    @property
+    def fragment_key(self) -> str:
+        """Names this very value (the same counting, the same rows): a fragment rendered from it can be kept under
+        it — `{% cache counted.fragment_seconds "name" counted.fragment_key %}` — and is never shown after a
+        recount (an admin's key is the same for five minutes; when it was counted is not)."""
+        return f"{self.key}@{self.counted_at.isoformat() if self.counted_at else ''}" if self.key else ""
+
+    @property
+    def fragment_seconds(self) -> int:
+        """How long such a fragment may be kept: as long as the value; 0 (not kept) for a value counted afresh."""
+        return SUMMARY_SECONDS if self.key else 0
 
 
 def counted_for(user, name: str, count: Callable[[], object], *, secretaries: bool = True,
@@ -124,7 +137,7 @@ def counted_for(user, name: str, count: Callable[[], object], *, secretaries: bo
         if stored is None:
             stored = Counted(count(), timezone.localtime())
             cache.set(key, stored, SUMMARY_SECONDS)
-        return stored
+        return Counted(stored.value, stored.counted_at, key)
     root_ids = sorted(set(access.organisation_ids_run_by(user)))
     if not secretaries or not root_ids:
         return Counted(count())
@@ -134,7 +147,7 @@ def counted_for(user, name: str, count: Callable[[], object], *, secretaries: bo
     if value is None:
         value = count()
         cache.set(key, value, SUMMARY_SECONDS)
-    return Counted(value)
+    return Counted(value, key=key)
 
 
 def watch_tree() -> None:

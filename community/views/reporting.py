@@ -96,7 +96,7 @@ def reporting_overview(request: HttpRequest) -> HttpResponse:
     # A row per organisation: thousands at province scale (2.9 MB), so fifty to a page of their own.
     return render(request, "community/reporting_overview.html", {
         "year": year, "is_admin": is_admin, "query": query_without_page(request), "counted_at": counted.counted_at,
-        "totals": totals,
+        "counted": counted, "totals": totals,
         "organisation_rows": Paginator(totals.rows, ORGANISATION_ROWS_PER_PAGE).get_page(request.GET.get("org_page")),
         "organisation_query": query_without_page(request, "org_page"),
         "missing": missing.get_page(request.GET.get("page")),

@@ -37,7 +37,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     # secretary's per subtree version (records, steps, plans and members are watched, development/apps.py).
     counted = counted_for(user, f"development-overview:{year}", summary)
     return render(request, "development/overview.html", {
-        **counted.value, "counted_at": counted.counted_at, "year": year,
+        **counted.value, "counted": counted, "counted_at": counted.counted_at, "year": year,
         "city_wide": branch_access.is_admin(user), "can_see_queue": access.can_see_queue(user),
         "limit": selectors.LIST_LIMIT,
     })

@@ -78,10 +78,11 @@ def duty_list(request: HttpRequest) -> HttpResponse:
         "counted_at": totals.counted_at,
         # A row per organisation with assignments: thousands at province scale, fifty to a page of their own.
         "by_organisation": Paginator(by_organisation.value, ROWS_PER_PAGE).get_page(request.GET.get("org_page")),
+        "by_organisation_counted": by_organisation,
         "organisation_query": query_without_page(request, "org_page"),
         # Every duty given or reported moves the decisions version on: a new duty shows at once.
         "duties": counted_for(user, f"duties-with-counts:{current_version(DECISIONS_VERSION_KEY)}",
-                              lambda: list(services.duties_with_counts(today=today)[:20])).value if is_admin else None,
+                              lambda: list(services.duties_with_counts(today=today)[:20])) if is_admin else None,
         "can_create": is_admin,
     })
 

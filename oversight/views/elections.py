@@ -67,6 +67,7 @@ def election_list(request: HttpRequest) -> HttpResponse:
     page.object_list = rows_in_order(services.with_current_term(Organisation.objects.all()), page.object_list)
     return render(request, "oversight/election_list.html", {
         **summaries,
+        "counted": counted,
         "counted_at": counted.counted_at,
         "window": window,
         "list_limit": LIST_LIMIT,

@@ -21,6 +21,7 @@ from tests.community.factories import (
     ServiceFactory,
 )
 from tests.factories import ActivityFactory, AttendanceFactory, MemberFactory
+from tests.html import table
 
 pytestmark = pytest.mark.django_db
 UTC = dt.timezone.utc
@@ -169,8 +170,12 @@ def test_the_reporting_overview_pages_its_rows_by_organisation(city, client, mon
     rows = first.context["organisation_rows"]
     assert len(rows.object_list) == 1 and rows.paginator.count >= 2
     assert "org_page=2" in first.content.decode()
-    second = client.get(url + "&org_page=2").context["organisation_rows"]
+    second_page = client.get(url + "&org_page=2")
+    second = second_page.context["organisation_rows"]
     assert second.object_list[0].name != rows.object_list[0].name
+    # Each page's table is its own (the rendered rows are kept per counting and page).
+    shown = table(second_page.content.decode(), "reporting-by-organisation")
+    assert second.object_list[0].name in shown and rows.object_list[0].name not in shown
 
 
 def test_the_city_wide_reporting_totals_are_counted_every_five_minutes_a_secretarys_at_once(city, client):

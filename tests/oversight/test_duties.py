@@ -255,9 +255,10 @@ def test_the_duty_filter_offers_the_duties_assigned_in_the_users_scope_and_a_new
     offered = login(city.secretary).get(reverse("oversight:duty_list")).context["form"].fields["duty"].queryset
     assert list(offered) == [ours]
     admin = login(city.admin)
-    assert {d.title for d in admin.get(reverse("oversight:duty_list")).context["duties"]} == {ours.title, theirs.title}
+    overview = admin.get(reverse("oversight:duty_list")).context["duties"].value
+    assert {d.title for d in overview} == {ours.title, theirs.title}
     assign(city, organisations=[city.org_b], title="新下达的事项")
-    assert "新下达的事项" in {d.title for d in admin.get(reverse("oversight:duty_list")).context["duties"]}
+    assert "新下达的事项" in {d.title for d in admin.get(reverse("oversight:duty_list")).context["duties"].value}
 
 
 @freeze_time("2025-07-01 09:00:00+08:00")
@@ -268,7 +269,7 @@ def test_an_admin_filters_the_list_by_state_and_organisation(city, login, three_
     response = client.get(reverse("oversight:duty_list"), {"organisation": city.org_b.pk})
     assert [a.organisation for a in response.context["page"]] == [city.org_b]
     assert response.context["totals"] == {"done": 1, "due": 0, "overdue": 0}
-    overview = client.get(reverse("oversight:duty_list")).context["duties"]
+    overview = client.get(reverse("oversight:duty_list")).context["duties"].value
     assert [(d.title, d.total, d.done, d.due, d.overdue) for d in overview] == [("制定年度党建工作计划", 3, 2, 0, 1)]
 
 
