@@ -25,7 +25,8 @@ ROWS_PER_PAGE = 50
 @require_GET
 def campaign_list(request: HttpRequest) -> HttpResponse:
     return render(request, "community/campaign_list.html", {
-        "campaigns": list(selectors.campaigns_with_totals()), "can_create": access.is_admin(request.user),
+        "campaigns": selectors.with_donation_totals(selectors.campaigns_with_totals()),
+        "can_create": access.is_admin(request.user),
     })
 
 
@@ -46,7 +47,7 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    campaign = get_object_or_404(selectors.campaigns_with_totals(), pk=pk)
+    [campaign] = selectors.with_donation_totals([get_object_or_404(selectors.campaigns_with_totals(), pk=pk)])
     user = request.user
     branches = list(selectors.temporary_branches_of(campaign))
     can_record = access.can_oversee_organisations(user)

@@ -72,11 +72,40 @@ def test_donation_totals_match_hand_counts(city):
     DonationFactory(campaign=flood, member=None, organisation=city.org_b, amount=Decimal("1000"))
     DonationFactory(campaign=flood, member=city.other_member, amount=Decimal("50"))
     DonationFactory(campaign=epidemic, member=city.member, amount=Decimal("30"))
-    totals = {c.name: (c.donated, c.donation_count) for c in selectors.campaigns_with_totals()}
-    assert totals == {"防汛": (Decimal("1350.50"), 4), "抗疫": (Decimal("30"), 1)}
+    CampaignFactory(name="无捐款")
+    totals = {c.name: (c.donated, c.donation_count)
+              for c in selectors.with_donation_totals(selectors.campaigns_with_totals())}
+    assert totals == {"防汛": (Decimal("1350.50"), 4), "抗疫": (Decimal("30"), 1), "无捐款": (Decimal("0"), 0)}
     by_org = {row.organisation_id: (row.total, row.count)
               for row in selectors.donations_by_organisation(campaign=flood)}
     assert by_org == {city.branch_a.pk: (Decimal("300.50"), 2), city.org_b.pk: (Decimal("1050"), 2)}
+
+
+def test_the_totals_are_summed_once_and_follow_every_donation(city, login, django_assert_num_queries):
+    flood, epidemic = CampaignFactory(name="防汛"), CampaignFactory(name="抗疫")
+    first = DonationFactory(campaign=flood, member=city.member, amount=Decimal("100"))
+    DonationFactory(campaign=epidemic, member=city.member, amount=Decimal("30"))
+
+    def totals():
+        return {c.name: (c.donated, c.donation_count)
+                for c in selectors.with_donation_totals(selectors.campaigns_with_totals())}
+
+    assert totals() == {"防汛": (Decimal("100"), 1), "抗疫": (Decimal("30"), 1)}
+    with django_assert_num_queries(1):  # the campaigns; their sums are kept
+        assert totals()["防汛"] == (Decimal("100"), 1)
+    DonationFactory(campaign=flood, member=None, organisation=city.org_b, amount=Decimal("300"))
+    with django_assert_num_queries(2):  # the one campaign whose donations changed is summed again
+        assert totals() == {"防汛": (Decimal("400"), 2), "抗疫": (Decimal("30"), 1)}
+    first.amount = Decimal("500")
+    first.save()
+    assert totals()["防汛"] == (Decimal("800"), 2)
+    first.delete()
+    assert totals()["防汛"] == (Decimal("300"), 1)
+    page = login(city.admin).get(reverse("community:campaign_detail", args=[flood.pk]))
+    assert (page.context["campaign"].donated, page.context["campaign"].donation_count) == (Decimal("300"), 1)
+    assert "300.00 元（1 笔）" in page.content.decode()
+    listed = login(city.admin).get(reverse("community:campaign_list"))
+    assert {c.name: c.donated for c in listed.context["campaigns"]} == {"防汛": Decimal("300"), "抗疫": Decimal("30")}
 
 
 def test_the_ranking_is_counted_once_and_follows_every_donation(city, django_assert_num_queries):
