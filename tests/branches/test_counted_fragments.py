@@ -74,7 +74,7 @@ def test_the_admins_election_lists_follow_a_recorded_re_election_at_once(city, l
 def test_each_page_of_the_admins_duty_table_by_organisation_shows_its_own_rows(city, login, monkeypatch):
     monkeypatch.setattr("oversight.views.duties.ROWS_PER_PAGE", 1)
     duties.duty_create(by=city.admin, title="制定年度计划", deadline=dt.date(2030, 1, 1),
-                          organisations=[city.org_a, city.org_b])
+                       organisations=[city.org_a, city.org_b])
     client = login(city.admin)
     url = reverse("oversight:duty_list")
     first = table(client.get(url).content.decode(), "duty-by-organisation")
