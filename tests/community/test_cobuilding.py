@@ -1,8 +1,10 @@
+import datetime as dt
 import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from freezegun import freeze_time
 from PIL import Image
 
 from community import selectors
@@ -72,6 +74,18 @@ def test_the_admin_sees_how_many_affiliated_organisations_have_an_agreement(city
     assert (coverage.with_agreement, coverage.organisations) == (1, 3)
     page = login(city.admin).get(reverse("community:agreement_list")).content.decode()
     assert "1 / 3 个" in page
+
+
+def test_the_admins_coverage_is_counted_every_five_minutes_and_says_when_a_secretarys_at_once(city, login):
+    with freeze_time("2026-03-02 09:00:00+08:00") as clock:
+        admin = login(city.admin)
+        assert "0 / 2 个" in admin.get(reverse("community:agreement_list")).content.decode()
+        AgreementFactory(organisation=city.org_a)
+        page = admin.get(reverse("community:agreement_list")).content.decode()
+        assert "0 / 2 个" in page and "全市数据统计于 09:00" in page  # kept, and the page says since when
+        assert "1 / 2 个" in login(city.secretary).get(reverse("community:agreement_list")).content.decode()
+        clock.tick(dt.timedelta(minutes=6))
+        assert "1 / 2 个" in login(city.admin).get(reverse("community:agreement_list")).content.decode()
 
 
 def test_a_secretary_lists_only_their_organisations_agreements(city, login):
