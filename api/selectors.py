@@ -110,8 +110,7 @@ class ComplianceRows:
     def __init__(self, *, organisations, year: int, today, month: int | None):
         self.year, self.today, self.month = year, today, month
         try:
-            index = compliance.cached_matrix_index(organisations=organisations, year=year, today=today)
-            self.pks = index.organisation_pks()
+            self.pks = compliance.cached_organisation_pks(organisations=organisations, year=year, today=today)
         except EmptyResultSet:  # a scope that cannot hold anything
             self.pks = []
 

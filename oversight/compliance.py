@@ -790,6 +790,18 @@ def cached_matrix_index(*, organisations: QuerySet, year: int, today: dt.date | 
     return index
 
 
+def cached_organisation_pks(*, organisations: QuerySet, year: int, today: dt.date | None = None) -> array:
+    """The pks of the organisations (not the headers) in the scope's matrix, in its order, from the cache: what
+    the API pages through, without reading back the whole index (a province's names and codes: 2.6 MB, 4 ms)."""
+    today = today or timezone.localdate()
+    key = f"{_cache_prefix('pks', organisations, year)}:{today.isoformat()}"
+    pks = cache.get(key)
+    if pks is None:
+        pks = array("q", cached_matrix_index(organisations=organisations, year=year, today=today).organisation_pks())
+        cache.set(key, pks, CACHE_SECONDS)
+    return pks
+
+
 # The most rows a home page lists of a month's gaps (the secretary's "meetings due"; the red cells show fewer).
 DIGEST_ROWS = 50
 

@@ -79,3 +79,24 @@ def test_the_compliance_page_is_read_back_until_a_meeting_changes_it(city, call,
     ActivityFactory(organisation=city.branch_a, kind=ActivityKind.THEMED_DAY, status=ActivityStatus.HELD,
                     planned_start=start, actual_start=start)
     assert held() == before + 1
+
+
+def test_the_compliance_list_pages_through_kept_pks_without_reading_the_index_again(city, call, monkeypatch):
+    """A province's index is 2.6 MB of names and codes; the API needs only the organisations' pks, kept apart
+    under the same version: a new organisation is listed at the next call."""
+    from oversight import compliance
+    from tests.factories import OrganisationFactory
+
+    url = reverse("api:compliance-list")
+
+    def listed() -> list[int]:
+        return [row["organisation"] for row in call("admin", "get", url).json()["results"]]
+
+    first = listed()
+    assert city.branch_a.pk in first
+    read = []
+    index = compliance.cached_matrix_index
+    monkeypatch.setattr(compliance, "cached_matrix_index", lambda **kwargs: read.append(1) or index(**kwargs))
+    assert listed() == first and read == []
+    added = OrganisationFactory(parent=city.org_b, name="乙局新党支部")
+    assert added.pk in listed() and read == [1]
