@@ -136,13 +136,14 @@ def matrix(request: HttpRequest) -> HttpResponse:
     _require_overseer(request.user)
     today = timezone.localdate()
     year = _year_from(request, today)
-    index = compliance.cached_matrix_index(organisations=access.organisations_managed_by(request.user), year=year,
-                                           today=today)
     years = list(range(today.year + 1, today.year - YEARS_IN_SELECTOR, -1))
     if year not in years:
         years.append(year)
     q = request.GET.get("q", "").strip()[:50]
     filters = MatrixFilters.from_query(request.GET)
+    # Only a filter reads the months of every row; the plain page needs the rows' names and places.
+    read = compliance.cached_matrix_index if filters.active else compliance.cached_matrix_outline
+    index = read(organisations=access.organisations_managed_by(request.user), year=year, today=today)
     # Rows are chosen from the index (every row, without its cells); the cells are computed for the page's
     # rows only, so a page costs the same for 300 organisations or 15,000.
     if filters.active:

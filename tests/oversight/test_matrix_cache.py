@@ -134,3 +134,31 @@ def test_the_index_keeps_its_rows_as_columns_and_gives_back_the_same_rows(city):
     built = compliance.cached_matrix_index(organisations=Organisation.objects.active(), year=2026,
                                            today=dt.date(2026, 7, 20))
     assert isinstance(built.rows, compliance.IndexRows) and [row.pk for row in built.index_rows][0] == city.root.pk
+
+
+def test_the_plain_matrix_page_reads_the_outline_and_a_filter_the_months(city, login, monkeypatch):
+    """The outline is the index without its months, kept under the same version: the plain page reads only it
+    (a province's index is 2.6 MB), a filter reads the months; both follow a change at once."""
+    from django.urls import reverse
+
+    from tests.factories import OrganisationFactory
+
+    today = timezone.localdate()
+    scope = Organisation.objects.active()
+    index = compliance.cached_matrix_index(organisations=scope, year=today.year, today=today)
+    outline = compliance.cached_matrix_outline(organisations=scope, year=today.year, today=today)
+    assert [row[:5] for row in outline.rows] == [row[:5] for row in index.rows]
+    assert {row[5] for row in outline.rows} == {""} and any(row[5] for row in index.rows)
+    assert (outline.required, outline.held, outline.layout) == (index.required, index.held, index.layout)
+
+    client = login(city.admin)
+    client.get(reverse("oversight:matrix"))
+    read = []
+    real = compliance.cached_matrix_index
+    monkeypatch.setattr(compliance, "cached_matrix_index", lambda **kwargs: read.append(1) or real(**kwargs))
+    client.get(reverse("oversight:matrix"))
+    assert read == []
+    assert client.get(reverse("oversight:matrix"), {"incomplete": "1"}).status_code == 200 and read == [1]
+    added = OrganisationFactory(parent=city.org_b, name="乙局新党支部")
+    shown = [row.pk for row, _ in client.get(reverse("oversight:matrix")).context["rows"]]
+    assert added.pk in shown
