@@ -381,3 +381,29 @@ def test_the_lists_order_is_kept_until_an_assignment_changes(city, login, person
     assert sorted_ids == [], "the order is read from the cache"
     services.duty_report(assignment=assignment_of(duty, city.org_a), by=city.secretary, report="已完成")
     assert listed() == [city.branch_a, city.org_a]  # done ones last, at once
+
+
+@freeze_time("2025-06-15 09:00:00+08:00")
+def test_the_duty_pages_order_is_kept_until_an_assignment_changes(city, login):
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    duty = assign(city, organisations=[city.org_a, city.branch_a, city.org_b])
+    client = login(city.admin)
+
+    def listed(**params):
+        return [a.organisation for a in client.get(reverse("oversight:duty_detail", args=[duty.pk]),
+                                                   params).context["page"]]
+
+    assert listed() == [city.org_a, city.branch_a, city.org_b]  # open ones in tree order
+    with CaptureQueriesContext(connection) as second:
+        assert listed() == [city.org_a, city.branch_a, city.org_b]
+    # Only the page's rows are read (by their pks); nothing sorts all of the duty's assignments again.
+    sorting = [q["sql"] for q in second.captured_queries if 'FROM "oversight_dutyassignment"' in q["sql"]
+               and "ORDER BY" in q["sql"] and not re.search(r'"oversight_dutyassignment"\."id" IN \(', q["sql"])]
+    assert sorting == [], "the order is read from the cache"
+    services.duty_report(assignment=assignment_of(duty, city.org_a), by=city.secretary, report="已完成")
+    assert listed() == [city.branch_a, city.org_b, city.org_a]  # done ones last, at once
+    assert listed(state="done") == [city.org_a]  # each state's order apart
