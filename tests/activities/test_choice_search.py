@@ -22,6 +22,21 @@ def test_with_many_organisations_the_form_holds_only_the_chosen_one_and_a_search
     assert f'<option value="{city.org_b.pk}"' not in page
 
 
+def test_the_form_counts_the_organisations_only_as_far_as_the_threshold(city, client, monkeypatch):
+    # A province's 15,000 organisations were counted whole on every activity form.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(forms, "SEARCH_THRESHOLD", 2)
+    client.force_login(city.admin)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("activities:activity_create")).content.decode()
+    assert 'id="id_organisation_search"' in page  # four organisations: past the threshold
+    counts = [q["sql"] for q in queries.captured_queries
+              if "COUNT(" in q["sql"] and 'FROM "branches_organisation"' in q["sql"]]
+    assert counts and all("LIMIT 3" in sql for sql in counts)
+
+
 def test_the_search_finds_organisations_by_name_and_keeps_the_selected_ones(city, client):
     client.force_login(city.admin)
     url = reverse("activities:choice_options")
