@@ -164,6 +164,15 @@ def test_a_second_report_adds_to_the_first_and_keeps_its_completion_time(city, m
     assert assignment.evidence.count() == 1
 
 
+def test_the_duty_page_links_each_assignments_evidence(city, login, media):
+    assignment = assignment_of(assign(city, deadline=dt.date(2099, 1, 1)), city.branch_a)
+    services.duty_report(assignment=assignment, by=city.secretary, report="已完成。", uploads=[pdf_upload()])
+    evidence = assignment.evidence.get()
+    page = login(city.admin).get(reverse("oversight:duty_detail", args=[assignment.duty_id])).content.decode()
+    assert f'href="{reverse("oversight:evidence_file", args=[evidence.pk])}"' in page
+    assert evidence.original_name in page
+
+
 @pytest.mark.parametrize("persona", ["other_secretary", "member_user", "outsider"])
 def test_nobody_reports_on_an_organisation_they_do_not_manage(city, login, media, persona):
     assignment = assignment_of(assign(city, deadline=dt.date(2099, 1, 1)), city.branch_a)
