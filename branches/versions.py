@@ -18,6 +18,7 @@ from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from core.cache import bump_version, current_version
+from core.paging import COUNT_CAP, page_in_order
 
 from .models import Organisation
 
@@ -148,6 +149,15 @@ def counted_for(user, name: str, count: Callable[[], object], *, secretaries: bo
         value = count()
         cache.set(key, value, SUMMARY_SECONDS)
     return Counted(value, key=key)
+
+
+def page_in_kept_order(request, name: str, rows, *, per_page: int, exact: bool = False):
+    """A page of `rows` in their order, the order itself (the pks, up to COUNT_CAP and one) kept as a summary
+    of the user's (`counted_for`, under `name`, which carries what the order depends on): a list sorted on joined
+    columns sorts a province's thousands of rows once, and each page reads only its own rows afresh."""
+    order = counted_for(request.user, name, lambda: list(rows.values_list("pk", flat=True)[:COUNT_CAP + 1]),
+                        exact=exact)
+    return page_in_order(request, order.value, rows, per_page=per_page)
 
 
 def watch_tree() -> None:

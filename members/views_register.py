@@ -7,10 +7,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from branches.versions import counted_for
+from branches.versions import counted_for, page_in_kept_order
 from core.files import private_file_response
 from core.forms import add_service_error
-from core.paging import COUNT_CAP, chosen_year, page_in_order
+from core.paging import chosen_year
 
 from . import access, services
 from .forms import CategoryFilterForm, CategoryForm, LeavingForm, RetireForm
@@ -106,9 +106,7 @@ def category_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(kind=kind)
     # The order (by kind, tree, name) sorts every open category joined to its member and organisation (a
     # province: 13 ms a view): kept until a member, a category or an organisation changes; the page read afresh.
-    order = counted_for(request.user, f"category-order:{kind}",
-                        lambda: list(rows.values_list("pk", flat=True)[:COUNT_CAP + 1]), exact=True)
-    page = page_in_order(request, order.value, rows, per_page=PAGE_SIZE)
+    page = page_in_kept_order(request, f"category-order:{kind}", rows, per_page=PAGE_SIZE, exact=True)
     # Counting a province's members by category: every five minutes for admins, per subtree for secretaries.
     counted = counted_for(request.user, "categories", lambda: category_counts(members=members))
     return render(request, "members/category_list.html", {"form": form, "page": page, "counts": counted.value,

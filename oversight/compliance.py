@@ -34,7 +34,7 @@ import datetime as dt
 import hashlib
 from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -610,12 +610,18 @@ def cached_matrix_for(*, organisations: QuerySet, year: int, today: dt.date | No
     """``matrix_for`` from the cache while nothing it counts has changed: the page and the dashboards read the
     same computed matrix (measured at city scale: 60–170 ms to compute, about 2 ms to read back)."""
     today = today or timezone.localdate()
-    key = f"{_cache_prefix('matrix', organisations, year)}:{today.isoformat()}"
-    matrix = cache.get(key)
-    if matrix is None:
-        matrix = matrix_for(organisations=organisations, year=year, today=today)
-        cache.set(key, matrix, CACHE_SECONDS)
-    return matrix
+    return _kept("matrix", organisations, year, today,
+                 lambda: matrix_for(organisations=organisations, year=year, today=today))
+
+
+def _kept(name: str, organisations: QuerySet, year: int, today: dt.date, compute: Callable[[], object]):
+    """What `compute` gives for the scope, year and day, from the cache while the matrix's version holds."""
+    key = f"{_cache_prefix(name, organisations, year)}:{today.isoformat()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
 
 
 # --- the matrix's index: what paging and filtering need of every row, small enough to read back quickly ----
@@ -782,12 +788,8 @@ def cached_matrix_index(*, organisations: QuerySet, year: int, today: dt.date | 
     rows from it and computes the full cells only for those (a province's whole matrix took 3.6 s just to read
     back from the cache)."""
     today = today or timezone.localdate()
-    key = f"{_cache_prefix('index', organisations, year)}:{today.isoformat()}"
-    index = cache.get(key)
-    if index is None:
-        index = _index_of(matrix_for(organisations=organisations, year=year, today=today))
-        cache.set(key, index, CACHE_SECONDS)
-    return index
+    return _kept("index", organisations, year, today,
+                 lambda: _index_of(matrix_for(organisations=organisations, year=year, today=today)))
 
 
 def cached_matrix_outline(*, organisations: QuerySet, year: int, today: dt.date | None = None) -> MatrixIndex:
@@ -795,26 +797,21 @@ def cached_matrix_outline(*, organisations: QuerySet, year: int, today: dt.date 
     unfiltered matrix page chooses its groups from names and indents alone, without reading back a province's
     codes (with them the index is 2.6 MB, 4 ms a view)."""
     today = today or timezone.localdate()
-    key = f"{_cache_prefix('outline', organisations, year)}:{today.isoformat()}"
-    outline = cache.get(key)
-    if outline is None:
+
+    def outline() -> MatrixIndex:
         index = cached_matrix_index(organisations=organisations, year=year, today=today)
-        outline = MatrixIndex(IndexRows(row[:5] + ("",) for row in index.rows), index.kinds, index.required,
-                              index.held, index.layout)
-        cache.set(key, outline, CACHE_SECONDS)
-    return outline
+        return MatrixIndex(IndexRows(row[:5] + ("",) for row in index.rows), index.kinds, index.required,
+                           index.held, index.layout)
+
+    return _kept("outline", organisations, year, today, outline)
 
 
 def cached_organisation_pks(*, organisations: QuerySet, year: int, today: dt.date | None = None) -> array:
     """The pks of the organisations (not the headers) in the scope's matrix, in its order, from the cache: what
     the API pages through, without reading back the whole index (a province's names and codes: 2.6 MB, 4 ms)."""
     today = today or timezone.localdate()
-    key = f"{_cache_prefix('pks', organisations, year)}:{today.isoformat()}"
-    pks = cache.get(key)
-    if pks is None:
-        pks = array("q", cached_matrix_index(organisations=organisations, year=year, today=today).organisation_pks())
-        cache.set(key, pks, CACHE_SECONDS)
-    return pks
+    return _kept("pks", organisations, year, today, lambda: array("q", cached_matrix_index(
+        organisations=organisations, year=year, today=today).organisation_pks()))
 
 
 # The most rows a home page lists of a month's gaps (the secretary's "meetings due"; the red cells show fewer).

@@ -19,10 +19,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from branches.versions import counted_for
+from branches.versions import counted_for, page_in_kept_order
 from core.cache import current_version
 from core.forms import add_service_error
-from core.paging import COUNT_CAP, page_in_order, query_without_page
+from core.paging import query_without_page
 from oversight import access
 
 from .. import duties as services
@@ -61,9 +61,8 @@ def duty_list(request: HttpRequest) -> HttpResponse:
     # The order of the assignments (open first, by deadline, in tree order) sorts every one joined to its
     # duty and organisation (a province: 20,000, 14 ms), so it is kept while no assignment, duty or
     # organisation changes (the decisions' version; a secretary's per subtree); the page's rows read afresh.
-    order = counted_for(user, f"duty-order:{current_version(DECISIONS_VERSION_KEY)}:{chosen}:{filters.get('state')}",
-                        lambda: list(assignments.values_list("pk", flat=True)[:COUNT_CAP + 1]))
-    page = page_in_order(request, order.value, assignments, per_page=ROWS_PER_PAGE)
+    page = page_in_kept_order(request, f"duty-order:{current_version(DECISIONS_VERSION_KEY)}:{chosen}:"
+                                       f"{filters.get('state')}", assignments, per_page=ROWS_PER_PAGE)
     # An admin's summaries cover every assignment of the province: counted at most every five minutes.
     totals = counted_for(user, f"duty-totals:{chosen}",
                          lambda: services.state_totals(organisations=scope, today=today), secretaries=False)
@@ -115,9 +114,8 @@ def duty_detail(request: HttpRequest, pk: int) -> HttpResponse:
                                            duty=duty).prefetch_related("evidence"))
     # A duty given to a province's organisations has thousands of assignments, sorted on joined columns (7 ms):
     # their order is kept, as the list's is, until an assignment, duty or organisation changes.
-    order = counted_for(request.user, f"duty-detail-order:{duty.pk}:{current_version(DECISIONS_VERSION_KEY)}:{state}",
-                        lambda: list(assignments.values_list("pk", flat=True)[:COUNT_CAP + 1]))
-    page = page_in_order(request, order.value, assignments, per_page=ROWS_PER_PAGE)
+    page = page_in_kept_order(request, f"duty-detail-order:{duty.pk}:{current_version(DECISIONS_VERSION_KEY)}:{state}",
+                              assignments, per_page=ROWS_PER_PAGE)
     for assignment in page:
         assignment.late = (assignment.completed_at is not None
                            and timezone.localtime(assignment.completed_at).date() > duty.deadline)
