@@ -154,10 +154,15 @@ def counted_for(user, name: str, count: Callable[[], object], *, secretaries: bo
 def page_in_kept_order(request, name: str, rows, *, per_page: int, exact: bool = False):
     """A page of `rows` in their order, the order itself (the pks, up to COUNT_CAP and one) kept as a summary
     of the user's (`counted_for`, under `name`, which carries what the order depends on): a list sorted on joined
-    columns sorts a province's thousands of rows once, and each page reads only its own rows afresh."""
+    columns sorts a province's thousands of rows once, and each page reads only its own rows, when first asked
+    for. `page.kept` is the kept order (a Counted): when `name` also covers everything the rows show, the page's
+    rendered rows can be kept with it (`{% cache page.kept.fragment_seconds "name" page.kept.fragment_key
+    page.number %}`) and are then not read at all."""
     order = counted_for(request.user, name, lambda: list(rows.values_list("pk", flat=True)[:COUNT_CAP + 1]),
                         exact=exact)
-    return page_in_order(request, order.value, rows, per_page=per_page)
+    page = page_in_order(request, order.value, rows, per_page=per_page, lazily=True)
+    page.kept = order
+    return page
 
 
 def watch_tree() -> None:

@@ -1,5 +1,7 @@
 """Paging, the year a page shows, and the one form page: the same on every list."""
 
+from collections.abc import Callable, Sequence
+
 from django import forms
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.http import HttpRequest
@@ -105,13 +107,38 @@ class PeekingPaginator(CappedPaginator):
         return PeekedPage(rows[:self.per_page], number, self, more=len(rows) > self.per_page)
 
 
-def page_in_order(request: HttpRequest, pks, queryset, *, per_page: int = ROWS_PER_PAGE, param: str = "page"):
+def page_in_order(request: HttpRequest, pks, queryset, *, per_page: int = ROWS_PER_PAGE, param: str = "page",
+                  lazily: bool = False):
     """A capped page of `pks` in the list's order, then the rows of `queryset` with those pks, with all they show
     (joined and prefetched for those rows only). `pks`: a pk query whose sort reads only the keys it sorts on,
-    or the order kept in the cache (a province's duty assignments, sorted on joined columns)."""
+    or the order kept in the cache (a province's duty assignments, sorted on joined columns). `lazily`: the rows
+    are read when first asked for (a page whose rendered rows are kept may never ask)."""
     page = CappedPaginator(pks, per_page).get_page(request.GET.get(param))
-    page.object_list = rows_in_order(queryset, page.object_list)
+    chosen = list(page.object_list)
+    page.object_list = (RowsWhenRead(lambda: rows_in_order(queryset, chosen)) if lazily
+                        else rows_in_order(queryset, chosen))
     return page
+
+
+class RowsWhenRead(Sequence):
+    """A list made by `read()` the first time anything asks for it."""
+
+    def __init__(self, read: Callable[[], list]):
+        self._read, self._rows = read, None
+
+    def _all(self) -> list:
+        if self._rows is None:
+            self._rows = self._read()
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, key):
+        return self._all()[key]
+
+    def __iter__(self):
+        return iter(self._all())
 
 
 def rows_in_order(queryset, pks) -> list:

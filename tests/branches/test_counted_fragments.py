@@ -82,3 +82,26 @@ def test_each_page_of_the_admins_duty_table_by_organisation_shows_its_own_rows(c
     assert city.org_a.name in first and city.org_b.name not in first
     assert city.org_b.name in second and city.org_a.name not in second
     assert table(client.get(url).content.decode(), "duty-by-organisation") == first
+
+
+@pytest.mark.parametrize("persona", ["admin", "secretary"])
+def test_the_duty_lists_rows_are_kept_rendered_and_follow_a_report_at_once(city, login, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from oversight.models import DutyAssignment
+
+    duty = duties.duty_create(by=city.admin, title="制定年度计划", deadline=dt.date(2030, 1, 1),
+                              organisations=[city.org_a, city.branch_a])
+    client = login(getattr(city, persona))
+    url = reverse("oversight:duty_list")
+    first = table(client.get(url).content.decode(), "duty-assignments")
+    assert first.count("报告完成") == 2 and "查看/补充" not in first
+    with CaptureQueriesContext(connection) as second:
+        assert table(client.get(url).content.decode(), "duty-assignments") == first
+    assert not [q for q in second.captured_queries if 'FROM "oversight_dutyassignment"' in q["sql"]
+                and '"oversight_dutyassignment"."id" IN (' in q["sql"]], "the page's rows are not read again"
+    duties.duty_report(assignment=DutyAssignment.objects.get(duty=duty, organisation=city.org_a),
+                       by=city.secretary, report="已完成")
+    after = table(client.get(url).content.decode(), "duty-assignments")
+    assert after.count("报告完成") == 1 and after.count("查看/补充") == 1
