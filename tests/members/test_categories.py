@@ -82,3 +82,32 @@ def test_the_category_lists_order_is_kept_and_a_new_category_shows_at_once(city,
     services.category_start(member=second, kind=CategoryKind.FLOWING, starts_on=dt.date(2025, 7, 1), place="深圳",
                             by=city.secretary)
     assert listed() == [(city.member.name, CategoryKind.ABROAD), (second.name, CategoryKind.FLOWING)]
+
+
+@pytest.mark.parametrize("persona", ["admin", "secretary"])
+def test_the_category_tables_rows_are_kept_rendered_and_follow_each_change_at_once(city, client, persona):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.html import table
+
+    services.category_start(member=city.member, kind=CategoryKind.ABROAD, starts_on=dt.date(2025, 6, 1),
+                            place="新加坡", by=city.secretary)
+    client.force_login(getattr(city, persona))
+
+    def shown() -> str:
+        return table(client.get(reverse("members:category_list")).content.decode(), "category-table")
+
+    first = shown()
+    assert city.member.name in first and "新加坡" in first
+    with CaptureQueriesContext(connection) as again:
+        assert shown() == first
+    assert not [q for q in again.captured_queries if 'FROM "members_membercategory"' in q["sql"]
+                and '"members_membercategory"."id" IN (' in q["sql"]], "the page's rows are not read again"
+    city.member.name = "甲党员（改名）"
+    city.member.save()
+    assert "甲党员（改名）" in shown()
+    second = MemberFactory(organisation=city.branch_a, name="甲二")
+    services.category_start(member=second, kind=CategoryKind.FLOWING, starts_on=dt.date(2025, 7, 1), place="深圳",
+                            by=city.secretary)
+    assert "甲二" in shown() and "深圳" in shown()
