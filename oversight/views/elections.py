@@ -19,7 +19,7 @@ from branches.models import Organisation
 from branches.versions import counted_for
 from core.cache import current_version
 from core.forms import add_service_error
-from core.paging import query_without_page, rows_in_order
+from core.paging import RowsWhenRead, query_without_page, rows_in_order
 from oversight import access
 
 from .. import elections as services
@@ -64,7 +64,10 @@ def election_list(request: HttpRequest) -> HttpResponse:
                           summary)
     summaries = dict(counted.value)
     page = Paginator(summaries.pop("order"), ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    page.object_list = rows_in_order(services.with_current_term(Organisation.objects.all()), page.object_list)
+    chosen = list(page.object_list)
+    # Read only if the page's rendered rows are not kept with the summaries (the template's fragment).
+    page.object_list = RowsWhenRead(lambda: rows_in_order(services.with_current_term(Organisation.objects.all()),
+                                                          chosen))
     return render(request, "oversight/election_list.html", {
         **summaries,
         "counted": counted,

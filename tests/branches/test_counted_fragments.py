@@ -63,12 +63,15 @@ def test_the_admins_election_lists_follow_a_recorded_re_election_at_once(city, l
     client = login(city.admin)
     with freeze_time("2025-03-01 10:00:00+08:00"):
         url = reverse("oversight:election_list")
-        overdue = table(client.get(url).content.decode(), "election-overdue")
+        page = client.get(url).content.decode()
+        overdue = table(page, "election-overdue")
         assert city.org_a.name in overdue and city.org_b.name in overdue
+        assert "2030-02-26" not in table(page, "election-all")
         elections.election_record(organisation=city.org_a, by=city.admin, elected_on=dt.date(2025, 2, 27),
                                   starts_on=dt.date(2025, 2, 27), number=2, ends_on=dt.date(2030, 2, 26))
-        overdue = table(client.get(url).content.decode(), "election-overdue")
-    assert city.org_a.name not in overdue and city.org_b.name in overdue
+        page = client.get(url).content.decode()
+    assert city.org_a.name not in table(page, "election-overdue") and city.org_b.name in table(page, "election-overdue")
+    assert "第2届" in table(page, "election-all") and "2030-02-26" in table(page, "election-all")  # every term, at once
 
 
 def test_each_page_of_the_admins_duty_table_by_organisation_shows_its_own_rows(city, login, monkeypatch):
