@@ -7,13 +7,11 @@ from django.utils import timezone
 from branches.models import Organisation, PartyGroup
 from core.files import ACCEPT
 from core.forms import DatePicker, DateTimePicker, MonthPicker, MultipleFileField, PlainRadioSelect, PlainTextInput
-from core.lookups import SearchSelect
+from core.lookups import SearchSelect, has_many_choices
 
 from .choices import ActivityKind, ActivityStatus, AttendanceStatus, Theme, WishStatus
 from .models import MAX_ACTIVITY_LENGTH, Activity, MicroWish
 
-# More organisations than this to choose from: a search-as-you-type choice instead of a select with every one.
-SEARCH_THRESHOLD = 200
 CHOICES_SHOWN = 50
 
 
@@ -53,8 +51,7 @@ class ActivityForm(forms.ModelForm):
                                                .select_related("organisation"))
         # Past a few hundred organisations a select with every one of them is a page of megabytes: the choices
         # then hold only what is selected, and a search box fills them as the user types (choice_options).
-        # Counted only as far as the threshold (a province's 15,000 organisations counted whole: 4.6 ms a form).
-        self.searchable = all_organisations.order_by()[:SEARCH_THRESHOLD + 1].count() > SEARCH_THRESHOLD
+        self.searchable = has_many_choices(all_organisations)
         if self.searchable:
             for name in ("organisation", "joint_organisations"):
                 _only_selected(self[name])

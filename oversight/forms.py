@@ -5,7 +5,7 @@ from django import forms
 from activities.choices import REGULAR_KINDS
 from branches.models import Organisation
 from core.forms import DatePicker, MultipleFileField
-from core.lookups import SEARCH_THRESHOLD, SearchSelect, SearchSelectMultiple
+from core.lookups import SearchSelect, SearchSelectMultiple, has_many_choices
 
 from . import duties
 from .evidence import ACCEPT
@@ -107,7 +107,7 @@ class DutyForm(forms.Form):
         super().__init__(*args, **kwargs)
         assignable = duties.assignable_organisations().order_by("path")
         self.fields["organisations"].queryset = assignable
-        self.searchable = assignable[:SEARCH_THRESHOLD + 1].count() > SEARCH_THRESHOLD
+        self.searchable = has_many_choices(assignable)
         if self.searchable:
             # Thousands of checkboxes at province scale: a searched list instead (the chosen ones stay chosen).
             self.fields["organisations"].widget = SearchSelectMultiple("organisations")

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from activities import forms
+from core import lookups
 from tests.factories import OrganisationFactory, PartyGroupFactory
 
 
@@ -14,7 +14,7 @@ def test_the_form_lists_every_organisation_while_there_are_few(city, client):
 
 
 def test_with_many_organisations_the_form_holds_only_the_chosen_one_and_a_search_box(city, client, monkeypatch):
-    monkeypatch.setattr(forms, "SEARCH_THRESHOLD", 1)
+    monkeypatch.setattr(lookups, "SEARCH_THRESHOLD", 1)
     client.force_login(city.admin)
     page = client.get(reverse("activities:activity_create") + f"?organisation={city.branch_a.pk}").content.decode()
     assert 'id="id_organisation_search"' in page
@@ -27,7 +27,7 @@ def test_the_form_counts_the_organisations_only_as_far_as_the_threshold(city, cl
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    monkeypatch.setattr(forms, "SEARCH_THRESHOLD", 2)
+    monkeypatch.setattr(lookups, "SEARCH_THRESHOLD", 2)
     client.force_login(city.admin)
     with CaptureQueriesContext(connection) as queries:
         page = client.get(reverse("activities:activity_create")).content.decode()

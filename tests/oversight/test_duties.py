@@ -341,9 +341,7 @@ def test_the_list_costs_the_same_number_of_queries_with_more_duties_and_organisa
 
 def test_past_two_hundred_organisations_they_are_searched_not_listed_as_checkboxes(city, login, monkeypatch):
     from core import lookups
-    from oversight import forms
 
-    monkeypatch.setattr(forms, "SEARCH_THRESHOLD", 1)
     monkeypatch.setattr(lookups, "SEARCH_THRESHOLD", 1)
     client = login(city.admin)
     page = client.get(reverse("oversight:duty_create")).content.decode()
