@@ -48,17 +48,23 @@ class WorkerProcess:
                     messages.append(message_from_bytes(chunk.strip(), policy=policy.default))
         return messages
 
-    def wait_idle(self, timeout: float = 60) -> None:
-        """Wait until every task the worker received has ended (succeeded, failed or handed to a retry): a task
-        may still write after the row a test watches says it is done, and the test's flush (TRUNCATE) would then
+    def wait_idle(self, timeout: float = 60, quiet: float = 1.5) -> None:
+        """Wait until every task the worker received has ended (succeeded, failed or handed to a retry) and
+        nothing new has reached it for `quiet` seconds: a task may still write after the row a test watches says
+        it is done, and a task may enqueue another as it ends (a finished report sends its notice), which the
+        worker receives a moment after the first is logged as done; the test's flush (TRUNCATE) would then
         deadlock with it."""
+        seen = {"received": -1, "since": 0.0}  # tasks received when last counted, and since when
+
         def idle():
             log = self.log()
             received = len(re.findall(r"\] received", log))
             ended = len(re.findall(r"\] (?:succeeded in|retry:|raised unexpected)", log))
-            return received <= ended
+            if received != seen["received"]:
+                seen.update(received=received, since=time.monotonic())
+            return received <= ended and time.monotonic() - seen["since"] >= quiet
 
-        self.wait_for(idle, timeout=timeout, message="the worker to finish the tasks it received")
+        self.wait_for(idle, timeout=timeout, interval=0.1, message="the worker to finish the tasks it received")
 
     def wait_for(self, condition, timeout: float = 30, interval: float = 0.2, message: str = ""):
         """Poll `condition()` until it returns something truthy; fail with the worker's log otherwise."""
