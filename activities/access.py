@@ -1,6 +1,7 @@
 """Who may see and change activities, built on the tree rules of branches.access (re-exported here, so the
 activities views import one access module)."""
 
+from django.core.cache import cache as shared_cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
@@ -49,6 +50,74 @@ def open_to_everyone():
     return Activity.objects.filter(OPEN_TO_EVERYONE)
 
 
+# What a user's visible set is made of besides the open and city-wide activities — the organisations they run
+# and their own, the activities those join, the ones they are expected at — is three queries on every activity
+# page: kept per user in the shared cache, the entry carrying the calendar version it was made under
+# (activities/signals.py moves the version on whenever an activity, its joint organisations, who is expected at it,
+# a role, a member or an organisation changes), and read in the same round trip as the user (apps.py).
+WAYS_IN_SECONDS = 3600
+_WAYS_IN_ATTR = "_activities_ways_in"
+
+
+def ways_in_keys(user_pk) -> list[str]:
+    from .ical import VERSION_KEY
+
+    return [VERSION_KEY, f"activities:ways-in:{user_pk}"]
+
+
+def _ways_in_counted(user) -> dict:
+    """`organisations`: the managed subtrees' pks (None past LITERAL_ORGANISATIONS) and the own member's
+    organisation apart; `attended`: the activities the own member is expected at (None past LITERAL_ACTIVITIES);
+    `joint`: the activities the literal organisations join."""
+    paths = managed_paths(user)
+    managed = []
+    if paths:
+        managed = list(Organisation.objects.filter(path_condition(paths))
+                       .values_list("pk", flat=True)[:LITERAL_ORGANISATIONS + 1])
+        if len(managed) > LITERAL_ORGANISATIONS:
+            managed = None
+    member = own_member(user)
+    attended = []
+    if member is not None:
+        attended = list(Attendance.objects.filter(member=member).values_list("activity_id", flat=True)
+                        [:LITERAL_ACTIVITIES + 1])
+        if len(attended) > LITERAL_ACTIVITIES:
+            attended = None
+    organisations = [*(managed or []), *([member.organisation_id] if member is not None else [])]
+    joint = Activity.joint_organisations.through.objects
+    return {
+        "managed": managed, "own": member.organisation_id if member is not None else None,
+        "attended": attended,
+        "joint": list(joint.filter(organisation_id__in=organisations).values_list("activity_id", flat=True))
+        if organisations else [],
+    }
+
+
+def ways_in(user) -> dict:
+    """The user's ways into the activities (`_ways_in_counted`) for the current calendar version: from the user
+    (asked before in this request or test), else the shared cache, else counted and kept."""
+    from core.cache import get_many_read_ahead
+
+    from .ical import calendar_version
+
+    keys = ways_in_keys(user.pk)
+    cached = get_many_read_ahead(shared_cache, keys) if user.pk else {}
+    # The limits are part of what an entry was counted under (tests lower them).
+    version = (cached.get(keys[0]) or calendar_version(), LITERAL_ORGANISATIONS, LITERAL_ACTIVITIES)
+    remembered = getattr(user, _WAYS_IN_ATTR, None)
+    if remembered is not None and remembered[0] == version:
+        return remembered[1]
+    entry = cached.get(keys[1])
+    if entry is not None and entry[0] == version:
+        found = entry[1]
+    else:
+        found = _ways_in_counted(user)
+        if user.pk:
+            shared_cache.set(keys[1], (version, found), WAYS_IN_SECONDS)
+    setattr(user, _WAYS_IN_ATTR, (version, found))
+    return found
+
+
 def visible_activities(user) -> tuple:
     """`activities_visible_to` and whether its condition is made of literal lists and the open/city-wide index only
     (a bounded set of candidates, each way in read by its own index), rather than all activities or subqueries."""
@@ -57,32 +126,22 @@ def visible_activities(user) -> tuple:
     literal = True
     # Each way in is its own indexed condition: an OR over joins (joint organisations, attendance) made
     # PostgreSQL scan every attendance row for every list (2 s at city scale).
-    joint = Activity.joint_organisations.through.objects
     condition = OPEN_TO_EVERYONE
-    organisations = []
-    paths = managed_paths(user)
-    if paths:
-        managed = Organisation.objects.filter(path_condition(paths)).values("pk")
-        ids = list(managed.values_list("pk", flat=True)[:LITERAL_ORGANISATIONS + 1])
-        if len(ids) > LITERAL_ORGANISATIONS:
-            literal = False
-            condition |= Q(organisation__in=managed) | Q(pk__in=joint.filter(organisation__in=managed)
-                                                         .values("activity_id"))
-        else:
-            organisations = ids
+    found = ways_in(user)
+    if found["managed"] is None:
+        literal = False
+        managed = Organisation.objects.filter(path_condition(managed_paths(user))).values("pk")
+        condition |= Q(organisation__in=managed) | Q(pk__in=Activity.joint_organisations.through.objects
+                                                     .filter(organisation__in=managed).values("activity_id"))
     member = own_member(user)
-    if member is not None:
-        organisations.append(member.organisation_id)
-        attended = list(Attendance.objects.filter(member=member).values_list("activity_id", flat=True)
-                        [:LITERAL_ACTIVITIES + 1])
-        if len(attended) > LITERAL_ACTIVITIES:
-            literal = False
-            condition |= Q(pk__in=Attendance.objects.filter(member=member).values("activity_id"))
-        else:
-            condition |= Q(pk__in=attended)
+    if found["attended"] is None:
+        literal = False
+        condition |= Q(pk__in=Attendance.objects.filter(member=member).values("activity_id"))
+    elif found["attended"]:
+        condition |= Q(pk__in=found["attended"])
+    organisations = [*(found["managed"] or []), *([found["own"]] if found["own"] is not None else [])]
     if organisations:
-        condition |= Q(organisation_id__in=organisations) | Q(
-            pk__in=list(joint.filter(organisation_id__in=organisations).values_list("activity_id", flat=True)))
+        condition |= Q(organisation_id__in=organisations) | Q(pk__in=found["joint"])
     return Activity.objects.filter(condition), literal
 
 
@@ -120,17 +179,13 @@ def wishes_visible_to(user):
     # As literal lists the indexes answer (a province member's board: 530 ms of scanning 400,000 wishes):
     # a wish's organisation is its activity's, so the activity part only adds activities of other
     # organisations the user may open — open or city-wide ones, joint ones, the ones they are expected at.
-    organisations = list(organisations_visible_to(user).values_list("pk", flat=True)[:LITERAL_ORGANISATIONS + 1])
-    if len(organisations) > LITERAL_ORGANISATIONS:
+    found = ways_in(user)
+    if found["managed"] is None or found["attended"] is None:
         return fallback()
-    joint = Activity.joint_organisations.through.objects
-    activities = set(joint.filter(organisation_id__in=organisations).values_list("activity_id", flat=True))
+    organisations = [*found["managed"], *([found["own"]] if found["own"] is not None else [])]
+    activities = set(found["joint"]) | set(found["attended"])
     activities |= set(MicroWish.objects.filter(Q(activity__is_open=True) | Q(activity__is_city_wide=True))
                       .order_by().values_list("activity_id", flat=True).distinct()[:LITERAL_ACTIVITIES + 1])
-    member = own_member(user)
-    if member is not None:
-        activities |= set(Attendance.objects.filter(member=member).values_list("activity_id", flat=True)
-                          [:LITERAL_ACTIVITIES + 1])
     if len(activities) > 2 * LITERAL_ACTIVITIES:
         return fallback()
     return MicroWish.objects.filter(Q(organisation_id__in=organisations) | Q(activity_id__in=sorted(activities)))

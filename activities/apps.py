@@ -17,6 +17,12 @@ class ActivitiesConfig(AppConfig):
 
         register()
 
+        from core.cache import read_with_user
+
+        from .access import ways_in_keys
+
+        read_with_user(ways_in_keys)  # a user's ways into the activities come back with the user
+
         # Search-as-you-type: the themed days a wish may be published at (core.lookups).
         from django.db.models import Q
 
