@@ -57,3 +57,21 @@ def test_the_browser_session_of_an_admin_is_logged_as_a_session_read(city, clien
     client.force_login(city.admin)
     client.get(reverse("api:member-detail", args=[city.member.pk]))
     assert "登录会话" in ActionLog.objects.get(action=Action.PERSONAL_DATA_VIEWED).detail
+
+
+def test_the_log_keeps_its_rows_without_key_checks_and_a_deleted_member_only_loses_the_link(city, call):
+    """The log is written on every read of personal data: its references carry no database constraint (no key
+    checks at commit for ids just read), and Django still unlinks the rows of a deleted member."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, ActionLog._meta.db_table)
+    assert not [name for name, c in constraints.items() if c["foreign_key"]]
+    assert [c for c in constraints.values() if c["columns"] == ["member_id"] and c["index"]]  # still indexed
+
+    gone = MemberFactory(organisation=city.branch_a)
+    call("admin", "get", reverse("api:member-detail", args=[gone.pk]))
+    log = ActionLog.objects.get(action=Action.PERSONAL_DATA_VIEWED, member=gone)
+    gone.delete()
+    log.refresh_from_db()
+    assert log.member_id is None and log.organisation_id == city.branch_a.pk and log.actor == city.admin
