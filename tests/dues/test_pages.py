@@ -4,6 +4,8 @@ forms that keep the user's input with a Chinese error; query counts that do not 
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from freezegun import freeze_time
 
@@ -157,3 +159,27 @@ def test_the_overviews_party_members_below_each_organisation_follow_the_register
     monkeypatch.setattr(selectors.Member.objects, "party_members",
                         lambda: pytest.fail("counted again though nothing below changed"))
     assert members_of(paid.root) == before + 1
+
+
+@freeze_time("2025-06-10")
+@pytest.mark.parametrize("persona", ["admin", "secretary"])
+def test_the_overviews_own_totals_per_organisation_follow_each_payment_and_are_kept(paid, client, persona):
+    client.force_login(getattr(paid, persona))
+    url = reverse("dues:overview") + "?year=2025"
+
+    def own(organisation) -> tuple:
+        rows = client.get(url).context["rows"]
+        row = next(row for row in rows if row["organisation"].pk == organisation.pk)
+        return row.get("amount"), row.get("months"), row.get("payers")
+
+    assert own(paid.branch_a)[1:] == (2, 1)
+    assert own(paid.org_a) == (None, None, None)  # nothing paid in the general branch itself
+    other = MemberFactory(organisation=paid.branch_a)
+    base(other, start=dt.date(2025, 1, 1), income="4321")
+    pay(other, dt.date(2025, 3, 1), paid_on=dt.date(2025, 6, 1))  # a payment: shown at once
+    amount, months, payers = own(paid.branch_a)
+    assert (months, payers) == (3, 2)
+    assert amount == sum(DuesPayment.objects.filter(organisation=paid.branch_a).values_list("amount", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        assert own(paid.branch_a)[1:] == (3, 2)
+    assert not [q for q in queries.captured_queries if 'COUNT(DISTINCT "dues_duespayment"."member_id")' in q["sql"]]
