@@ -183,6 +183,27 @@ def test_a_member_sees_at_most_five_activities_soonest_first(city):
     assert [a.activity.planned_start for a in rows] == sorted(starts)[:5]
 
 
+def test_the_members_next_activities_show_title_time_place_and_host_without_a_query_per_row(city, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start = timezone.now() + dt.timedelta(days=2)
+    for n, organisation in enumerate([city.branch_a, city.org_a, city.org_b]):
+        AttendanceFactory(member=city.member, activity=ActivityFactory(
+            organisation=organisation, title=f"下周活动{n}", place=f"第{n}会议室", planned_start=start,
+            planned_end=start + dt.timedelta(hours=1)))
+    city.org_b.short_name = "乙支部"
+    city.org_b.save()
+    client = login(city.member_user)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("home")).content.decode()
+    items = page.split('data-testid="next-activities"')[1].split("</ul>")[0]
+    for n, host in enumerate([city.branch_a.display_name, city.org_a.display_name, "乙支部"]):
+        assert f"下周活动{n}" in items and f"第{n}会议室" in items and host in items
+    assert len([q for q in queries.captured_queries if "activities_" in q["sql"]]) == 1
+
+
 def test_someone_with_a_login_but_no_role_or_record_is_told_what_to_do(city, login):
     page = login(city.outsider).get(reverse("home")).content.decode()
     assert "尚未关联党员档案" in page
