@@ -6,7 +6,7 @@ fulfilment only of a claimed wish, photos validated like activity photos)."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, ExpressionWrapper, IntegerField, Q, QuerySet
+from django.db.models import Count, ExpressionWrapper, IntegerField, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from activities import access
@@ -14,6 +14,7 @@ from branches.models import Organisation
 from branches.versions import Counted, counted_for
 from core.files import image_store, photo_prepare, removed_on_failure
 from core.workflow import Workflow
+from members.models import Member
 
 from .choices import ActivityKind, WishStatus
 from .models import WISH_BOARD_ORDER, Activity, MicroWish
@@ -134,5 +135,10 @@ def wish_board(*, user, organisation: Organisation | None = None, status: str = 
     order = WISH_BOARD_ORDER
     if counts.value["total"] <= SORT_AFTER_READING:
         order = ExpressionWrapper(WISH_BOARD_ORDER + 0, output_field=IntegerField())  # not the index's expression
-    wishes = wishes.prefetch_related("organisation", "claimed_by", "activity").order_by(order, "-created_at", "-pk")
+    # Of each wish's organisation, claimer and themed day only what a card shows (and the path its rights ask).
+    wishes = wishes.prefetch_related(
+        Prefetch("organisation", queryset=Organisation.objects.only("name", "short_name", "path")),
+        Prefetch("claimed_by", queryset=Member.objects.only("name")),
+        Prefetch("activity", queryset=Activity.objects.only("title")),
+    ).order_by(order, "-created_at", "-pk")
     return wishes, counts
