@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
@@ -29,7 +29,7 @@ from .. import duties as services
 from ..dashboard import DECISIONS_VERSION_KEY
 from ..evidence import evidence_delete, evidence_for
 from ..forms import DutyForm, ListFilterForm, ReportForm, StateFilterForm
-from ..models import Duty, DutyAssignment
+from ..models import Duty, DutyAssignment, Evidence
 
 ROWS_PER_PAGE = 50
 
@@ -110,8 +110,13 @@ def duty_detail(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     form = StateFilterForm(request.GET or None)
     state = (form.cleaned_data.get("state") if form.is_valid() else "") or ""
-    assignments = (services.assignments_of(organisations=None, today=today, state=state,
-                                           duty=duty).prefetch_related("evidence"))
+    # Of each row only what the table shows: its organisation's name, its state and report, its files' names (the
+    # duty is the page's own; who reported is not shown here).
+    assignments = (services.assignments_of(organisations=None, today=today, state=state, duty=duty)
+                   .select_related(None).prefetch_related(None).select_related("organisation")
+                   .only("organisation__name", "status", "completed_at", "report")
+                   .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.only(
+                       "original_name", "duty_assignment"))))
     # A duty given to a province's organisations has thousands of assignments, sorted on joined columns (7 ms):
     # their order is kept, as the list's is, until an assignment, duty or organisation changes.
     page = page_in_kept_order(request, f"duty-detail-order:{duty.pk}:{current_version(DECISIONS_VERSION_KEY)}:{state}",

@@ -339,6 +339,28 @@ def test_the_list_costs_the_same_number_of_queries_with_more_duties_and_organisa
             assert client.get(url).status_code == 200
 
 
+def test_the_duty_page_costs_the_same_queries_with_more_organisations_reports_and_files(
+        city, client, media, django_assert_max_num_queries):
+    branches = [OrganisationFactory(parent=city.org_a) for _ in range(10)]
+
+    def reported(organisations, title):
+        duty = assign(city, organisations=organisations, deadline=dt.date(2099, 1, 1), title=title)
+        for organisation in organisations:
+            services.duty_report(assignment=assignment_of(duty, organisation), by=city.secretary,
+                                 report=f"{organisation.name}已完成。",
+                                 uploads=[pdf_upload(f"{organisation.name}.pdf")])
+        return reverse("oversight:duty_detail", args=[duty.pk])
+
+    client.force_login(city.admin)
+    small, large = reported(branches[:2], "任务甲"), reported(branches, "任务乙")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(small).status_code == 200
+    with django_assert_max_num_queries(len(queries.captured_queries)):
+        page = client.get(large).content.decode()
+    for organisation in branches:  # each row's organisation, report and file
+        assert f"{organisation.name}已完成。" in page and f"{organisation.name}.pdf" in page
+
+
 def test_past_two_hundred_organisations_they_are_searched_not_listed_as_checkboxes(city, login, monkeypatch):
     from core import lookups
 
