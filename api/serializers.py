@@ -126,6 +126,12 @@ class ActivitySerializer(ReadsDirectly, serializers.ModelSerializer):
         read_only_fields = fields
 
 
+# What the list reads of each activity: the serializer's own columns and its host's name (not the agenda, minutes
+# and resolutions, read and dropped for fifty activities a page).
+ACTIVITY_COLUMNS = (*[name for name in ActivitySerializer.Meta.fields
+                      if name in {field.name for field in Activity._meta.concrete_fields}], "organisation__name")
+
+
 class AttendanceWriteSerializer(serializers.Serializer):
     member = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="党员编号（须在应到名单中）")
     status = serializers.ChoiceField(choices=[(s.value, s.label) for s in RECORDABLE])
