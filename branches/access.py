@@ -80,15 +80,21 @@ def _shell(user) -> dict:
         if entry is not None and entry[0] == version:
             stored = entry[1]
         else:
+            roles = list(Role.objects.filter(user=user).values_list("kind", "organisation_id", "organisation__path"))
+            paths = [path for kind, _, path in roles if kind == RoleKind.SECRETARY and path]
             stored = {
-                "roles": list(Role.objects.filter(user=user)
-                              .values_list("kind", "organisation_id", "organisation__path")),
+                "roles": roles,
                 "member": (user._meta.get_field(_MEMBER_RELATION).related_model.objects.filter(user=user)
                            .select_related("organisation").first()),
+                # The pks the user runs (managed_condition), kept with the roles: any organisation made, moved or
+                # removed moves the version on (branches/access_cache.py).
+                "managed_pks": _managed_pks(paths) if paths else None,
             }
             if user.pk:
                 shared_cache.set(key, (version, stored), SHELL_SECONDS)
         cache.update(stored)
+        if stored.get("managed_pks") is not None:
+            cache["managed_ids"] = (tree_generation, stored["managed_pks"])
     return cache
 
 
@@ -143,13 +149,18 @@ LITERAL_ORGANISATIONS = 1000
 tree_generation = 0
 
 
+def _managed_pks(paths: list[str]) -> list[int]:
+    return list(Organisation.objects.filter(path_condition(paths)).values_list("pk", flat=True)
+                [:LITERAL_ORGANISATIONS + 1])
+
+
 def _managed_ids(user, paths: list[str]) -> list[int]:
+    """The pks below `paths` (up to one past LITERAL_ORGANISATIONS): kept with the user's roles in the shared cache
+    (_shell), asked again when an organisation changed in this process during the request."""
     cache = _cache(user)
     remembered = cache.get("managed_ids")
     if remembered is None or remembered[0] != tree_generation:
-        ids = list(Organisation.objects.filter(path_condition(paths)).values_list("pk", flat=True)
-                   [:LITERAL_ORGANISATIONS + 1])
-        remembered = cache["managed_ids"] = (tree_generation, ids)
+        remembered = cache["managed_ids"] = (tree_generation, _managed_pks(paths))
     return remembered[1]
 
 

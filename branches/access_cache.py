@@ -1,6 +1,6 @@
-"""The shell's cached roles and own member (branches.access._shell) go stale when a role, an organisation (its
-path) or a member with a login changes: bump their version, now and again at commit. (Members connect their own
-receiver in members.apps: branches imports nothing from the floor above it.)"""
+"""The shell's cached roles, own member and pks run (branches.access._shell) go stale when a role, an organisation
+(made, moved, removed) or a member with a login changes: bump their version, now and again at commit. (Members
+connect their own receiver in members.apps: branches imports nothing from the floor above it.)"""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -14,11 +14,11 @@ def shell_changed_on_commit(**kwargs) -> None:
     transaction.on_commit(access.shell_changed)
 
 
-def _organisation_saved(created=False, **kwargs) -> None:
+def _organisation_saved(**kwargs) -> None:
     access.tree_generation += 1
-    # A new organisation is in nobody's roles yet; a changed one may have moved (its path is in the roles).
-    if not created:
-        shell_changed_on_commit()
+    # A changed organisation may have moved (its path is in the roles); a new one is below someone's (the pks
+    # a secretary runs are kept with their roles).
+    shell_changed_on_commit()
 
 
 def _organisation_deleted(**kwargs) -> None:

@@ -85,6 +85,30 @@ def test_roles_come_from_the_cache_and_a_removed_role_ends_at_once(city):
     assert client.get(url).status_code == 403
 
 
+def test_the_organisations_a_secretary_runs_come_with_the_roles_and_follow_the_tree_at_once(city):
+    from branches import access
+    from tests.factories import MemberFactory, OrganisationFactory
+
+    client = _logged_in(city.secretary)
+    url = reverse("members:member_list")
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert not [q for q in queries.captured_queries  # the pks run: not asked again
+                if q["sql"].startswith('SELECT "branches_organisation"."id" AS "pk" FROM "branches_organisation"')]
+    newcomer = MemberFactory(organisation=OrganisationFactory(parent=city.branch_a, unit=city.org_a.unit))
+    access.tree_generation = 0  # as in another process, which saw no organisation saved
+    assert client.get(reverse("members:member_detail", args=[newcomer.pk])).status_code == 200
+    moved = OrganisationFactory(parent=city.org_b, unit=city.org_b.unit)
+    elsewhere = MemberFactory(organisation=moved)
+    client.get(url)
+    assert client.get(reverse("members:member_detail", args=[elsewhere.pk])).status_code == 404
+    moved.parent = city.org_a
+    moved.save()
+    access.tree_generation = 0
+    assert client.get(reverse("members:member_detail", args=[elsewhere.pk])).status_code == 200
+
+
 def _cache_reads(client, url, monkeypatch) -> list[str]:
     """The round trips a page makes to read the cache backend (a get_many that the test cache answers by calling
     its own get per key counts once)."""
