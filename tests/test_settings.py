@@ -43,3 +43,22 @@ def test_malformed_or_unsafe_settings_stop_start_up(env, message):
     result = manage("check", **env)
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
+
+
+@pytest.mark.parametrize(("env", "workers"), [({}, "0"), ({"PG_PARALLEL_WORKERS_PER_GATHER": "2"}, "2")])
+def test_postgresql_connections_plan_no_parallel_workers_unless_asked(env, workers):
+    result = manage("shell", "-c", "from django.conf import settings; print(settings.DATABASES['default']['OPTIONS'])",
+                    DATABASE_URL="postgres://postgres@127.0.0.1:5432/jiguan", **env)
+    assert result.returncode == 0, result.stderr
+    assert f"-c max_parallel_workers_per_gather={workers}" in result.stdout
+
+
+@pytest.mark.django_db
+def test_the_applications_connection_starts_no_parallel_workers():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's planner setting (CI runs it)")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
