@@ -13,6 +13,7 @@ from branches.access import (
     is_admin,
     is_secretary,
     managed_paths,
+    organisation_ids_managed_by,
     organisations_visible_to,
     own_member,
     path_condition,
@@ -66,16 +67,12 @@ def ways_in_keys(user_pk) -> list[str]:
 
 
 def _ways_in_counted(user) -> dict:
-    """`organisations`: the managed subtrees' pks (None past LITERAL_ORGANISATIONS) and the own member's
-    organisation apart; `attended`: the activities the own member is expected at (None past LITERAL_ACTIVITIES);
-    `joint`: the activities the literal organisations join."""
-    paths = managed_paths(user)
-    managed = []
-    if paths:
-        managed = list(Organisation.objects.filter(path_condition(paths))
-                       .values_list("pk", flat=True)[:LITERAL_ORGANISATIONS + 1])
-        if len(managed) > LITERAL_ORGANISATIONS:
-            managed = None
+    """`managed`: the pks of the organisations the user runs and below (None past LITERAL_ORGANISATIONS); `own`:
+    the own member's organisation; `attended`: the activities the own member is expected at (None past
+    LITERAL_ACTIVITIES); `joint`: the activities that `managed` (when listed) and `own` join."""
+    managed = organisation_ids_managed_by(user)
+    if len(managed) > LITERAL_ORGANISATIONS:
+        managed = None
     member = own_member(user)
     attended = []
     if member is not None:

@@ -25,7 +25,7 @@ from .models import Organisation, Role
 
 __all__ = [
     "is_admin", "managed_paths", "managed_condition", "organisations_run_by", "organisation_ids_run_by",
-    "is_secretary", "own_member",
+    "is_secretary", "own_member", "organisation_ids_managed_by",
     "path_condition",
     "organisations_managed_by", "organisations_visible_to", "can_manage_organisation", "get_organisation_for",
     "can_list_members", "can_see_personal_data", "require",
@@ -162,6 +162,13 @@ def _managed_ids(user, paths: list[str]) -> list[int]:
     if remembered is None or remembered[0] != tree_generation:
         remembered = cache["managed_ids"] = (tree_generation, _managed_pks(paths))
     return remembered[1]
+
+
+def organisation_ids_managed_by(user) -> list[int]:
+    """The pks of the organisations the user runs and those below them, up to one past LITERAL_ORGANISATIONS (more
+    than that: too many to name one by one; use the path condition instead). No query once the roles are read."""
+    paths = managed_paths(user)
+    return _managed_ids(user, paths) if paths else []
 
 
 def managed_condition(user, via: str = "organisation") -> Q:
