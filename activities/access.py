@@ -67,9 +67,10 @@ def ways_in_keys(user_pk) -> list[str]:
 
 
 def _ways_in_counted(user) -> dict:
-    """`managed`: the pks of the organisations the user runs and below (None past LITERAL_ORGANISATIONS); `own`:
-    the own member's organisation; `attended`: the activities the own member is expected at (None past
-    LITERAL_ACTIVITIES); `joint`: the activities that `managed` (when listed) and `own` join."""
+    """`managed`: the pks of the organisations the user runs and below (None past LITERAL_ORGANISATIONS);
+    `organisations`: those named one by one — `managed` when listed, and the own member's organisation;
+    `attended`: the activities the own member is expected at (None past LITERAL_ACTIVITIES); `joint`: the
+    activities that `organisations` join."""
     managed = organisation_ids_managed_by(user)
     if len(managed) > LITERAL_ORGANISATIONS:
         managed = None
@@ -83,8 +84,7 @@ def _ways_in_counted(user) -> dict:
     organisations = [*(managed or []), *([member.organisation_id] if member is not None else [])]
     joint = Activity.joint_organisations.through.objects
     return {
-        "managed": managed, "own": member.organisation_id if member is not None else None,
-        "attended": attended,
+        "managed": managed, "organisations": organisations, "attended": attended,
         "joint": list(joint.filter(organisation_id__in=organisations).values_list("activity_id", flat=True))
         if organisations else [],
     }
@@ -136,9 +136,8 @@ def visible_activities(user) -> tuple:
         condition |= Q(pk__in=Attendance.objects.filter(member=member).values("activity_id"))
     elif found["attended"]:
         condition |= Q(pk__in=found["attended"])
-    organisations = [*(found["managed"] or []), *([found["own"]] if found["own"] is not None else [])]
-    if organisations:
-        condition |= Q(organisation_id__in=organisations) | Q(pk__in=found["joint"])
+    if found["organisations"]:
+        condition |= Q(organisation_id__in=found["organisations"]) | Q(pk__in=found["joint"])
     return Activity.objects.filter(condition), literal
 
 
@@ -179,13 +178,13 @@ def wishes_visible_to(user):
     found = ways_in(user)
     if found["managed"] is None or found["attended"] is None:
         return fallback()
-    organisations = [*found["managed"], *([found["own"]] if found["own"] is not None else [])]
     activities = set(found["joint"]) | set(found["attended"])
     activities |= set(MicroWish.objects.filter(Q(activity__is_open=True) | Q(activity__is_city_wide=True))
                       .order_by().values_list("activity_id", flat=True).distinct()[:LITERAL_ACTIVITIES + 1])
     if len(activities) > 2 * LITERAL_ACTIVITIES:
         return fallback()
-    return MicroWish.objects.filter(Q(organisation_id__in=organisations) | Q(activity_id__in=sorted(activities)))
+    return MicroWish.objects.filter(Q(organisation_id__in=found["organisations"])
+                                    | Q(activity_id__in=sorted(activities)))
 
 
 def get_wish_for(user, pk) -> MicroWish:
