@@ -30,11 +30,15 @@ def watch_progress(page, timeout: float = 90) -> list[int]:
     progress = page.get_by_test_id("report-progress")
     seen: list[int] = []
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def read():
         value = int(page.get_by_role("progressbar").get_attribute("aria-valuenow"))
         if not seen or seen[-1] != value:
             seen.append(value)
+
+    while time.monotonic() < deadline:
+        read()
         if progress.get_attribute("data-status") in (ReportStatus.DONE, ReportStatus.FAILED):
+            read()  # the poll may have swapped in the finished bar between the two reads above
             return seen
         page.wait_for_timeout(100)
     pytest.fail(f"the report did not finish; progress seen: {seen}")
