@@ -1,6 +1,9 @@
 """Who may see and change activities, built on the tree rules of branches.access (re-exported here, so the
 activities views import one access module)."""
 
+import operator
+from functools import reduce
+
 from django.core.cache import cache as shared_cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
@@ -24,9 +27,9 @@ from branches.models import Organisation
 from .choices import WishStatus
 from .models import Activity, Attendance, MicroWish
 
-__all__ = [*_tree_rules, "activities_visible_to", "open_to_everyone", "can_manage_activity", "get_activity_for",
-           "can_plan_activities", "wishes_visible_to", "get_wish_for", "can_manage_wish", "can_claim_wish",
-           "can_fulfil_wish", "wish_rights"]
+__all__ = [*_tree_rules, "activities_visible_to", "visible_branches", "open_to_everyone", "can_manage_activity",
+           "get_activity_for", "can_plan_activities", "wishes_visible_to", "get_wish_for", "can_manage_wish",
+           "can_claim_wish", "can_fulfil_wish", "wish_rights"]
 
 
 # Past these sizes (organisations: branches.access.LITERAL_ORGANISATIONS) the ways in stay subqueries; below them
@@ -120,25 +123,41 @@ def visible_activities(user) -> tuple:
     (a bounded set of candidates, each way in read by its own index), rather than all activities or subqueries."""
     if is_admin(user):
         return Activity.objects.all(), False
+    branches, literal = _visible_branches(user)
+    return Activity.objects.filter(reduce(operator.or_, branches)), literal
+
+
+def visible_branches(user) -> list[Q] | None:
+    """The conditions whose OR is the user's visible set, when each is read by its own index (literal lists and
+    the open/city-wide index: core.paging.BranchesInOrder pages them); None for an admin (everything) or a set
+    made of subqueries."""
+    if is_admin(user):
+        return None
+    branches, literal = _visible_branches(user)
+    return branches if literal else None
+
+
+def _visible_branches(user) -> tuple[list[Q], bool]:
     literal = True
     # Each way in is its own indexed condition: an OR over joins (joint organisations, attendance) made
     # PostgreSQL scan every attendance row for every list (2 s at city scale).
-    condition = OPEN_TO_EVERYONE
+    branches = [OPEN_TO_EVERYONE]
     found = ways_in(user)
     if found["managed"] is None:
         literal = False
         managed = Organisation.objects.filter(path_condition(managed_paths(user))).values("pk")
-        condition |= Q(organisation__in=managed) | Q(pk__in=Activity.joint_organisations.through.objects
-                                                     .filter(organisation__in=managed).values("activity_id"))
+        branches += [Q(organisation__in=managed), Q(pk__in=Activity.joint_organisations.through.objects
+                                                     .filter(organisation__in=managed).values("activity_id"))]
     member = own_member(user)
     if found["attended"] is None:
         literal = False
-        condition |= Q(pk__in=Attendance.objects.filter(member=member).values("activity_id"))
-    elif found["attended"]:
-        condition |= Q(pk__in=found["attended"])
+        branches.append(Q(pk__in=Attendance.objects.filter(member=member).values("activity_id")))
     if found["organisations"]:
-        condition |= Q(organisation_id__in=found["organisations"]) | Q(pk__in=found["joint"])
-    return Activity.objects.filter(condition), literal
+        branches.append(Q(organisation_id__in=found["organisations"]))
+    named = sorted({*(found["attended"] or []), *(found["joint"] if found["organisations"] else [])})
+    if named:
+        branches.append(Q(pk__in=named))
+    return branches, literal
 
 
 def can_manage_activity(user, activity) -> bool:

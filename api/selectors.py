@@ -9,10 +9,11 @@ from django.utils import timezone
 
 from activities import access as activity_access
 from activities.choices import AttendanceStatus
-from activities.models import Attendance
+from activities.models import Activity, Attendance
 from branches import access
 from branches.models import Organisation
 from core.dates import local_midnight
+from core.paging import BranchesInOrder
 from members import access as member_access
 from oversight import compliance
 
@@ -49,18 +50,26 @@ def members_for(*, user, organisation: int | None = None, stage: str = "", updat
     return members.order_by("organisation__path", "name", "pk")
 
 
+ACTIVITY_ORDER = ("-planned_start", "-id")
+
+
 def activities_for(*, user, organisation: int | None = None, kind: str = "", status: str = "",
-                   date_from: dt.date | None = None, date_until: dt.date | None = None):
+                   date_from: dt.date | None = None, date_until: dt.date | None = None, columns=()):
     """Not annotated: the counts are added to one page at a time (with_attendance_counts), so the paginator counts
-    the plain table, not a grouped join."""
-    activities = activity_access.activities_visible_to(user).select_related("organisation")
+    the plain table, not a grouped join. A visible set made of indexed ways in is paged by them
+    (core.paging.BranchesInOrder); `columns`: what each row reads (with its organisation)."""
+    branches = activity_access.visible_branches(user)
+    activities = (Activity.objects.all() if branches is not None
+                  else activity_access.activities_visible_to(user)).select_related("organisation")
+    if columns:
+        activities = activities.only(*columns)
     path = _subtree_path(user, organisation)
     if path is not None:
         if path:
             hosted_or_joint = (Q(organisation__path__startswith=path)
                                | Q(joint_organisations__path__startswith=path))
-            # activities_visible_to already filters by pk; a second pk filter keeps joins from repeating rows.
-            activities = activities.filter(pk__in=activities.model.objects.filter(hosted_or_joint).values("pk"))
+            # A pk filter keeps the joint organisations' join from repeating rows.
+            activities = activities.filter(pk__in=Activity.objects.filter(hosted_or_joint).values("pk"))
         else:
             activities = activities.none()
     if kind:
@@ -71,7 +80,9 @@ def activities_for(*, user, organisation: int | None = None, kind: str = "", sta
         activities = activities.filter(planned_start__gte=local_midnight(date_from))
     if date_until:
         activities = activities.filter(planned_start__lt=local_midnight(date_until + dt.timedelta(days=1)))
-    return activities.order_by("-planned_start", "-pk")
+    if branches is not None:
+        return BranchesInOrder(activities, branches, ACTIVITY_ORDER)
+    return activities.order_by(*ACTIVITY_ORDER)
 
 
 def with_attendance_counts(activities: list) -> list:

@@ -148,8 +148,8 @@ class ActivityViewSet(ApiViewSet):
 
     @extend_schema(summary="活动列表（含出勤人数）", parameters=[serializers.ActivityFilter])
     def list(self, request):
-        rows = (selectors.activities_for(user=request.user, **self.filters(serializers.ActivityFilter))
-                .only(*serializers.ACTIVITY_COLUMNS))
+        rows = selectors.activities_for(user=request.user, columns=serializers.ACTIVITY_COLUMNS,
+                                        **self.filters(serializers.ActivityFilter))
         return self.paginated(rows, lambda page: self.get_serializer(selectors.with_attendance_counts(page),
                                                                       many=True))[1]
 

@@ -1,9 +1,12 @@
 """Paging, the year a page shows, and the one form page: the same on every list."""
 
+import operator
 from collections.abc import Callable, Sequence
+from functools import reduce
 
 from django import forms
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connections
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.utils import timezone
@@ -49,6 +52,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def _counted(self) -> int:
         rows = self.object_list
+        if hasattr(rows, "count_up_to"):
+            return rows.count_up_to(self.cap + 1)
         if not hasattr(rows, "order_by"):  # a list already made
             return len(rows)
         # Which rows are counted up to the cap does not matter: no sort for a count.
@@ -139,6 +144,48 @@ class RowsWhenRead(Sequence):
 
     def __iter__(self):
         return iter(self._all())
+
+
+class BranchesInOrder(Sequence):
+    """The rows of `queryset` that meet any of `branches` (conditions), in `order`, read a slice at a time: each
+    branch's first keys by its own index, merged (UNION), then the rows of the slice only.
+
+    For a set that is the OR of a few conditions each with an index in the list's order (a user's visible
+    activities: the open and city-wide ones, their organisations', the ones they are expected at): ORed in one
+    query, PostgreSQL walked the order's index and tested every row until it had a page (a city secretary's first
+    page of activities: 5,500 rows tested, 3.7 ms; read by branch, 0.4 ms). `order`: concrete fields, the last the
+    pk (`-id`), so the merge is unique. A database that cannot order and limit the parts of a UNION (SQLite) reads
+    the ORed query."""
+
+    def __init__(self, queryset, branches, order: tuple[str, ...]):
+        self.queryset, self.branches, self.order = queryset, list(branches), order
+
+    def _all(self):
+        return self.queryset.filter(reduce(operator.or_, self.branches))
+
+    def count_up_to(self, limit: int) -> int:
+        """How many rows, counted no further than `limit` (CappedPaginator)."""
+        return self._all().order_by()[:limit].count()
+
+    def __len__(self) -> int:
+        return self._all().count()
+
+    def __getitem__(self, key):
+        if not isinstance(key, slice):
+            return self[key:key + 1][0]
+        start, stop = key.start or 0, key.stop
+        if key.step is not None or stop is None or start < 0 or stop < 0:
+            raise ValueError("BranchesInOrder reads bounded slices only")
+        if stop <= start or self.queryset.query.is_empty():
+            return []
+        connection = connections[self.queryset.db]
+        if len(self.branches) < 2 or not connection.features.supports_slicing_ordering_in_compound:
+            return list(self._all().order_by(*self.order)[start:stop])
+        keys = [name.lstrip("-") for name in self.order]
+        parts = [self.queryset.filter(branch).order_by(*self.order).values_list(*keys)[:stop]
+                 for branch in self.branches]
+        merged = parts[0].union(*parts[1:]).order_by(*self.order)[start:stop]
+        return rows_in_order(self.queryset.order_by(), [row[-1] for row in merged])
 
 
 def rows_in_order(queryset, pks) -> list:

@@ -76,3 +76,42 @@ def test_the_transfer_list_counts_only_up_to_the_cap(city, login, monkeypatch):
     response = login(city.admin).get(reverse("members:transfer_list"))
     page = response.context["page"]
     assert page.paginator.capped and page.paginator.num_pages == 2 and len(page.object_list) == 1
+
+
+def test_rows_met_by_any_branch_come_once_in_the_lists_order_whatever_the_slice(city, django_assert_max_num_queries):
+    from django.db import connection
+    from django.db.models import Q
+
+    from activities.models import Activity
+
+    start = dt.datetime(2025, 6, 1, 9, tzinfo=dt.timezone.utc)
+    made = []
+    for i in range(12):
+        at = start + dt.timedelta(days=i // 2)  # two by two at the same hour: the pk orders them
+        made.append(ActivityFactory(organisation=[city.branch_a, city.org_b, city.org_a][i % 3], planned_start=at,
+                                    planned_end=at + dt.timedelta(hours=2), is_open=i % 4 == 0, kind="TRAINING"))
+    named = [made[0].pk, made[5].pk, made[8].pk]  # made[0] meets all three branches
+    branches = [Q(is_open=True), Q(organisation_id__in=[city.branch_a.pk]), Q(pk__in=named)]
+    order = ("-planned_start", "-id")
+    expected = list(Activity.objects.filter(Q(is_open=True) | Q(organisation=city.branch_a) | Q(pk__in=named))
+                    .order_by(*order).values_list("pk", flat=True))
+    assert len(expected) == 7  # 4 of branch A, open ones 4 and 8, named 5 (0 and 8 counted once)
+
+    rows = paging.BranchesInOrder(Activity.objects.select_related("organisation"), branches, order)
+    assert len(rows) == rows.count_up_to(100) == 7 and rows.count_up_to(3) == 3
+    for first in range(len(expected) + 1):
+        for last in range(first, len(expected) + 2):
+            assert [a.pk for a in rows[first:last]] == expected[first:last], (first, last)
+    assert rows[2].pk == expected[2]
+
+    with django_assert_max_num_queries(2) as captured:  # the keys, then the rows with their organisations
+        names = [a.organisation.name for a in rows[1:4]]
+    assert names == [Activity.objects.get(pk=pk).organisation.name for pk in expected[1:4]]
+    if connection.features.supports_slicing_ordering_in_compound:  # PostgreSQL: each branch by its own index
+        assert captured.captured_queries[0]["sql"].count("UNION") == 2
+
+    # The base's own filters hold in every branch; a base that can hold nothing asks nothing.
+    narrowed = paging.BranchesInOrder(Activity.objects.filter(organisation=city.org_b), branches, order)
+    assert [a.pk for a in narrowed[0:10]] == [made[4].pk]  # of org B's four, only the open one is met
+    with django_assert_max_num_queries(0):
+        assert paging.BranchesInOrder(Activity.objects.none(), branches, order)[0:10] == []
