@@ -120,7 +120,23 @@ def stage_counts(members) -> dict[str, int]:
 
 
 def organisation_summary(organisation: Organisation) -> dict:
+    """What the organisation page shows its managers: members by stage, the term, the committee, the party
+    groups, the organisations below. Kept per day under the organisation's subtree version (every row it reads is
+    watched: members, organisations, terms, committee seats, party groups; branches.versions), so a page that is
+    opened again and again does not ask the same eight queries; the term's deadline is judged on each view."""
     today = dt.date.today()
+    kept = per_subtree(f"organisation-summary:{today.isoformat()}", [organisation.pk],
+                       lambda pks: {organisation.pk: _summary_rows(organisation, today)})[organisation.pk]
+    term = kept["term"]
+    return {
+        **kept,
+        "term_overdue": term is not None and term.ends_on < today,
+        "term_due_soon": term is not None and today <= term.ends_on <= today + relativedelta(
+            months=Threshold.value_of(ThresholdCode.REELECTION_WARNING_MONTHS, today)),
+    }
+
+
+def _summary_rows(organisation: Organisation, today: dt.date) -> dict:
     # The member register through the reverse relation: members stands on branches, not the other way.
     members = organisation.members.model.objects
     subtree = members.filter(organisation__path__startswith=organisation.path)
@@ -128,14 +144,16 @@ def organisation_summary(organisation: Organisation) -> dict:
     term = Term.objects.filter(organisation=organisation).order_by("-starts_on").first()
     positions = list(
         CommitteePosition.objects.current(today).filter(organisation=organisation)
-        .select_related("member").order_by("position", "starts_on")
+        .select_related("member").only("organisation", "position", "starts_on", "member__name")
+        .order_by("position", "starts_on")
     )
     groups = list(
         PartyGroup.objects.filter(organisation=organisation).select_related("leader")
+        .only("organisation", "name", "sort_order", "leader__name")
         .annotate(member_count=Count("members", filter=Q(members__status=MembershipStatus.ACTIVE)))
     )
     children = list(
-        organisation.children.filter(status=OrganisationStatus.ACTIVE)
+        organisation.children.filter(status=OrganisationStatus.ACTIVE).only("name", "kind", "parent")
         .annotate(member_count=Count("members", filter=ACTIVE_MEMBER))
         .order_by("sort_order", "name")
     )
@@ -144,9 +162,6 @@ def organisation_summary(organisation: Organisation) -> dict:
         "direct_member_total": sum(counts.values()),
         "subtree_member_total": subtree.active().count() if children else None,
         "term": term,
-        "term_overdue": term is not None and term.ends_on < today,
-        "term_due_soon": term is not None and today <= term.ends_on <= today + relativedelta(
-            months=Threshold.value_of(ThresholdCode.REELECTION_WARNING_MONTHS, today)),
         "positions": positions,
         "secretary": next((p for p in positions if p.position == "SECRETARY"), None),
         "party_groups": groups,

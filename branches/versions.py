@@ -166,9 +166,10 @@ def page_in_kept_order(request, name: str, rows, *, per_page: int, exact: bool =
 
 
 def watch_tree() -> None:
-    """The tree's own rows (BranchesConfig.ready): organisations themselves, terms, committee seats."""
-    from .models import CommitteePosition, Term
+    """The tree's own rows (BranchesConfig.ready): organisations themselves, terms, committee seats, party
+    groups."""
+    from .models import CommitteePosition, PartyGroup, Term
 
     watch(Organisation, lambda organisation: [organisation.pk, organisation.parent_id])
-    for model in (Term, CommitteePosition):
+    for model in (Term, CommitteePosition, PartyGroup):
         watch(model, lambda row: [row.organisation_id])

@@ -138,3 +138,30 @@ def test_a_conditional_feed_request_costs_at_most_two_queries_at_any_size(city, 
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url, headers={"if-none-match": etag}).status_code == 304
     assert len([q for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]) <= 2
+
+
+@pytest.mark.parametrize("name", ["activities:activity_detail", "activities:activity_minutes"])
+def test_the_attendance_table_costs_the_same_queries_for_more_rows(city, client, name, django_assert_max_num_queries):
+    """Each row shows its member, the member's organisation, a guest's unit and who recorded it: all read with the
+    rows (a column left out of the rows' narrowed read would cost a query per row)."""
+    from activities.choices import AttendanceRole, AttendanceStatus, RecordedBy
+    from tests.factories import ActivityFactory, AttendanceFactory
+
+    activity = ActivityFactory(organisation=city.branch_a)
+
+    def grow_rows(n):
+        for _ in range(n):
+            AttendanceFactory(activity=activity, member=MemberFactory(organisation=city.branch_a),
+                              status=AttendanceStatus.LEAVE, leave_reason="出差", recorded_by=city.secretary,
+                              recorded_via=RecordedBy.SECRETARY)
+            AttendanceFactory(activity=activity, member=None, guest_name="列席嘉宾", guest_unit="某街道",
+                              role=AttendanceRole.OBSERVER, status=AttendanceStatus.PRESENT)
+
+    client.force_login(city.secretary)
+    url = reverse(name, args=[activity.pk])
+    grow_rows(1)
+    small = queries_for(client, url)
+    grow_rows(8)
+    with django_assert_max_num_queries(small):
+        page = client.get(url).content.decode()
+    assert page.count("出差") >= 9 and page.count("列席嘉宾") == 9

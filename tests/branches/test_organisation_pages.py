@@ -142,3 +142,39 @@ def test_the_member_totals_below_an_organisation_are_kept_until_a_member_below_i
 
     monkeypatch.setattr(selectors, "per_subtree", without_counting)
     assert totals()["市直机关工委"] == 2
+
+
+def test_the_organisation_page_is_kept_until_anything_it_shows_changes(city, login, django_assert_max_num_queries):
+    from branches.models import Organisation
+    from members.choices import Stage
+
+    client = login(city.secretary)
+    url = reverse("branches:organisation_detail", args=[city.org_a.pk])
+
+    def shown():
+        page = client.get(url)
+        return page.context, page.content.decode()
+
+    context, _ = shown()
+    with django_assert_max_num_queries(4):  # kept: the organisation and its honours panel only
+        shown()
+    today = dt.date.today()
+    # Each change below is to a row of another kind the page shows; each is seen on the next view.
+    group = PartyGroupFactory(organisation=city.org_a, name="机关第二党小组")
+    assert "机关第二党小组" in shown()[1]
+    group.name = "机关第三党小组"
+    group.save()
+    assert "机关第三党小组" in shown()[1]
+    TermFactory(organisation=city.org_a, number=7, elected_on=today - dt.timedelta(days=900),
+                ends_on=today + dt.timedelta(days=30))
+    context, page = shown()
+    assert "第7届" in page and "即将到期" in page
+    seat = CommitteePositionFactory(organisation=city.org_a, position=Position.SECRETARY)
+    assert shown()[0]["secretary"].member.name == seat.member.name
+    MemberFactory(organisation=city.org_a, stage=Stage.PROBATIONARY, full_on=None)
+    assert dict(shown()[0]["stage_counts"])["预备党员"] == 1
+    before = shown()[0]["subtree_member_total"]
+    MemberFactory(organisation=city.branch_a)  # below: the total with the organisations below moves
+    assert shown()[0]["subtree_member_total"] == before + 1
+    Organisation.objects.create(kind=city.branch_a.kind, name="甲局第二党支部", parent=city.org_a)
+    assert "甲局第二党支部" in shown()[1]
