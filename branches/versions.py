@@ -167,9 +167,10 @@ def page_in_kept_order(request, name: str, rows, *, per_page: int, exact: bool =
 
 def watch_tree() -> None:
     """The tree's own rows (BranchesConfig.ready): organisations themselves, terms, committee seats, party
-    groups."""
-    from .models import CommitteePosition, PartyGroup, Term
+    groups, and the units whose names the tree shows."""
+    from .models import CommitteePosition, PartyGroup, Term, Unit
 
     watch(Organisation, lambda organisation: [organisation.pk, organisation.parent_id])
+    watch(Unit, lambda unit: Organisation.objects.filter(unit_id=unit.pk).values_list("pk", flat=True))
     for model in (Term, CommitteePosition, PartyGroup):
         watch(model, lambda row: [row.organisation_id])

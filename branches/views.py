@@ -1,6 +1,8 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from core.http import client_address
@@ -18,6 +20,7 @@ from .selectors import (
     tree_tops,
     units_for_filter,
 )
+from .versions import per_subtree
 
 # Rows of one level of the tree per page: at province scale the working committee has thousands of
 # organisations directly below it; deeper levels open in place.
@@ -33,6 +36,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "query": query_without_page(request), "per_page": TREE_ROWS_PER_PAGE}
     searching = any(filters.get(name) for name in ("q", "kind", "unit"))
     node = None
+    opening_in_place = bool(request.headers.get("HX-Request") and filters.get("parent"))
     if searching:
         unit = filters.get("unit")
         base = tree_search(user=request.user, kind=filters.get("kind") or "", unit_id=unit.pk if unit else None,
@@ -51,11 +55,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         else:
             page = page_of(request, tree_children(user=request.user, parent=node).only("pk"),
                            per_page=TREE_ROWS_PER_PAGE)
-            # The node and its page of children in one go: levels 0 and 1 by their depth.
-            rows = tree_rows([node, *page.object_list])
-            rows[0]["expanded"] = True
-            context["breadcrumbs"] = tree_breadcrumbs(user=request.user, organisation=node)
-    if request.headers.get("HX-Request") and node is not None and filters.get("parent"):
+            rows = None
+            if not opening_in_place:
+                rows, context["rows_html"] = _node_rows(request.user, node, page)
+                context["breadcrumbs"] = tree_breadcrumbs(user=request.user, organisation=node)
+    if opening_in_place and node is not None:
         # Opening one organisation in place: its first page of children, below its row.
         return render(request, "branches/_tree_rows.html", {
             "rows": tree_rows(page.object_list, level=filters.get("level") or 0),
@@ -64,6 +68,23 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     context.update({"rows": rows, "page": page, "node": node, "searching": searching,
                     "total": page.paginator.count})
     return render(request, "branches/organisation_list.html", context)
+
+
+def _node_rows(user, node, page) -> tuple[list[dict], str]:
+    """The rows of an opened organisation and its page of children (levels 0 and 1 by their depth), and their
+    HTML, made once and kept under the organisation's subtree version: every row shows only what is below it
+    (names, kinds, units, members; all watched: branches.versions), so any change there makes them again. Per
+    user below the admins: what a secretary may open below an organisation is theirs."""
+    scope = "all" if access.is_admin(user) else f"user-{user.pk}"
+
+    def made(pks):
+        rows = tree_rows([node, *page.object_list])
+        rows[0]["expanded"] = True
+        return {node.pk: (rows, render_to_string("branches/_tree_rows.html", {"rows": rows}))}
+
+    name = f"tree-rows:{scope}:{TREE_ROWS_PER_PAGE}:{page.number}"
+    rows, html = per_subtree(name, [node.pk], made)[node.pk]
+    return rows, mark_safe(html)  # noqa: S308 — rendered by the template, escaped there
 
 
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:

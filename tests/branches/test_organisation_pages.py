@@ -178,3 +178,29 @@ def test_the_organisation_page_is_kept_until_anything_it_shows_changes(city, log
     assert shown()[0]["subtree_member_total"] == before + 1
     Organisation.objects.create(kind=city.branch_a.kind, name="甲局第二党支部", parent=city.org_a)
     assert "甲局第二党支部" in shown()[1]
+
+
+def test_the_tree_rows_are_kept_until_anything_they_show_changes(city, login, django_assert_max_num_queries):
+    from branches.models import Organisation
+
+    client = login(city.admin)
+
+    def page():
+        html = client.get(TREE).content.decode()
+        return html[html.index('data-testid="organisation-tree"'):]
+
+    first = page()
+    assert "乙局机关党支部" in first
+    with django_assert_max_num_queries(6):  # kept: the page's count and ids, the form's units, the tops
+        assert page() == first
+    city.org_b.name = "乙局机关第一党支部"
+    city.org_b.save()
+    assert "乙局机关第一党支部" in page()
+    city.org_a.unit.name = "甲局（更名）"
+    city.org_a.unit.save()
+    assert "甲局（更名）" in page()
+    Organisation.objects.create(kind=city.org_b.kind, name="丙局机关党支部", parent=city.root)
+    assert "丙局机关党支部" in page()
+    MemberFactory.create_batch(2, organisation=city.org_b)
+    rows = {row["name"]: row for row in client.get(TREE).context["rows"]}
+    assert rows["乙局机关第一党支部"]["member_count"] == 3 and 'class="text-end">3</td>' in page()
