@@ -1,15 +1,22 @@
 """A deleted agreement's scan goes once the deletion has committed (a rollback keeps the file); a campaign's cached
-ranking of donating organisations follows its donations."""
+ranking of donating organisations follows its donations; the community reporting figures of an organisation
+follow its members' reports and their services (its subtree version: branches.versions)."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from branches.models import Organisation
+from branches.versions import organisation_of_member, watch
 from core.cache import bump_now_and_at_commit
 from core.files import files_delete
 
-from .models import CoBuildingAgreement, Donation
+from .models import CoBuildingAgreement, CommunityReport, Donation, ServiceRecord
 from .selectors import donations_version_key
+
+watch(CommunityReport, lambda report: organisation_of_member(report.member_id))
+watch(ServiceRecord, lambda service: Organisation.objects.filter(members__community_reports__pk=service.report_id)
+      .values_list("pk", flat=True))
 
 
 @receiver(post_delete, sender=CoBuildingAgreement, dispatch_uid="community.scan_goes_after_commit")

@@ -81,16 +81,19 @@ def reporting_overview(request: HttpRequest) -> HttpResponse:
     # None: the whole city (no filter on the organisation at all).
     organisations = None if is_admin else access.organisations_managed_by(user)
     # The totals over the whole city are counted at most every five minutes (the page says when); the counts
-    # of members without a report and of reports awaiting confirmation come with them.
+    # of members without a report and of reports awaiting confirmation come with them. A secretary's are kept
+    # until anything in their organisations changes (members, reports, services: branches.versions).
     counted = counted_for(user, f"reporting-totals:{year}",
-                          lambda: selectors.reporting_totals(organisations=organisations, year=year),
-                          secretaries=False)
+                          lambda: selectors.reporting_totals(organisations=organisations, year=year))
     totals = counted.value
     # Only what the two tables show of each member and organisation: whole member and organisation rows cost
     # more to build (and to list in SQL) than the rest of the page's queries.
     shown = ("name", "residential_community", "organisation__name", "organisation__short_name")
+    # The page of members without a report is kept with the count above it (the template's fragment), and read
+    # only when it is not.
     missing = CountedPaginator(selectors.non_reporters(organisations=organisations, year=year).only(*shown),
                                ROWS_PER_PAGE, count=totals.unreported)
+    # Not kept: each row's form carries the viewer's own CSRF token.
     pending = list(selectors.unconfirmed_reports(organisations=organisations, year=year)
                    .only("community", "reported_on", *(f"member__{field}" for field in shown))[:PENDING_SHOWN])
     # A row per organisation: thousands at province scale (2.9 MB), so fifty to a page of their own.

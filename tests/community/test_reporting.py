@@ -148,3 +148,33 @@ def test_a_secretary_sees_reports_awaiting_confirmation_of_their_organisations_o
     response = login(city.secretary).get(reverse("community:reporting_overview") + "?year=2024")
     assert [r.community for r in response.context["pending"]] == ["甲的社区"]
     assert response.context["pending_count"] == 1
+
+
+def test_a_secretarys_reporting_page_is_kept_until_a_report_service_or_member_of_theirs_changes(
+        city, login, django_assert_max_num_queries):
+    client = login(city.secretary)
+    url = reverse("community:reporting_overview") + "?year=2024"
+
+    def shown():
+        response = client.get(url)
+        return response.context["totals"], response.content.decode()
+
+    late = MemberFactory(name="迟到甲", organisation=city.branch_a)
+    totals, page = shown()
+    assert totals.reported == 0 and "迟到甲" in page.split("尚未报到")[1]
+    with django_assert_max_num_queries(1):  # kept: only the reports awaiting confirmation are read
+        assert shown()[1].split("在职党员到社区报到")[-1] == page.split("在职党员到社区报到")[-1]
+    report = ReportFactory(member=late, reported_on=dt.date(2024, 4, 1), community="迟到的社区")
+    totals, page = shown()
+    assert totals.reported == 1 and "迟到甲" not in page.split("尚未报到")[1] and "迟到的社区" in page
+    ServiceFactory(report=report, served_on=dt.date(2024, 4, 2), hours=Decimal("3"))
+    assert shown()[0].hours == Decimal("3")
+    assert client.post(reverse("community:report_confirm", args=[report.pk])).status_code == 302
+    totals, page = shown()
+    assert totals.unconfirmed == 0 and "迟到的社区" not in page
+    MemberFactory(name="新来甲", organisation=city.branch_a)
+    assert "新来甲" in shown()[1].split("尚未报到")[1]
+    # Another organisation's report changes nothing here.
+    ReportFactory(member=city.other_member, reported_on=dt.date(2024, 4, 1))
+    with django_assert_max_num_queries(1):
+        shown()
