@@ -44,9 +44,10 @@ def duty_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     organisations = access.organisations_managed_by(user)
     # Each duty asked whether one of its assignments is in scope (stops at the first), not DISTINCT over the join
-    # of every assignment (a province: 20,000 rows for five duties).
-    duties = Duty.objects.filter(Exists(DutyAssignment.objects.filter(duty=OuterRef("pk"),
-                                                                      organisation__in=organisations))
+    # of every assignment (a province: 20,000 rows for five duties); an admin's scope is every organisation, so
+    # no filter at all (as a semi-join, a province's 4,000 assignments of each duty were hashed: 3.7 ms).
+    assigned = DutyAssignment.objects.filter(duty=OuterRef("pk"))
+    duties = Duty.objects.filter(Exists(assigned if is_admin else assigned.filter(organisation__in=organisations))
                                  ).order_by("-deadline")
     form = ListFilterForm(request.GET or None, organisations=organisations.active().order_by("path"), duties=duties)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -66,8 +67,10 @@ def duty_list(request: HttpRequest) -> HttpResponse:
     # An admin's summaries cover every assignment of the province: counted at most every five minutes.
     totals = counted_for(user, f"duty-totals:{chosen}",
                          lambda: services.state_totals(organisations=scope, today=today), secretaries=False)
-    by_organisation = counted_for(user, f"duty-by-organisation:{chosen}", lambda: services.counts_by_organisation(
-        organisations=scope, today=today, duty=filters.get("duty")), secretaries=False)
+    by_organisation = counted_for(user, f"duty-by-organisation-packed:{chosen}",
+                                  lambda: services.counts_by_organisation_packed(
+                                      organisations=scope, today=today, duty=filters.get("duty")),
+                                  secretaries=False)
     return render(request, "oversight/duty_list.html", {
         "form": form,
         "page": page,
