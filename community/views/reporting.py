@@ -83,7 +83,7 @@ def reporting_overview(request: HttpRequest) -> HttpResponse:
     # The totals over the whole city are counted at most every five minutes (the page says when); the counts
     # of members without a report and of reports awaiting confirmation come with them. A secretary's are kept
     # until anything in their organisations changes (members, reports, services: branches.versions).
-    counted = counted_for(user, f"reporting-totals:{year}",
+    counted = counted_for(user, f"reporting-totals:packed:{year}",
                           lambda: selectors.reporting_totals(organisations=organisations, year=year))
     totals = counted.value
     # Only what the two tables show of each member and organisation: whole member and organisation rows cost

@@ -100,10 +100,14 @@ class PackedRow:  # at module level: a pickled row's class is pickled by referen
 
 def test_packed_rows_keep_tuples_and_make_rows_only_for_what_is_read():
     rows = pickle.loads(pickle.dumps(PackedRows(PackedRow, [("甲", 1), ("乙", 2), ("丙", 3)])))
+    assert len(rows) == 3 and rows._rows is None  # read back still packed: counted without unpacking
+    assert rows[1] == PackedRow("乙", 2)
     assert rows._rows == [("甲", 1), ("乙", 2), ("丙", 3)]  # kept as plain tuples
-    assert len(rows) == 3 and rows[1] == PackedRow("乙", 2)
 
     PackedRow.made.clear()
-    page = Paginator(PackedRows(PackedRow, [(str(n), n) for n in range(100)]), 10).get_page(3)
+    read_back = pickle.loads(pickle.dumps(PackedRows(PackedRow, [(str(n), n) for n in range(100)])))
+    page = Paginator(read_back, 10).get_page(3)
+    assert read_back._rows is None and PackedRow.made == []  # a page not shown (its fragment kept) unpacks nothing
     assert [row.count for row in page] == list(range(20, 30))
     assert PackedRow.made == [str(n) for n in range(20, 30)]  # the other ninety never made
+    assert pickle.loads(pickle.dumps(read_back))[99] == PackedRow("99", 99)  # packed again as it came
