@@ -33,6 +33,18 @@ def wish_photo_delete(sender, instance: MicroWish, **kwargs):
     _delete_after_commit(instance.fulfilment_photo.name)
 
 
+@receiver(post_save, sender=MicroWish, dispatch_uid="activities.wishes_changed_on_save")
+@receiver(post_delete, sender=MicroWish, dispatch_uid="activities.wishes_changed_on_delete")
+def wishes_changed(sender, instance: MicroWish, **kwargs):
+    """Every wish entered, claimed, fulfilled, moved or removed moves the wishes' version on (what the wish board
+    keeps: activities.access.wishes_version)."""
+    from core.cache import bump_now_and_at_commit
+
+    from .access import WISHES_VERSION_KEY
+
+    bump_now_and_at_commit(WISHES_VERSION_KEY)
+
+
 
 # --- the register: a member who left or moved is no longer expected at what comes after -------------
 

@@ -127,7 +127,13 @@ def wish_board(*, user, organisation: Organisation | None = None, status: str = 
             **{value.lower(): Count("pk", filter=Q(status=value)) for value in WishStatus.values},
         )
 
-    counts = counted_for(user, f"wish-board:{organisation.pk if organisation else ''}", count, secretaries=False)
+    # An admin's counts cover the whole city: counted at most every five minutes. A secretary's are kept until a
+    # wish or an activity changes, or anything in their organisations (the wishes they see include those on
+    # activities open to them: the wishes' version carries the calendar's).
+    name = f"wish-board:{organisation.pk if organisation else ''}"
+    if not access.is_admin(user):
+        name += ":{}:{}".format(*access.wishes_version())
+    counts = counted_for(user, name, count)
     if status:
         wishes = wishes.filter(status=status)
     # Paged on the wishes alone, then the shown ones' organisation, member and activity: joined first, every

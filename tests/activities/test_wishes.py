@@ -285,6 +285,31 @@ def test_the_admins_board_counts_the_city_every_five_minutes_and_says_when(city,
     assert counts_on(login(city.secretary).get(reverse("activities:wish_board")))["all"] == 7  # live: 6 + new
 
 
+def test_a_secretarys_board_is_kept_until_a_wish_or_an_activity_changes(city, login, board,
+                                                                       django_assert_max_num_queries):
+    client = login(city.secretary)
+    open_day = ActivityFactory(organisation=city.org_b, kind="THEMED_DAY", theme="MICRO_WISH", is_open=True)
+    closed_day = ActivityFactory(organisation=city.org_b, kind="THEMED_DAY", theme="MICRO_WISH")
+
+    def counted():
+        return counts_on(client.get(reverse("activities:wish_board")))["all"]
+
+    assert counted() == 6
+    with django_assert_max_num_queries(4):  # kept: the counts and the open activities with wishes
+        assert counted() == 6
+    # Organisation B's wishes are seen where they are published on a themed day open to everyone: a wish alone
+    # changes what is seen.
+    make_wish(city, organisation=city.org_b, activity=open_day, title="公开活动的心愿",
+              created_by=city.other_secretary)
+    assert counted() == 7
+    make_wish(city, organisation=city.org_b, activity=closed_day, title="未公开活动的心愿",
+              created_by=city.other_secretary)
+    assert counted() == 7
+    closed_day.is_open = True  # an activity change alone: the wishes are the same
+    closed_day.save()
+    assert counted() == 8
+
+
 @pytest.mark.parametrize("sort_after_reading", [0, 5000])
 def test_the_board_shows_open_wishes_first_newest_first_however_it_sorts(city, login, board, monkeypatch,
                                                                          sort_after_reading):
@@ -331,6 +356,7 @@ def test_the_board_pages_and_costs_the_same_queries_at_any_size(city, login):
         wish = make_wish(city, title=f"心愿{n}")
         if n % 3 == 0:
             services.wish_claim(wish=wish, member=city.member)
+    client.get(reverse("activities:wish_board"))  # what the board keeps is made again once after the changes
     with CaptureQueriesContext(connection) as large:
         response = client.get(reverse("activities:wish_board"))
     assert len(large) == len(small)
