@@ -118,6 +118,17 @@ def ways_in(user) -> dict:
     return found
 
 
+def hosted_or_joined_by_managed(user) -> Q | None:
+    """Activities hosted or joined by the organisations the user runs, named from their ways in (no query); None
+    when the ways in cannot name them (too many organisations, or the joint activities counted with an own
+    organisation outside the ones run)."""
+    found = ways_in(user)
+    managed = found["managed"]
+    if managed is None or set(found["organisations"]) != set(managed):
+        return None
+    return Q(organisation_id__in=managed) | Q(pk__in=found["joint"])
+
+
 def visible_activities(user) -> tuple:
     """`activities_visible_to` and whether its condition is made of literal lists and the open/city-wide index only
     (a bounded set of candidates, each way in read by its own index), rather than all activities or subqueries."""

@@ -39,7 +39,10 @@ def activity_list(*, user, organisation=None, kind: str = "", status: str = "", 
     user's organisations host or join (a secretary's list, without other organisations' open lectures)."""
     if own_only:
         # What the user's organisations host or join is all visible to them: no visibility test on top.
-        activities = Activity.objects.filter(hosted_or_joined(access.organisations_managed_by(user)))
+        condition = access.hosted_or_joined_by_managed(user)
+        if condition is None:
+            condition = hosted_or_joined(access.organisations_managed_by(user))
+        activities = Activity.objects.filter(condition)
     else:
         activities = access.activities_visible_to(user)
     if organisation is not None:
@@ -69,10 +72,14 @@ def city_wide_upcoming(*, user, limit: int = 5) -> list[Activity]:
     """Open lectures and city-wide events to come that the user's organisations do not host: a secretary's list
     shows them in a section of their own (one query: they are open to everyone, so the user's visible set, three
     queries to work out, is not needed)."""
-    managed = access.organisations_managed_by(user).values("pk")
+    managed = access.organisation_ids_managed_by(user)
+    if len(managed) > access.LITERAL_ORGANISATIONS:
+        managed = access.organisations_managed_by(user).values("pk")
     return list(access.open_to_everyone().filter(planned_start__gte=timezone.now())
                 .exclude(organisation__in=managed).exclude(status="CANCELLED")
-                .select_related("organisation").order_by("planned_start", "pk")[:limit])
+                .select_related("organisation").only("title", "planned_start", "organisation__name",
+                                                     "organisation__short_name")
+                .order_by("planned_start", "pk")[:limit])
 
 
 def with_attendance_totals(activities) -> list[Activity]:

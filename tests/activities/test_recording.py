@@ -146,6 +146,22 @@ def test_a_secretarys_list_starts_with_their_own_and_puts_city_wide_events_apart
                     planned_start=future + dt.timedelta(hours=3), planned_end=future + dt.timedelta(hours=4))
     shown = [a.title for a in login(city.secretary).get(reverse("activities:activity_list")).context["city_wide"]]
     assert shown == ["市直机关大讲堂", "乙支部的开放党课"]
+    # Each event shows its title, time and host, all read by the section's one query, however many it lists.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client, url = login(city.secretary), reverse("activities:activity_list")
+    with CaptureQueriesContext(connection) as two:
+        client.get(url)
+    for n in range(3):
+        start = future + dt.timedelta(days=n + 1)
+        ActivityFactory(organisation=city.org_b, title=f"乙支部的开放党课{n}", is_open=True, kind="OPEN_LECTURE",
+                        theme="", planned_start=start, planned_end=start + dt.timedelta(hours=1))
+    client.get(url)  # what is kept per user is made again once after the changes
+    with CaptureQueriesContext(connection) as five:
+        page = client.get(url)
+    assert len(page.context["city_wide"]) == 5 and len(five) == len(two)
+    assert "乙支部的开放党课2" in page.content.decode() and city.org_b.name in page.content.decode()
     # What the section reads without the user's visible set is inside every user's visible set.
     from activities import access as activity_access
 

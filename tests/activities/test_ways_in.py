@@ -79,3 +79,26 @@ def test_the_ways_in_follow_a_change_made_earlier_in_the_same_request_or_test(ci
     assert elsewhere not in access.activities_visible_to(user)
     AttendanceFactory(activity=elsewhere, member=city.member)
     assert elsewhere in access.activities_visible_to(user)  # the same user object: not its remembered ways
+
+
+def test_a_secretarys_own_list_is_what_the_organisations_they_run_host_or_join(city, login):
+    """Named from the ways in when they cover exactly the organisations run; a secretary who is a member of a
+    branch they do not run gets the same list, counted without them."""
+    from tests.factories import MemberFactory, UserFactory
+
+    ActivityFactory(organisation=city.org_b, title="乙支部主办")
+    ActivityFactory(organisation=city.root, title="乙支部参加").joint_organisations.add(city.org_b)
+    ActivityFactory(organisation=city.root, title="甲支部参加").joint_organisations.add(city.branch_a)
+    ActivityFactory(organisation=city.org_a, title="甲总支主办")
+    member_too = UserFactory(username="secretary-b2")
+    RoleFactory(user=member_too, organisation=city.org_b)
+    MemberFactory(organisation=city.branch_a, user=member_too)
+
+    def listed(user):
+        response = login(user).get(reverse("activities:activity_list"))
+        assert response.context["own_only"]
+        return {a.title for a in response.context["page"].object_list}
+
+    assert access.hosted_or_joined_by_managed(city.other_secretary) is not None
+    assert access.hosted_or_joined_by_managed(member_too) is None
+    assert listed(city.other_secretary) == listed(member_too) == {"乙支部主办", "乙支部参加"}
