@@ -5,23 +5,38 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
+from activities.ical import calendar_version
 from core.paging import ROWS_PER_PAGE, chosen_year, query_without_page
 
 from .. import selectors
+
+# The list is the same for everyone: rendered once a minute at most for each year and page, and again at once when
+# an activity changes (the calendar version). A check-in alone moves a held lecture's participants within the minute.
+LECTURE_LIST_SECONDS = 60
 
 
 @require_GET
 def lecture_list(request: HttpRequest) -> HttpResponse:
     year = chosen_year(request)
-    page = Paginator(selectors.open_lectures(year=year), ROWS_PER_PAGE).get_page(request.GET.get("page"))
-    years = selectors.open_lecture_years()
-    if year not in years:
-        years = sorted({*years, year}, reverse=True)
+
+    def years() -> list[int]:
+        found = selectors.open_lecture_years()
+        return found if year in found else sorted({*found, year}, reverse=True)
+
+    # Kept only for the plain addresses (a year and a page): any other query is rendered for itself.
+    plain = set(request.GET) <= {"year", "page"} and all(v.isdigit() and len(v) <= 4 for v in request.GET.values())
     return render(request, "community/lecture_list.html", {
-        "page": page, "year": year, "years": years, "query": query_without_page(request),
-        "totals": selectors.open_lecture_totals(year=year),
+        # Read only when the page is rendered (not when it is kept).
+        "page": SimpleLazyObject(lambda: Paginator(selectors.open_lectures(year=year), ROWS_PER_PAGE)
+                                 .get_page(request.GET.get("page"))),
+        "years": SimpleLazyObject(years),
+        "totals": SimpleLazyObject(lambda: selectors.open_lecture_totals(year=year)),
+        "year": year, "query": query_without_page(request),
+        "kept_seconds": LECTURE_LIST_SECONDS if plain else 0,
+        "kept_key": f"{calendar_version()}:{year}:{request.GET.get('page', '')}",
     })
 
 

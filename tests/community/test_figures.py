@@ -198,3 +198,23 @@ def test_the_city_wide_reporting_totals_are_counted_every_five_minutes_a_secreta
         client.force_login(city.admin)
         clock.tick(SUMMARY_SECONDS + 1)
         assert client.get(url).context["totals"].reported == first.context["totals"].reported + 1
+
+
+def test_the_lecture_list_is_kept_for_everyone_until_an_activity_changes(city, login, django_assert_max_num_queries):
+    lecture(city.org_a, dt.datetime(2024, 3, 1, 2, tzinfo=UTC), participants=120, title="第一讲")
+    url = reverse("community:lecture_list") + "?year=2024"
+    assert "第一讲" in login(city.member_user).get(url).content.decode()
+    client = login(city.outsider)
+    client.get(reverse("help"))  # (the outsider's session and account read once)
+    with django_assert_max_num_queries(0):  # another user, the same list: nothing read but the kept page
+        assert "第一讲" in client.get(url).content.decode()
+    added = lecture(city.org_b, dt.datetime(2024, 4, 1, 2, tzinfo=UTC), participants=30, title="第二讲")
+    page = login(city.outsider).get(url).content.decode()
+    assert "第二讲" in page and "150 人次" in page
+    added.status = "CANCELLED"
+    added.cancel_reason = "改期"
+    added.save()
+    page = login(city.outsider).get(url).content.decode()
+    assert "第二讲" not in page and "120 人次" in page
+    # Any other query is rendered for itself.
+    assert "第一讲" in login(city.outsider).get(url + "&page=abc").content.decode()
