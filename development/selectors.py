@@ -280,6 +280,11 @@ def plan_vs_actual(user, *, year: int) -> PlanVsActual:
     return PlanVsActual(rows=rows, plans=totals["plans"], planned=totals["planned"], admitted=len(admitted))
 
 
+# What the list shows of each record, its member and branch.
+RECORD_LIST_COLUMNS = ("opened_on", "archived_on", "member__name", "member__stage", "member__applied_on",
+                       "member__organisation__name", "member__organisation__short_name")
+
+
 def record_list(user, *, stage: str = "", q: str = ""):
     records = access.records_visible_to(user).select_related("member__organisation")
     if stage in Stage.values:

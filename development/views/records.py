@@ -9,9 +9,10 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from branches import access as branch_access
-from members import access as member_access
+from branches.versions import Counted, page_in_kept_order
 from core.forms import add_service_error
-from core.paging import form_page, page_of, query_without_page
+from core.paging import ROWS_PER_PAGE, form_page, page_of, query_without_page
+from members import access as member_access
 from members.choices import Stage
 
 from .. import access, selectors, services
@@ -24,8 +25,18 @@ def record_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     branch_access.require(access.can_see_lists(user))
     stage = request.GET.get("stage", "")
+    if stage not in Stage.values:
+        stage = ""
     q = request.GET.get("q", "").strip()
-    page = page_of(request, selectors.record_list(user, stage=stage, q=q))
+    rows = selectors.record_list(user, stage=stage, q=q).only(*selectors.RECORD_LIST_COLUMNS)
+    if q:  # a search by name: read for itself
+        page = page_of(request, rows)
+        page.kept = Counted(None)  # (nothing kept: its rows are rendered)
+    else:
+        # The list's order (by branch, then name: a join of every record to its member and branch, sorted) kept
+        # while no record, member or organisation changes, and the page's rendered rows with it (the template).
+        page = page_in_kept_order(request, f"development-records:{stage}", rows, per_page=ROWS_PER_PAGE,
+                                  exact=True)
     return render(request, "development/record_list.html", {
         "page": page, "query": query_without_page(request), "stages": Stage.choices, "stage": stage, "q": q,
     })

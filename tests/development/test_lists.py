@@ -113,3 +113,29 @@ def test_past_the_rows_shown_the_plans_are_still_added_up_whole(city, client, mo
     assert response.context["planned"] == 7 and response.context["plan_count"] == 2
     assert [row.organisation for row in response.context["plans"]] == [city.org_a.display_name]
     assert "共 2 个党组织填报了计划，此处列出前 1 个" in response.content.decode()
+
+
+def test_the_people_in_development_are_listed_by_branch_and_name_and_follow_every_change(
+        city, client, django_assert_max_num_queries):
+    url = reverse("development:record_list")
+    second = applicant(city, name="乙申请")
+    applicant(city, name="甲申请")
+    client.force_login(city.admin)
+
+    def names(query=""):
+        page = client.get(url + query).content.decode()
+        table = page[page.index('data-testid="record-list"'):]
+        shown = [name for name in ("甲申请", "乙申请", "丙申请", "丁申请") if name in table]
+        return sorted(shown, key=table.index), table
+
+    # By name within a branch (code point order on every database: 乙 U+4E59 before 甲 U+7532).
+    assert names()[0] == ["乙申请", "甲申请"] and city.branch_a.display_name in names()[1]
+    with django_assert_max_num_queries(1):  # kept: the order and the rendered rows (the count is the order's)
+        names()
+    applicant(city, name="丙申请")
+    assert names()[0] == ["丙申请", "乙申请", "甲申请"]
+    member = second.member
+    member.name = "丁申请"  # a member renamed: the order and the row change at once
+    member.save()
+    assert names()[0] == ["丁申请", "丙申请", "甲申请"]
+    assert names("?q=丙")[0] == ["丙申请"] and names("?stage=FULL")[0] == []
