@@ -102,3 +102,30 @@ def test_a_secretarys_own_list_is_what_the_organisations_they_run_host_or_join(c
     assert access.hosted_or_joined_by_managed(city.other_secretary) is not None
     assert access.hosted_or_joined_by_managed(member_too) is None
     assert listed(city.other_secretary) == listed(member_too) == {"乙支部主办", "乙支部参加"}
+
+
+@pytest.mark.parametrize("literal", [True, False])
+def test_whether_one_activity_opens_is_judged_as_the_visible_set_would(city, monkeypatch, literal):
+    """can_open_activity decides on the row from the ways in (literal lists) or asks the visible set (past the
+    limits): either way, exactly the activities the visible set holds."""
+    from branches import access as tree_access
+    from tests.factories import MemberFactory, UserFactory
+
+    if not literal:
+        monkeypatch.setattr(tree_access, "LITERAL_ORGANISATIONS", 0)
+        monkeypatch.setattr(access, "LITERAL_ORGANISATIONS", 0)
+        monkeypatch.setattr(access, "LITERAL_ACTIVITIES", 0)
+    activities = [
+        ActivityFactory(organisation=city.branch_a), ActivityFactory(organisation=city.org_a),
+        ActivityFactory(organisation=city.org_b), ActivityFactory(organisation=city.root),
+        ActivityFactory(organisation=city.org_b, is_open=True),
+        ActivityFactory(organisation=city.root, is_city_wide=True),
+    ]
+    activities[3].joint_organisations.add(city.branch_a)
+    AttendanceFactory(activity=activities[2], member=city.member)
+    both = UserFactory(username="secretary-member")
+    RoleFactory(user=both, organisation=city.org_b)
+    MemberFactory(organisation=city.branch_a, user=both)
+    for user in (city.admin, city.secretary, city.other_secretary, city.member_user, both, city.outsider):
+        visible = set(access.activities_visible_to(user).values_list("pk", flat=True))
+        assert {a.pk for a in activities if access.can_open_activity(user, a)} == visible & {a.pk for a in activities}
