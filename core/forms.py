@@ -158,6 +158,26 @@ def textarea_html(widget: dict) -> str:
         f'{_escaped(widget["value"]) if widget["value"] else ""}</textarea>')
 
 
+_MULTIPLE_INPUTS = {f"{_WIDGETS}{name}.html" for name in ("checkbox_select", "radio", "multiple_input")}
+_INPUT_OPTIONS = {f"{_WIDGETS}{name}.html" for name in ("checkbox_option", "radio_option", "input_option")}
+
+
+def multiple_input_html(widget: dict) -> str:
+    """django/forms/widgets/multiple_input.html (a group of checkboxes or radios), each option as input_option.html
+    writes it."""
+    attrs = widget["attrs"]
+    parts = ["<div", f' id="{_escaped(attrs["id"])}"' if attrs.get("id") else "",
+             f' class="{_escaped(attrs["class"])}"' if attrs.get("class") else "", ">"]
+    for group, options, _ in widget["optgroups"]:
+        if group:
+            parts.append(f"\n  <div><label>{_escaped(group)}</label>")
+        parts.extend(f"<div>\n    {input_html(option)}\n\n</div>" for option in options)
+        if group:
+            parts.append("\n  </div>")
+    parts.append("\n</div>")
+    return mark_safe("".join(parts))  # noqa: S308 - every value escaped by _escaped
+
+
 def written_in_python(template_name: str, widget: dict) -> str | None:
     """The widget's markup if its template is one of those written here, else None (Django's template renders
     it: radio groups, file inputs with a clear box, a select whose options have a template of their own)."""
@@ -168,6 +188,9 @@ def written_in_python(template_name: str, widget: dict) -> str | None:
         return select_html(widget)
     if template_name == f"{_WIDGETS}textarea.html":
         return textarea_html(widget)
+    if template_name in _MULTIPLE_INPUTS and all(
+            option["template_name"] in _INPUT_OPTIONS for _, options, _ in widget["optgroups"] for option in options):
+        return multiple_input_html(widget)
     return None
 
 

@@ -85,7 +85,10 @@ def election_list(request: HttpRequest) -> HttpResponse:
 def election_record(request: HttpRequest, org_pk: int) -> HttpResponse:
     organisation: Organisation = access.get_organisation_for(request.user, org_pk, write=True)
     previous = services.current_term(organisation)
-    form = ElectionForm(request.POST or None, candidates=services.committee_candidates(organisation))
+    candidates = services.committee_candidates(organisation)
+    if request.method == "GET":  # what the choices show of each candidate (the whole row is read to record)
+        candidates = candidates.only("name")
+    form = ElectionForm(request.POST or None, candidates=candidates)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -99,8 +99,21 @@ def test_the_renderer_writes_each_widget_as_djangos_templates_do(widget, value):
     assert _normalised(ours) == _normalised(widget.render("field", value, renderer=DJANGOS))
 
 
+@pytest.mark.parametrize("widget_class", [forms.CheckboxSelectMultiple, forms.RadioSelect])
+@pytest.mark.parametrize("attrs", [{}, {"class": "form-check-input"}, {"id": "id_members", "required": True}])
+@pytest.mark.parametrize("value", [None, [2], [1, 3]])
+def test_a_group_of_checkboxes_or_radios_is_written_exactly_as_djangos(widget_class, attrs, value):
+    """Options in groups and not, escaped labels, an id given to every option, the chosen ones checked: the same
+    text to the character (whitespace included)."""
+    widget = widget_class(choices=CHOICES, attrs=attrs)
+    ours = widget.render("members", value, renderer=WidgetsWrittenInPython())
+    assert str(ours) == str(widget.render("members", value, renderer=DJANGOS))
+    assert "第一&lt;支部&gt;" in ours
+
+
 def test_what_the_renderer_does_not_write_is_left_to_djangos_templates(monkeypatch):
-    """Radio groups, clearable file inputs and a select whose options have a template of their own."""
+    """Clearable file inputs, a select whose options have a template of their own, and a group of inputs whose
+    options do."""
     from core import forms as core_forms
 
     monkeypatch.setattr(core_forms, "input_html", lambda widget: "written")
@@ -112,7 +125,11 @@ def test_what_the_renderer_does_not_write_is_left_to_djangos_templates(monkeypat
     class OwnOptions(forms.Select):
         option_template_name = "django/forms/widgets/input_option.html"
 
+    class OwnRadios(forms.RadioSelect):
+        option_template_name = "django/forms/widgets/select_option.html"
+
     renderer = WidgetsWrittenInPython()
     assert StarSelect(choices=CHOICES).render("f", 1, renderer=renderer) == "written"
-    for widget in (forms.RadioSelect(choices=CHOICES), forms.ClearableFileInput(), OwnOptions(choices=CHOICES)):
+    assert "written" in forms.RadioSelect(choices=CHOICES).render("f", 1, renderer=renderer)
+    for widget in (OwnRadios(choices=CHOICES), forms.ClearableFileInput(), OwnOptions(choices=CHOICES)):
         assert widget.render("f", 1, renderer=renderer) == widget.render("f", 1, renderer=DJANGOS) != "written"
