@@ -62,15 +62,18 @@ def duty_list(request: HttpRequest) -> HttpResponse:
     # The order of the assignments (open first, by deadline, in tree order) sorts every one joined to its
     # duty and organisation (a province: 20,000, 14 ms), so it is kept while no assignment, duty or
     # organisation changes (the decisions' version; a secretary's per subtree); the page's rows read afresh.
-    page = page_in_kept_order(request, f"duty-order:{current_version(DECISIONS_VERSION_KEY)}:{chosen}:"
-                                       f"{filters.get('state')}", assignments, per_page=ROWS_PER_PAGE)
-    # An admin's summaries cover every assignment of the province: counted at most every five minutes.
-    totals = counted_for(user, f"duty-totals:{chosen}",
-                         lambda: services.state_totals(organisations=scope, today=today), secretaries=False)
-    by_organisation = counted_for(user, f"duty-by-organisation-packed:{chosen}",
+    decisions = current_version(DECISIONS_VERSION_KEY)
+    page = page_in_kept_order(request, f"duty-order:{decisions}:{chosen}:{filters.get('state')}", assignments,
+                              per_page=ROWS_PER_PAGE)
+    # An admin's summaries cover every assignment of the province: counted at most every five minutes. A
+    # secretary's are kept until an assignment of theirs (their subtree versions) or a duty (the decisions'
+    # version: a deadline moved) changes.
+    kept_until = "" if is_admin else f":{decisions}"
+    totals = counted_for(user, f"duty-totals:{chosen}{kept_until}",
+                         lambda: services.state_totals(organisations=scope, today=today))
+    by_organisation = counted_for(user, f"duty-by-organisation-packed:{chosen}{kept_until}",
                                   lambda: services.counts_by_organisation_packed(
-                                      organisations=scope, today=today, duty=filters.get("duty")),
-                                  secretaries=False)
+                                      organisations=scope, today=today, duty=filters.get("duty")))
     return render(request, "oversight/duty_list.html", {
         "form": form,
         "page": page,

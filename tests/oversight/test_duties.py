@@ -412,6 +412,29 @@ def test_the_lists_order_is_kept_until_an_assignment_changes(city, login, person
     assert listed() == [city.branch_a, city.org_a]  # done ones last, at once
 
 
+@freeze_time("2025-07-01 09:00:00+08:00")
+def test_a_secretarys_totals_are_kept_until_an_assignment_or_a_duty_of_theirs_changes(
+        city, login, three_assignments, django_assert_max_num_queries):
+    client = login(city.secretary)
+
+    def totals():
+        response = client.get(reverse("oversight:duty_list"))
+        return response.context["totals"], {r["organisation__name"]: r["overdue"]
+                                            for r in response.context["by_organisation"]}
+
+    assert totals() == ({"done": 1, "due": 0, "overdue": 1}, {city.org_a.name: 1, city.branch_a.name: 0})
+    with django_assert_max_num_queries(3):  # kept: the page's rows and the filter's choices only
+        totals()
+    services.duty_report(assignment=assignment_of(three_assignments, city.org_a), by=city.secretary,
+                         report="已完成")
+    assert totals() == ({"done": 2, "due": 0, "overdue": 0}, {city.org_a.name: 0, city.branch_a.name: 0})
+    later = assign(city, organisations=[city.branch_a], title="新事项", deadline=dt.date(2025, 8, 1))
+    assert totals()[0] == {"done": 2, "due": 1, "overdue": 0}
+    later.deadline = dt.date(2025, 6, 1)  # a deadline moved: the duty alone changed
+    later.save()
+    assert totals()[0] == {"done": 2, "due": 0, "overdue": 1}
+
+
 @freeze_time("2025-06-15 09:00:00+08:00")
 def test_the_duty_pages_order_is_kept_until_an_assignment_changes(city, login):
     import re
