@@ -1,12 +1,26 @@
-"""Files of deleted rows go once the deletion has committed (a rollback keeps them)."""
+"""Files of deleted rows go once the deletion has committed (a rollback keeps them); the brand gallery's version
+moves on with every brand, brand photo, top-ten selection and entry, and organisation (its names)."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from branches.models import Organisation
+from core.cache import bump_now_and_at_commit
 from core.files import files_delete
 
-from .models import BrandPhoto, Commendation, Nomination
+from .models import Brand, BrandPhoto, Commendation, Nomination, SelectionEntry, TopTenSelection
+
+BRANDS_VERSION_KEY = "honours:brands:version"
+
+
+def _brands_changed(**kwargs) -> None:
+    bump_now_and_at_commit(BRANDS_VERSION_KEY)
+
+
+for _model in (Brand, BrandPhoto, TopTenSelection, SelectionEntry, Organisation):
+    post_save.connect(_brands_changed, sender=_model, dispatch_uid=f"brands-save-{_model.__name__}")
+    post_delete.connect(_brands_changed, sender=_model, dispatch_uid=f"brands-delete-{_model.__name__}")
 
 
 def _after_commit(names):

@@ -8,8 +8,10 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.cache import current_version
 from core.files import CONTENT_TYPES, private_file_response
 from core.forms import add_service_error
 from core.paging import form_page, query_without_page
@@ -18,26 +20,41 @@ from honours import access
 from .. import selectors, services
 from ..forms import BrandForm
 from ..models import Brand
+from ..signals import BRANDS_VERSION_KEY
 
 BRANDS_PER_PAGE = 24
+BRAND_GALLERY_SECONDS = 600
 
 
 @require_GET
 def brand_gallery(request: HttpRequest) -> HttpResponse:
-    brands = selectors.brands_with_badges()
     year = request.GET.get("year", "")
-    if year.isdigit():
-        brands = brands.filter(year=int(year))
-    if request.GET.get("top") == "1":
-        brands = brands.filter(top_ten_count__gt=0)
-    page = Paginator(brands.order_by("-year", "name", "pk"), BRANDS_PER_PAGE).get_page(request.GET.get("page"))
-    years = selectors.top_ten_years_by_brand([brand.pk for brand in page])
-    for brand in page:
-        brand.top_years = years.get(brand.pk, [])
+    top = request.GET.get("top") == "1"
+
+    def page():
+        brands = selectors.brands_with_badges()
+        if year.isdigit():
+            brands = brands.filter(year=int(year))
+        if top:
+            brands = brands.filter(top_ten_count__gt=0)
+        shown = Paginator(brands.order_by("-year", "name", "pk"), BRANDS_PER_PAGE).get_page(request.GET.get("page"))
+        years = selectors.top_ten_years_by_brand([brand.pk for brand in shown])
+        for brand in shown:
+            brand.top_years = years.get(brand.pk, [])
+        return shown
+
+    # The gallery is the same for everyone: kept rendered per filter and page until a brand, its photos, a
+    # top-ten selection or an organisation changes (honours.signals); read only when it is rendered. Any other
+    # query is rendered for itself.
+    plain = (set(request.GET) <= {"year", "top", "page"}
+             and all(value.isdigit() and len(value) <= 4 for value in request.GET.values()))
     return render(request, "honours/brand_gallery.html", {
-        "page": page, "query": query_without_page(request), "year": year,
-        "years": Brand.objects.order_by("-year").values_list("year", flat=True).distinct(),
+        "page": SimpleLazyObject(page), "query": query_without_page(request), "year": year,
+        "years": SimpleLazyObject(lambda: list(Brand.objects.order_by("-year").values_list("year", flat=True)
+                                               .distinct())),
         "can_register": access.is_secretary(user := request.user) or access.is_admin(user),
+        "kept_seconds": BRAND_GALLERY_SECONDS if plain else 0,
+        "kept_key": f"{current_version(BRANDS_VERSION_KEY)}:{year}:{int(top)}:{request.GET.get('page', '')}",
     })
 
 

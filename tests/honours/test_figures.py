@@ -87,7 +87,10 @@ def _queries(callable_) -> int:
 
 
 @pytest.mark.parametrize("view", ["commendation_list", "brand_gallery", "nomination_list"])
-def test_the_lists_take_the_same_number_of_queries_at_two_sizes(city, client, view):
+def test_the_lists_take_the_same_number_of_queries_at_two_sizes(city, client, view, monkeypatch):
+    from honours.views import brands
+
+    monkeypatch.setattr(brands, "BRAND_GALLERY_SECONDS", 0)  # the gallery rendered every time, not kept
     client.force_login(city.admin)
     _grow(city, 2)
     client.get(reverse(f"honours:{view}"))  # warm: the shell's roles and own member are cached after one page

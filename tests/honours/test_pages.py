@@ -164,3 +164,34 @@ def test_a_red_flag_application_is_scored_against_the_years_criteria_and_confirm
     client.post(confirm)
     application.refresh_from_db()
     assert application.status == RatingStatus.CONFIRMED
+
+
+def test_the_brand_gallery_is_kept_for_everyone_until_a_brand_a_photo_a_selection_or_a_name_changes(
+        city, client, django_assert_max_num_queries):
+    from honours.models import BrandPhoto
+    from tests.honours.factories import EntryFactory, SelectionFactory
+
+    brand = BrandFactory(organisation=city.branch_a, name="红色引擎", year=2024)
+    url = reverse("honours:brand_gallery")
+    client.force_login(city.secretary)
+    assert "红色引擎" in client.get(url).content.decode()
+    client.force_login(city.member_user)
+    client.get(reverse("help"))  # (the member's session and account read once)
+    with django_assert_max_num_queries(0):  # another user, the same gallery: nothing read but the kept page
+        assert "红色引擎" in client.get(url).content.decode()
+    BrandFactory(organisation=city.org_b, name="先锋港湾", year=2024)
+    assert "先锋港湾" in client.get(url).content.decode()
+    photo = BrandPhoto(brand=brand)
+    photo.image.save("a.png", SimpleUploadedFile("a.png", _png().read()), save=False)
+    photo.save()
+    assert f'src="{reverse("honours:brand_photo", args=[photo.pk])}"' in client.get(url).content.decode()
+    city.branch_a.short_name = "甲一支部"
+    city.branch_a.save()
+    assert "甲一支部" in client.get(url).content.decode()
+    selection = SelectionFactory(year=2024)
+    EntryFactory(selection=selection, brand=brand, rank=1)
+    assert "2024十佳" not in client.get(url).content.decode()  # not decided yet
+    selection.status = "DECIDED"
+    selection.save()
+    assert "2024十佳" in client.get(url).content.decode()
+    assert "红色引擎" in client.get(url + "?year=2024&top=1").content.decode()
