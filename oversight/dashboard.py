@@ -17,7 +17,7 @@ from django.utils import timezone
 from activities.choices import ActivityKind, ActivityStatus, AttendanceStatus
 from activities.models import Activity, Attendance
 from branches.choices import OrganisationKind
-from branches.models import Organisation, Role
+from branches.models import Organisation
 from branches.selectors import stage_counts
 from branches.versions import SUMMARY_SECONDS, counted_for
 from core.cache import current_version
@@ -227,9 +227,6 @@ def secretary_dashboard(*, user, today: dt.date | None = None) -> dict:
         "red_cells": _red_cells(digest),
         "meetings_due": _capped(digest.gaps, compliance.DIGEST_ROWS, make=_meeting_due, total=digest.total),
         "month_end": month_end,
-        "own_organisations": list(
-            organisations.filter(pk__in=Role.objects.filter(user=user).values("organisation"))
-            .order_by("path")),
         "meeting_kinds": [OrganisationKind.BRANCH.value, OrganisationKind.TEMPORARY_BRANCH.value],
     })
     return context
