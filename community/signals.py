@@ -1,11 +1,13 @@
 """A deleted agreement's scan goes once the deletion has committed (a rollback keeps the file); a campaign's cached
 ranking of donating organisations follows its donations; the community reporting figures of an organisation
-follow its members' reports and their services (its subtree version: branches.versions)."""
+follow its members' reports and their services (its subtree version: branches.versions); the open party school's
+list follows activities, attendance and organisations."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from activities.models import Activity, Attendance
 from branches.models import Organisation
 from branches.versions import organisation_of_member, watch
 from core.cache import bump_now_and_at_commit
@@ -13,6 +15,19 @@ from core.files import files_delete
 
 from .models import CoBuildingAgreement, CommunityReport, Donation, ServiceRecord
 from .selectors import donations_version_key
+
+# The open party school's list (community.views.lectures) is kept rendered under this version: every activity,
+# attendance (a check-in moves a lecture's participants) and organisation (the hosts' names) moves it on.
+LECTURES_VERSION_KEY = "community:lectures:version"
+
+
+def _lectures_changed(**kwargs) -> None:
+    bump_now_and_at_commit(LECTURES_VERSION_KEY)
+
+
+for _model in (Activity, Attendance, Organisation):
+    post_save.connect(_lectures_changed, sender=_model, dispatch_uid=f"lectures-save-{_model.__name__}")
+    post_delete.connect(_lectures_changed, sender=_model, dispatch_uid=f"lectures-delete-{_model.__name__}")
 
 watch(CommunityReport, lambda report: organisation_of_member(report.member_id))
 watch(ServiceRecord, lambda service: Organisation.objects.filter(members__community_reports__pk=service.report_id)

@@ -8,14 +8,15 @@ from django.urls import path
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
-from activities.ical import calendar_version
+from core.cache import current_version
 from core.paging import ROWS_PER_PAGE, chosen_year, query_without_page
 
 from .. import selectors
+from ..signals import LECTURES_VERSION_KEY
 
-# The list is the same for everyone: rendered once a minute at most for each year and page, and again at once when
-# an activity changes (the calendar version). A check-in alone moves a held lecture's participants within the minute.
-LECTURE_LIST_SECONDS = 60
+# The list is the same for everyone: kept rendered for each year and page until an activity, an attendance or an
+# organisation changes (community.signals).
+LECTURE_LIST_SECONDS = 600
 
 
 @require_GET
@@ -36,7 +37,7 @@ def lecture_list(request: HttpRequest) -> HttpResponse:
         "totals": SimpleLazyObject(lambda: selectors.open_lecture_totals(year=year)),
         "year": year, "query": query_without_page(request),
         "kept_seconds": LECTURE_LIST_SECONDS if plain else 0,
-        "kept_key": f"{calendar_version()}:{year}:{request.GET.get('page', '')}",
+        "kept_key": f"{current_version(LECTURES_VERSION_KEY)}:{year}:{request.GET.get('page', '')}",
     })
 
 

@@ -216,5 +216,15 @@ def test_the_lecture_list_is_kept_for_everyone_until_an_activity_changes(city, l
     added.save()
     page = login(city.outsider).get(url).content.decode()
     assert "第二讲" not in page and "120 人次" in page
+    # A check-in on a lecture without a recorded count moves its participants; a host renamed shows at once.
+    counted = lecture(city.branch_a, dt.datetime(2024, 5, 1, 2, tzinfo=UTC), title="第三讲")
+    attendance = AttendanceFactory(activity=counted, member=city.member, status=AttendanceStatus.EXPECTED)
+    assert "120 人次" in login(city.outsider).get(url).content.decode()
+    attendance.status = AttendanceStatus.PRESENT
+    attendance.save()
+    assert "121 人次" in login(city.outsider).get(url).content.decode()
+    city.branch_a.short_name = "甲一支部"
+    city.branch_a.save()
+    assert "甲一支部" in login(city.outsider).get(url).content.decode()
     # Any other query is rendered for itself.
     assert "第一讲" in login(city.outsider).get(url + "&page=abc").content.decode()
