@@ -8,9 +8,9 @@ from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from core.reversing import pk_url
 from core.workflow import Decided
 from members.choices import Stage
 from rules.models import MemberEvent
@@ -73,7 +73,7 @@ class DevelopmentRecord(models.Model):
         return f"{self.member.name}的发展档案"
 
     def get_absolute_url(self):
-        return reverse("development:timeline", args=[self.pk])
+        return pk_url(self.pk, "development:timeline")  # one reverse per process, not per row (core.reversing)
 
 
 class DevelopmentStep(Decided):

@@ -3,7 +3,8 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+
+from core.reversing import pk_url
 
 from .choices import JobStatus
 
@@ -55,7 +56,7 @@ class ImportJob(models.Model):
         return f"{self.kind_name}：{self.original_name}"
 
     def get_absolute_url(self):
-        return reverse("exchange:job_detail", args=[self.pk])
+        return pk_url(self.pk, "exchange:job_detail")  # one reverse per process, not per row (core.reversing)
 
     @property
     def kind_name(self) -> str:

@@ -3,10 +3,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from activities.choices import ActivityKind
+from core.reversing import pk_url
 from core.workflow import Decided
 from rules.models import Rule
 
@@ -63,7 +63,7 @@ class StandardisationReview(Decided):
         return f"{self.organisation} {self.year}年标准化验收"
 
     def get_absolute_url(self):
-        return reverse("oversight:review_detail", args=[self.pk])
+        return pk_url(self.pk, "oversight:review_detail")  # one reverse per process, not per row (core.reversing)
 
     @property
     def decision_comment(self) -> str:

@@ -2,7 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+
+from core.reversing import pk_url
 
 from .choices import ReportKind, ReportStatus
 
@@ -68,7 +69,7 @@ class Report(models.Model):
         return f"{self.period_label}{exporter_class(self.kind).name}（{self.scope_label}）"
 
     def get_absolute_url(self):
-        return reverse("reports:report_detail", args=[self.pk])
+        return pk_url(self.pk, "reports:report_detail")  # one reverse per process, not per row (core.reversing)
 
     @property
     def scope_label(self) -> str:

@@ -23,9 +23,17 @@ _REVIEW_BADGE_CLASS = {ReviewStatus.ACCEPTED: "text-bg-success", ReviewStatus.FA
                        ReviewStatus.RETURNED: "text-bg-warning", ReviewStatus.SUBMITTED: "text-bg-primary"}
 
 
-@register.filter
-def review_status_badge(status: str) -> str:
-    """A review's status as a coloured badge (the review list writes fifty: a filter, not an include)."""
+def _review_badge(status: str) -> str:
     label = ReviewStatus(status).label if status in ReviewStatus.values else status
     return format_html('<span class="badge {}" data-testid="review-status">{}</span>',
                        _REVIEW_BADGE_CLASS.get(status, "text-bg-secondary"), label)
+
+
+_REVIEW_BADGES = {status: _review_badge(status) for status in ReviewStatus.values}  # written once per process
+
+
+@register.filter
+def review_status_badge(status: str) -> str:
+    """A review's status as a coloured badge (the review list writes fifty: a filter, not an include)."""
+    badge = _REVIEW_BADGES.get(status)
+    return badge if badge is not None else _review_badge(status)

@@ -155,7 +155,8 @@ def review_list(request: HttpRequest) -> HttpResponse:
 
     # Five counts over a province's reviews (15 ms of SQL a view): kept until a review or an organisation
     # changes (the decisions' version; a secretary's per subtree).
-    summaries = counted_for(user, f"review-list:{year}:{current_version(DECISIONS_VERSION_KEY)}", summary).value
+    counted = counted_for(user, f"review-list:{year}:{current_version(DECISIONS_VERSION_KEY)}", summary)
+    summaries = counted.value
     counts = summaries["counts"]
     status = request.GET.get("status", "")
     status = status if status in ReviewStatus.values else ""
@@ -172,6 +173,9 @@ def review_list(request: HttpRequest) -> HttpResponse:
         "status_tabs": [(value, label, counts[value]) for value, label in ReviewStatus.choices],
         "counts": counts,
         "page": page,
+        # The page's rendered rows are kept with the counts above them (a review, its organisation or its
+        # decision moves the decisions' version on; the page is read only when they are not kept).
+        "counted": counted,
         "query": urlencode({"year": year, **({"status": status} if status else {})}),
         "rate": summaries["rate"],
         "is_admin": is_admin,

@@ -487,6 +487,16 @@ def test_the_lists_counts_are_kept_until_a_review_changes(city, login):
     assert third["counts"]["total"] == first["counts"]["total"] + 1
     assert third["counts"][ReviewStatus.SUBMITTED] == first["counts"][ReviewStatus.SUBMITTED] + 1
     assert third["page"].paginator.count == third["counts"]["total"]
+    # The rendered rows are kept with the counts, and follow a decision at once.
+    def rows() -> str:
+        page = client.get(reverse("oversight:review_list"), {"year": YEAR}).content.decode()
+        return page[page.index('data-testid="review-table"'):]
+
+    assert city.org_b.name in rows() and rows().count("验收合格") == 1
+    review = StandardisationReview.objects.get(organisation=city.org_b, year=YEAR)
+    review.status = ReviewStatus.ACCEPTED
+    review.save()
+    assert rows().count("验收合格") == 2
 
 
 def test_the_export_has_the_promised_sheet_and_the_secretary_gets_only_own_rows(city, login, media):
