@@ -12,11 +12,14 @@ _BADGE_CLASS = {DutyState.DONE: "text-bg-success", DutyState.OVERDUE: "text-bg-d
                 DutyState.DUE: "text-bg-warning"}
 
 
+_DUTY_BADGES = {state.value: format_html('<span class="badge {}">{}</span>', _BADGE_CLASS[state], state.label)
+                for state in DutyState}  # written once per process
+
+
 @register.filter
 def duty_state_badge(state: str) -> str:
     """An assignment's state as a coloured badge: a filter, not an include — a list writes fifty of them."""
-    state = DutyState(state) if state in DutyState.values else DutyState.DUE
-    return format_html('<span class="badge {}">{}</span>', _BADGE_CLASS[state], state.label)
+    return _DUTY_BADGES.get(state, _DUTY_BADGES[DutyState.DUE.value])
 
 
 _REVIEW_BADGE_CLASS = {ReviewStatus.ACCEPTED: "text-bg-success", ReviewStatus.FAILED: "text-bg-danger",
