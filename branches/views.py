@@ -1,3 +1,5 @@
+import hashlib
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -74,8 +76,14 @@ def _node_rows(user, node, page) -> tuple[list[dict], str]:
     """The rows of an opened organisation and its page of children (levels 0 and 1 by their depth), and their
     HTML, made once and kept under the organisation's subtree version: every row shows only what is below it
     (names, kinds, units, members; all watched: branches.versions), so any change there makes them again. Per
-    user below the admins: what a secretary may open below an organisation is theirs."""
-    scope = "all" if access.is_admin(user) else f"user-{user.pk}"
+    user below the admins, and per what they may open (the organisations they run and their own: a role given or
+    taken renders them again)."""
+    if access.is_admin(user):
+        scope = "all"
+    else:
+        member = access.own_member(user)
+        opened = repr((sorted(access.managed_paths(user)), member.organisation_id if member else None))
+        scope = f"user-{user.pk}-{hashlib.sha1(opened.encode()).hexdigest()[:16]}"
 
     def made(pks):
         rows = tree_rows([node, *page.object_list])

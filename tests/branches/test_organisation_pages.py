@@ -204,3 +204,18 @@ def test_the_tree_rows_are_kept_until_anything_they_show_changes(city, login, dj
     MemberFactory.create_batch(2, organisation=city.org_b)
     rows = {row["name"]: row for row in client.get(TREE).context["rows"]}
     assert rows["乙局机关第一党支部"]["member_count"] == 3 and 'class="text-end">3</td>' in page()
+
+
+def test_the_tree_rows_kept_for_a_secretary_follow_a_role_given_to_them(city, login):
+    """A secretary of branch A who is a member of organisation A sees organisation A (their own) with branch A
+    below it; made secretary of organisation A too, they see its other branches at once."""
+    from tests.factories import OrganisationFactory, RoleFactory, UserFactory
+
+    OrganisationFactory(name="甲局第二党支部", parent=city.org_a, unit=city.org_a.unit)
+    user = UserFactory(username="secretary-a1")
+    RoleFactory(user=user, organisation=city.branch_a)
+    MemberFactory(organisation=city.org_a, user=user)
+    client = login(user)
+    assert names(client.get(TREE)) == ["甲局机关党总支", "甲局第一党支部"]
+    RoleFactory(user=user, organisation=city.org_a)
+    assert names(client.get(TREE)) == ["甲局机关党总支", "甲局第一党支部", "甲局第二党支部"]
