@@ -222,7 +222,10 @@ def wishes_visible_to(user):
     found = ways_in(user)
     if found["managed"] is None or found["attended"] is None:
         return fallback()
-    activities = set(found["joint"]) | set(found["attended"]) | set(_open_activities_with_wishes())
+    open_with_wishes = _open_activities_with_wishes()
+    if len(open_with_wishes) > LITERAL_ACTIVITIES:  # read up to one past the limit: more are not all named
+        return fallback()
+    activities = set(found["joint"]) | set(found["attended"]) | set(open_with_wishes)
     if len(activities) > 2 * LITERAL_ACTIVITIES:
         return fallback()
     return MicroWish.objects.filter(Q(organisation_id__in=found["organisations"])

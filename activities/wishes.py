@@ -129,10 +129,13 @@ def wish_board(*, user, organisation: Organisation | None = None, status: str = 
 
     # An admin's counts cover the whole city: counted at most every five minutes. A secretary's are kept until a
     # wish or an activity changes, or anything in their organisations (the wishes they see include those on
-    # activities open to them: the wishes' version carries the calendar's).
+    # activities open to them: the wishes' version carries the calendar's, which every attendance, role and
+    # member change moves on too).
     name = f"wish-board:{organisation.pk if organisation else ''}"
     if not access.is_admin(user):
-        name += ":{}:{}".format(*access.wishes_version())
+        # Per user: the wishes one sees include those of their own branch and of the activities they are expected
+        # at, which another secretary of the same organisations may not share.
+        name += ":{}:{}:user-{}".format(*access.wishes_version(), user.pk)
     counts = counted_for(user, name, count)
     if status:
         wishes = wishes.filter(status=status)

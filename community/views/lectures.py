@@ -37,7 +37,9 @@ def lecture_list(request: HttpRequest) -> HttpResponse:
         "totals": SimpleLazyObject(lambda: selectors.open_lecture_totals(year=year)),
         "year": year, "query": query_without_page(request),
         "kept_seconds": LECTURE_LIST_SECONDS if plain else 0,
-        "kept_key": f"{current_version(LECTURES_VERSION_KEY)}:{year}:{request.GET.get('page', '')}",
+        # (A query rendered for itself has a key of its own: the cache tag reads its key whatever the timeout.)
+        "kept_key": (f"{current_version(LECTURES_VERSION_KEY)}:{year}:{request.GET.get('page', '')}" if plain
+                     else f"not-kept:{request.get_full_path()}"),
     })
 
 

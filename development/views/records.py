@@ -29,7 +29,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
         stage = ""
     q = request.GET.get("q", "").strip()
     rows = selectors.record_list(user, stage=stage, q=q).only(*selectors.RECORD_LIST_COLUMNS)
-    if q:  # a search by name: read for itself
+    if q or not _same_for_every_secretary_of_theirs(user):  # read for itself
         page = page_of(request, rows)
         page.kept = Counted(None)  # (nothing kept: its rows are rendered)
     else:
@@ -40,6 +40,20 @@ def record_list(request: HttpRequest) -> HttpResponse:
     return render(request, "development/record_list.html", {
         "page": page, "query": query_without_page(request), "stages": Stage.choices, "stage": stage, "q": q,
     })
+
+
+def _same_for_every_secretary_of_theirs(user) -> bool:
+    """Whether the user's list is what the organisations they run hold (kept under those organisations' versions):
+    not when their own record — every user sees their own — lies outside them."""
+    if branch_access.is_admin(user):
+        return True
+    member = branch_access.own_member(user)
+    if member is None:
+        return True
+    managed = branch_access.organisation_ids_managed_by(user)
+    if len(managed) <= branch_access.LITERAL_ORGANISATIONS:
+        return member.organisation_id in managed
+    return any(member.organisation.path.startswith(path) for path in branch_access.managed_paths(user))
 
 
 @transaction.non_atomic_requests

@@ -54,7 +54,9 @@ def brand_gallery(request: HttpRequest) -> HttpResponse:
                                                .distinct())),
         "can_register": access.is_secretary(user := request.user) or access.is_admin(user),
         "kept_seconds": BRAND_GALLERY_SECONDS if plain else 0,
-        "kept_key": f"{current_version(BRANDS_VERSION_KEY)}:{year}:{int(top)}:{request.GET.get('page', '')}",
+        # (A query rendered for itself has a key of its own: the cache tag reads its key whatever the timeout.)
+        "kept_key": (f"{current_version(BRANDS_VERSION_KEY)}:{year}:{int(top)}:{request.GET.get('page', '')}" if plain
+                     else f"not-kept:{request.get_full_path()}"),
     })
 
 

@@ -397,3 +397,28 @@ def test_the_wishes_a_user_sees_are_read_without_working_out_their_activities_tw
     assert {"本支部的心愿", "开放活动的心愿"} <= literal and "乙局的心愿" not in literal
     monkeypatch.setattr(access, "LITERAL_ORGANISATIONS", 0)
     assert set(access.wishes_visible_to(user).values_list("title", flat=True)) == literal
+
+
+def test_two_secretaries_of_the_same_organisation_count_the_wishes_each_of_them_sees(city, login):
+    """One is also a member of organisation B: B's wishes are theirs to see, not their colleague's."""
+    from tests.factories import RoleFactory
+
+    make_wish(city, title="甲的心愿")
+    make_wish(city, organisation=city.org_b, title="乙局的心愿", created_by=city.other_secretary)
+    also_in_b = UserFactory(username="secretary-a-in-b")
+    RoleFactory(user=also_in_b, organisation=city.org_a)
+    MemberFactory(organisation=city.org_b, user=also_in_b)
+    for _ in range(2):  # whoever comes first
+        assert counts_on(login(also_in_b).get(reverse("activities:wish_board")))["all"] == 2
+        assert counts_on(login(city.secretary).get(reverse("activities:wish_board")))["all"] == 1
+
+
+def test_wishes_on_more_open_activities_than_can_be_named_are_all_seen(city, login, monkeypatch):
+    from activities import access
+
+    monkeypatch.setattr(access, "LITERAL_ACTIVITIES", 1)
+    for n in range(3):
+        day = ActivityFactory(organisation=city.org_b, kind="THEMED_DAY", theme="MICRO_WISH", is_open=True)
+        make_wish(city, organisation=city.org_b, activity=day, title=f"公开心愿{n}", created_by=city.other_secretary)
+    page = login(city.secretary).get(reverse("activities:wish_board")).content.decode()
+    assert all(f"公开心愿{n}" in page for n in range(3))

@@ -139,3 +139,30 @@ def test_the_people_in_development_are_listed_by_branch_and_name_and_follow_ever
     member.save()
     assert names()[0] == ["丁申请", "丙申请", "甲申请"]
     assert names("?q=丙")[0] == ["丙申请"] and names("?stage=FULL")[0] == []
+
+
+def test_a_secretarys_own_record_outside_what_they_run_is_in_their_list_and_no_one_elses(city, client):
+    """Every user sees their own development record: one kept for the organisations a secretary runs would show it
+    to the other secretaries of those organisations, or hide it from its owner."""
+    from tests.factories import MemberFactory, RoleFactory, UserFactory
+
+    applicant(city, name="甲申请")
+    own = applicant(city, name="乙自己")
+    member = own.member
+    member.organisation = city.org_b
+    member.user = UserFactory(username="secretary-a-own")
+    member.save()
+    RoleFactory(user=member.user, organisation=city.org_a)
+    colleague = UserFactory(username="secretary-a-colleague")
+    RoleFactory(user=colleague, organisation=city.org_a)
+    MemberFactory(organisation=city.branch_a, user=colleague)
+    url = reverse("development:record_list")
+
+    def names(user):
+        client.force_login(user)
+        table = client.get(url).content.decode()
+        return {name for name in ("甲申请", "乙自己") if name in table[table.index('data-testid="record-list"'):]}
+
+    for _ in range(2):  # whoever comes first, each sees their own list
+        assert names(member.user) == {"甲申请", "乙自己"}
+        assert names(colleague) == {"甲申请"}

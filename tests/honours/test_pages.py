@@ -195,3 +195,15 @@ def test_the_brand_gallery_is_kept_for_everyone_until_a_brand_a_photo_a_selectio
     selection.save()
     assert "2024十佳" in client.get(url).content.decode()
     assert "红色引擎" in client.get(url + "?year=2024&top=1").content.decode()
+
+
+def test_a_gallery_query_other_than_a_filter_and_a_page_is_rendered_for_itself(city, client, monkeypatch):
+    from honours.views import brands
+
+    monkeypatch.setattr(brands, "BRANDS_PER_PAGE", 1)
+    BrandFactory(organisation=city.branch_a, name="红色引擎", year=2024)
+    BrandFactory(organisation=city.org_b, name="先锋港湾", year=2024)
+    client.force_login(city.member_user)
+    url = reverse("honours:brand_gallery") + "?year=2024"
+    assert "from=note" not in client.get(url).content.decode()  # the plain page, kept
+    assert "from=note" in client.get(url + "&from=note").content.decode()  # its own paging links
