@@ -103,9 +103,10 @@ def test_the_admin_runs_a_brand_selection_through_the_page(city, client):
     client.post(url, {"action": "add", "candidate": [b.pk for b in brands]})
     client.post(url, {"action": "open_scoring"})
     selection = TopTenSelection.objects.get()
-    entries = list(selection.entries.order_by("pk"))
-    for score, entry in zip([70, 90, 80], entries):
-        client.post(url, {"action": "score", "entry": entry.pk, "score": score})
+    # Each brand's own entry (the entries are added in the choices' order, by name: "红色先锋100" before "…99").
+    entries = {entry.brand_id: entry for entry in selection.entries.all()}
+    for score, brand in zip([70, 90, 80], brands):
+        client.post(url, {"action": "score", "entry": entries[brand.pk].pk, "score": score})
     client.post(url, {"action": "decide_scores"})
     selection.refresh_from_db()
     assert selection.status == SelectionStatus.DECIDED
