@@ -8,10 +8,12 @@ from django.dispatch import receiver
 
 from branches.models import Organisation, Role
 from branches.versions import subtrees_changed, watch
+from core.cache import bumped_by
 from members.models import Member
 from members.signals import member_left, member_moved
 
 from . import ical
+from .access import WISHES_VERSION_KEY
 from .models import Activity, Attendance, CalendarFeed, MicroWish, Photo
 
 
@@ -33,16 +35,9 @@ def wish_photo_delete(sender, instance: MicroWish, **kwargs):
     _delete_after_commit(instance.fulfilment_photo.name)
 
 
-@receiver(post_save, sender=MicroWish, dispatch_uid="activities.wishes_changed_on_save")
-@receiver(post_delete, sender=MicroWish, dispatch_uid="activities.wishes_changed_on_delete")
-def wishes_changed(sender, instance: MicroWish, **kwargs):
-    """Every wish entered, claimed, fulfilled, moved or removed moves the wishes' version on (what the wish board
-    keeps: activities.access.wishes_version)."""
-    from core.cache import bump_now_and_at_commit
-
-    from .access import WISHES_VERSION_KEY
-
-    bump_now_and_at_commit(WISHES_VERSION_KEY)
+# Every wish entered, claimed, fulfilled, moved or removed moves the wishes' version on (what the wish board keeps:
+# activities.access.wishes_version).
+bumped_by(WISHES_VERSION_KEY, MicroWish)
 
 
 

@@ -10,7 +10,7 @@ from django.dispatch import receiver
 from activities.models import Activity, Attendance
 from branches.models import Organisation
 from branches.versions import organisation_of_member, watch
-from core.cache import bump_now_and_at_commit
+from core.cache import bump_now_and_at_commit, bumped_by
 from core.files import files_delete
 
 from .models import CoBuildingAgreement, CommunityReport, Donation, ServiceRecord
@@ -19,15 +19,7 @@ from .selectors import donations_version_key
 # The open party school's list (community.views.lectures) is kept rendered under this version: every activity,
 # attendance (a check-in moves a lecture's participants) and organisation (the hosts' names) moves it on.
 LECTURES_VERSION_KEY = "community:lectures:version"
-
-
-def _lectures_changed(**kwargs) -> None:
-    bump_now_and_at_commit(LECTURES_VERSION_KEY)
-
-
-for _model in (Activity, Attendance, Organisation):
-    post_save.connect(_lectures_changed, sender=_model, dispatch_uid=f"lectures-save-{_model.__name__}")
-    post_delete.connect(_lectures_changed, sender=_model, dispatch_uid=f"lectures-delete-{_model.__name__}")
+bumped_by(LECTURES_VERSION_KEY, Activity, Attendance, Organisation)
 
 watch(CommunityReport, lambda report: organisation_of_member(report.member_id))
 watch(ServiceRecord, lambda service: Organisation.objects.filter(members__community_reports__pk=service.report_id)

@@ -321,6 +321,20 @@ def bump_now_and_at_commit(key: str) -> None:
     transaction.on_commit(lambda: bump_version(key))
 
 
+def bumped_by(key: str, *models) -> None:
+    """Every save or delete of a row of `models` moves the version `key` on (bump_now_and_at_commit): for what is
+    kept under one version that several tables feed (a page the same for everyone, an admin's figures)."""
+    from django.db.models.signals import post_delete, post_save
+
+    def changed(**kwargs) -> None:
+        bump_now_and_at_commit(key)
+
+    for model in models:
+        label = model._meta.label
+        post_save.connect(changed, sender=model, dispatch_uid=f"version-save-{key}-{label}", weak=False)
+        post_delete.connect(changed, sender=model, dispatch_uid=f"version-delete-{key}-{label}", weak=False)
+
+
 class PackedRows(Sequence):
     """Rows kept in the cache as plain tuples, made into `make(*row)` only for the slice a page shows.
 

@@ -2,25 +2,17 @@
 moves on with every brand, brand photo, top-ten selection and entry, and organisation (its names)."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
 from branches.models import Organisation
-from core.cache import bump_now_and_at_commit
+from core.cache import bumped_by
 from core.files import files_delete
 
 from .models import Brand, BrandPhoto, Commendation, Nomination, SelectionEntry, TopTenSelection
 
 BRANDS_VERSION_KEY = "honours:brands:version"
-
-
-def _brands_changed(**kwargs) -> None:
-    bump_now_and_at_commit(BRANDS_VERSION_KEY)
-
-
-for _model in (Brand, BrandPhoto, TopTenSelection, SelectionEntry, Organisation):
-    post_save.connect(_brands_changed, sender=_model, dispatch_uid=f"brands-save-{_model.__name__}")
-    post_delete.connect(_brands_changed, sender=_model, dispatch_uid=f"brands-delete-{_model.__name__}")
+bumped_by(BRANDS_VERSION_KEY, Brand, BrandPhoto, TopTenSelection, SelectionEntry, Organisation)
 
 
 def _after_commit(names):

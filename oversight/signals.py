@@ -7,7 +7,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from activities.models import Activity
 from branches.models import CommitteePosition, Organisation, PartyGroup, Term
 from branches.versions import watch
-from core.cache import bump_now_and_at_commit
+from core.cache import bumped_by
 from rules.models import MeetingRequirement, Threshold
 
 from . import compliance, dashboard
@@ -31,15 +31,7 @@ m2m_changed.connect(_changed, sender=Activity.joint_organisations.through, dispa
 
 # The admin home's city figures: decisions an admin looks for right after taking them (oversight.dashboard).
 DECISIONS = (StandardisationReview, Term, Duty, DutyAssignment, Exemption, Organisation)
-
-
-def _decided(**kwargs) -> None:
-    bump_now_and_at_commit(dashboard.DECISIONS_VERSION_KEY)
-
-
-for model in DECISIONS:
-    post_save.connect(_decided, sender=model, dispatch_uid=f"dashboard-save-{model.__name__}")
-    post_delete.connect(_decided, sender=model, dispatch_uid=f"dashboard-delete-{model.__name__}")
+bumped_by(dashboard.DECISIONS_VERSION_KEY, *DECISIONS)
 
 
 # A secretary's home figures and 待办 are cached per subtree (branches/versions.py): every app watches its own
