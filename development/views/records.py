@@ -45,15 +45,8 @@ def record_list(request: HttpRequest) -> HttpResponse:
 def _same_for_every_secretary_of_theirs(user) -> bool:
     """Whether the user's list is what the organisations they run hold (kept under those organisations' versions):
     not when their own record — every user sees their own — lies outside them."""
-    if branch_access.is_admin(user):
-        return True
-    member = branch_access.own_member(user)
-    if member is None:
-        return True
-    managed = branch_access.organisation_ids_managed_by(user)
-    if len(managed) <= branch_access.LITERAL_ORGANISATIONS:
-        return member.organisation_id in managed
-    return any(member.organisation.path.startswith(path) for path in branch_access.managed_paths(user))
+    member = branch_access.own_member(user)  # (with its organisation: no query)
+    return member is None or branch_access.can_manage_organisation(user, member.organisation)
 
 
 @transaction.non_atomic_requests
