@@ -34,6 +34,19 @@ def query_without_page(request: HttpRequest, param: str = "page") -> str:
     return query.urlencode()
 
 
+def kept_for_everyone(request: HttpRequest, *, version_key: str, seconds: int, params: set[str],
+                      key: tuple) -> dict:
+    """`kept_seconds` and `kept_key` for the `{% cache %}` fragment of a page that is the same for everyone: kept
+    under the version `version_key` (its tables' saves move it on: core.cache.bumped_by) and `key` (what the page
+    shows, e.g. the year and page) for a plain query — only `params`, each a few digits; any other query is rendered
+    for itself, under a key of its own (the cache tag reads its key whatever the timeout)."""
+    from core.cache import current_version
+
+    if set(request.GET) <= params and all(v.isdigit() and len(v) <= 4 for v in request.GET.values()):
+        return {"kept_seconds": seconds, "kept_key": ":".join(map(str, (current_version(version_key), *key)))}
+    return {"kept_seconds": 0, "kept_key": f"not-kept:{request.get_full_path()}"}
+
+
 def page_of(request: HttpRequest, queryset, *, per_page: int = ROWS_PER_PAGE):
     """The requested page of a queryset (paginate the base rows first; annotate only what is shown)."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))

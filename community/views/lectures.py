@@ -8,8 +8,7 @@ from django.urls import path
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET
 
-from core.cache import current_version
-from core.paging import ROWS_PER_PAGE, chosen_year, query_without_page
+from core.paging import ROWS_PER_PAGE, chosen_year, kept_for_everyone, query_without_page
 
 from .. import selectors
 from ..signals import LECTURES_VERSION_KEY
@@ -27,8 +26,6 @@ def lecture_list(request: HttpRequest) -> HttpResponse:
         found = selectors.open_lecture_years()
         return found if year in found else sorted({*found, year}, reverse=True)
 
-    # Kept only for the plain addresses (a year and a page): any other query is rendered for itself.
-    plain = set(request.GET) <= {"year", "page"} and all(v.isdigit() and len(v) <= 4 for v in request.GET.values())
     return render(request, "community/lecture_list.html", {
         # Read only when the page is rendered (not when it is kept).
         "page": SimpleLazyObject(lambda: Paginator(selectors.open_lectures(year=year), ROWS_PER_PAGE)
@@ -36,10 +33,8 @@ def lecture_list(request: HttpRequest) -> HttpResponse:
         "years": SimpleLazyObject(years),
         "totals": SimpleLazyObject(lambda: selectors.open_lecture_totals(year=year)),
         "year": year, "query": query_without_page(request),
-        "kept_seconds": LECTURE_LIST_SECONDS if plain else 0,
-        # (A query rendered for itself has a key of its own: the cache tag reads its key whatever the timeout.)
-        "kept_key": (f"{current_version(LECTURES_VERSION_KEY)}:{year}:{request.GET.get('page', '')}" if plain
-                     else f"not-kept:{request.get_full_path()}"),
+        **kept_for_everyone(request, version_key=LECTURES_VERSION_KEY, seconds=LECTURE_LIST_SECONDS,
+                            params={"year", "page"}, key=(year, request.GET.get("page", ""))),
     })
 
 

@@ -11,10 +11,9 @@ from django.urls import path, reverse
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core.cache import current_version
 from core.files import CONTENT_TYPES, private_file_response
 from core.forms import add_service_error
-from core.paging import form_page, query_without_page
+from core.paging import form_page, kept_for_everyone, query_without_page
 from honours import access
 
 from .. import selectors, services
@@ -44,19 +43,14 @@ def brand_gallery(request: HttpRequest) -> HttpResponse:
         return shown
 
     # The gallery is the same for everyone: kept rendered per filter and page until a brand, its photos, a
-    # top-ten selection or an organisation changes (honours.signals); read only when it is rendered. Any other
-    # query is rendered for itself.
-    plain = (set(request.GET) <= {"year", "top", "page"}
-             and all(value.isdigit() and len(value) <= 4 for value in request.GET.values()))
+    # top-ten selection or an organisation changes (honours.signals); read only when it is rendered.
     return render(request, "honours/brand_gallery.html", {
         "page": SimpleLazyObject(page), "query": query_without_page(request), "year": year,
         "years": SimpleLazyObject(lambda: list(Brand.objects.order_by("-year").values_list("year", flat=True)
                                                .distinct())),
         "can_register": access.is_secretary(user := request.user) or access.is_admin(user),
-        "kept_seconds": BRAND_GALLERY_SECONDS if plain else 0,
-        # (A query rendered for itself has a key of its own: the cache tag reads its key whatever the timeout.)
-        "kept_key": (f"{current_version(BRANDS_VERSION_KEY)}:{year}:{int(top)}:{request.GET.get('page', '')}" if plain
-                     else f"not-kept:{request.get_full_path()}"),
+        **kept_for_everyone(request, version_key=BRANDS_VERSION_KEY, seconds=BRAND_GALLERY_SECONDS,
+                            params={"year", "top", "page"}, key=(year, int(top), request.GET.get("page", ""))),
     })
 
 
