@@ -118,6 +118,14 @@ def ways_in(user) -> dict:
     return found
 
 
+def ways_in_version(user) -> tuple:
+    """What the user's ways in were worked out under (the calendar version and the literal limits): it moves on
+    whenever the user's visible set or any activity's row can change, so a value kept under it with the user's pk
+    names the same activities in the same order (api.selectors keeps a visible set's order under it)."""
+    ways_in(user)
+    return getattr(user, _WAYS_IN_ATTR)[0]
+
+
 def hosted_or_joined_by_managed(user) -> Q | None:
     """Activities hosted or joined by the organisations the user runs, named from their ways in (no query); None
     when the ways in cannot name them (too many organisations, or the joint activities counted with an own

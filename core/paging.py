@@ -1,10 +1,12 @@
 """Paging, the year a page shows, and the one form page: the same on every list."""
 
 import operator
+from array import array
 from collections.abc import Callable, Sequence
 from functools import reduce
 
 from django import forms
+from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connections
 from django.http import HttpRequest
@@ -170,15 +172,40 @@ class BranchesInOrder(Sequence):
     pk (`-id`), so the merge is unique. A database that cannot order and limit the parts of a UNION (SQLite) reads
     the ORed query."""
 
-    def __init__(self, queryset, branches, order: tuple[str, ...]):
-        self.queryset, self.branches, self.order = queryset, list(branches), order
+    # A kept order holds the first KEPT_HEAD keys: pages past them are read from the branches.
+    KEPT_HEAD = 1000
+    KEPT_SECONDS = 3600
+
+    def __init__(self, queryset, branches, order: tuple[str, ...], *, kept_as: str | None = None):
+        """`kept_as`: a cache key that names exactly this set and order (what it was worked out under: the
+        versions its rows and conditions move on); the first KEPT_HEAD keys and the count are then kept under
+        it, and a page reads only its own rows."""
+        self.queryset, self.branches, self.order, self.kept_as = queryset, list(branches), order, kept_as
 
     def _all(self):
         return self.queryset.filter(reduce(operator.or_, self.branches))
 
+    def _count(self, limit: int) -> int:
+        return self._all().order_by()[:limit].count()
+
+    @cached_property
+    def _kept(self) -> tuple[array, int] | None:
+        """(the first KEPT_HEAD + 1 pks in order, the count up to COUNT_CAP + 1) from the cache, or worked out
+        and kept; None when not kept."""
+        if self.kept_as is None or self.queryset.query.is_empty():
+            return None
+        kept = cache.get(self.kept_as)
+        if kept is None:
+            head = array("q", self._keys(0, self.KEPT_HEAD + 1))
+            kept = (head, len(head) if len(head) <= self.KEPT_HEAD else self._count(COUNT_CAP + 1))
+            cache.set(self.kept_as, kept, self.KEPT_SECONDS)
+        return kept
+
     def count_up_to(self, limit: int) -> int:
         """How many rows, counted no further than `limit` (CappedPaginator)."""
-        return self._all().order_by()[:limit].count()
+        if self._kept is not None and limit <= COUNT_CAP + 1:
+            return min(self._kept[1], limit)
+        return self._count(limit)
 
     def __len__(self) -> int:
         return self._all().count()
@@ -191,14 +218,24 @@ class BranchesInOrder(Sequence):
             raise ValueError("BranchesInOrder reads bounded slices only")
         if stop <= start or self.queryset.query.is_empty():
             return []
+        kept = self._kept
+        if kept is not None and (stop <= len(kept[0]) or len(kept[0]) <= self.KEPT_HEAD):
+            return rows_in_order(self.queryset.order_by(), kept[0][start:stop])
         connection = connections[self.queryset.db]
         if len(self.branches) < 2 or not connection.features.supports_slicing_ordering_in_compound:
             return list(self._all().order_by(*self.order)[start:stop])
+        return rows_in_order(self.queryset.order_by(), self._keys(start, stop))
+
+    def _keys(self, start: int, stop: int) -> list[int]:
+        """The pks of the slice, each branch's first `stop` keys by its own index, merged (UNION)."""
+        connection = connections[self.queryset.db]
+        if len(self.branches) < 2 or not connection.features.supports_slicing_ordering_in_compound:
+            return list(self._all().order_by(*self.order).values_list("pk", flat=True)[start:stop])
         keys = [name.lstrip("-") for name in self.order]
         parts = [self.queryset.filter(branch).order_by(*self.order).values_list(*keys)[:stop]
                  for branch in self.branches]
         merged = parts[0].union(*parts[1:]).order_by(*self.order)[start:stop]
-        return rows_in_order(self.queryset.order_by(), [row[-1] for row in merged])
+        return [row[-1] for row in merged]
 
 
 def rows_in_order(queryset, pks) -> list:
