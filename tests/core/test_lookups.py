@@ -25,6 +25,19 @@ def test_while_there_are_few_choices_the_select_lists_them_all(city, login, camp
     assert f'<option value="{city.org_b.pk}">' in page
 
 
+def test_a_few_choices_are_read_in_one_query_without_a_cursor(city, login, campaign, monkeypatch):
+    """QuerySet.iterator() (Django's ModelChoiceIterator) reads through a server-side cursor on PostgreSQL:
+    DECLARE, FETCH and CLOSE for a select of twenty organisations."""
+    from django.db.models import QuerySet
+
+    def no_cursor(self, *args, **kwargs):
+        raise AssertionError("the choices were read through QuerySet.iterator()")
+
+    monkeypatch.setattr(QuerySet, "iterator", no_cursor)
+    page = login(city.admin).get(reverse(DONATION, args=[campaign.pk])).content.decode()
+    assert f'<option value="{city.member.pk}">' in page and f'<option value="{city.org_b.pk}">' in page
+
+
 def test_past_the_threshold_only_the_chosen_option_and_a_search_box_are_rendered(city, login, campaign, monkeypatch):
     monkeypatch.setattr(lookups, "SEARCH_THRESHOLD", 1)
     client = login(city.admin)
