@@ -130,11 +130,17 @@ def hosted_or_joined_by_managed(user) -> Q | None:
     """Activities hosted or joined by the organisations the user runs, named from their ways in (no query); None
     when the ways in cannot name them (too many organisations, or the joint activities counted with an own
     organisation outside the ones run)."""
+    branches = hosted_or_joined_by_managed_branches(user)
+    return None if branches is None else reduce(operator.or_, branches)
+
+
+def hosted_or_joined_by_managed_branches(user) -> list[Q] | None:
+    """`hosted_or_joined_by_managed` as the conditions whose OR it is, each read by its own index."""
     found = ways_in(user)
     managed = found["managed"]
     if managed is None or set(found["organisations"]) != set(managed):
         return None
-    return Q(organisation_id__in=managed) | Q(pk__in=found["joint"])
+    return [Q(organisation_id__in=managed), *([Q(pk__in=found["joint"])] if found["joint"] else [])]
 
 
 def visible_activities(user) -> tuple:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from activities import access
 from branches.access import LITERAL_ORGANISATIONS
 from branches.models import Organisation
+from core.paging import BranchesInOrder
 
 from .choices import AttendanceStatus
 from .models import Activity, Attendance
@@ -37,14 +38,17 @@ def activity_list(*, user, organisation=None, kind: str = "", status: str = "", 
     """The base rows only (no join, no grouping), so a paginator counts and slices the activity table
     itself; `with_attendance_totals` then counts attendance for the rows shown. `own_only`: only what the
     user's organisations host or join (a secretary's list, without other organisations' open lectures)."""
+    # A set made of a few indexed ways in (literal lists, the open/city-wide index) is paged by them, its order
+    # kept per user under the version the ways in were worked out under (core.paging.BranchesInOrder): a page then
+    # reads its own rows only. An admin's, or a set made of subqueries, is one ORed query.
     if own_only:
         # What the user's organisations host or join is all visible to them: no visibility test on top.
-        condition = access.hosted_or_joined_by_managed(user)
-        if condition is None:
-            condition = hosted_or_joined(access.organisations_managed_by(user))
-        activities = Activity.objects.filter(condition)
+        branches = access.hosted_or_joined_by_managed_branches(user)
+        activities = (Activity.objects.all() if branches is not None
+                      else Activity.objects.filter(hosted_or_joined(access.organisations_managed_by(user))))
     else:
-        activities = access.activities_visible_to(user)
+        branches = access.visible_branches(user)
+        activities = Activity.objects.all() if branches is not None else access.activities_visible_to(user)
     if organisation is not None:
         # The organisation and those below it (a general branch lists its branches' meetings).
         activities = activities.filter(hosted_or_joined(Organisation.objects.filter(
@@ -59,9 +63,20 @@ def activity_list(*, user, organisation=None, kind: str = "", status: str = "", 
     # The page's organisations in a query of their own: joined before the sort and LIMIT, PostgreSQL hashed
     # every organisation of the province for a member's 500 candidate rows (10 ms of a 10.5 ms query). Only the
     # columns the list shows (the agenda, minutes and resolutions of thirty activities were read and dropped).
-    return (activities.only(*LISTED_COLUMNS)
-            .prefetch_related(Prefetch("organisation", queryset=Organisation.objects.only("name", "short_name")))
-            .order_by("-planned_start", "-pk"))
+    if branches is None:
+        return (activities.only(*LISTED_COLUMNS).order_by(*LIST_ORDER)
+                .prefetch_related(Prefetch("organisation", queryset=Organisation.objects.only("name", "short_name"))))
+    # Read by their pks, the page's rows join their organisations (no sort, no LIMIT to hash them all for).
+    activities = activities.select_related("organisation").only(
+        *LISTED_COLUMNS, "organisation__name", "organisation__short_name")
+    version = ".".join(map(str, access.ways_in_version(user)))
+    kept_as = (f"activities:list:{user.pk}:{version}:{int(own_only)}:{organisation.pk if organisation else ''}:"
+               f"{kind}:{status}:{year or ''}:{','.join(LIST_ORDER)}")
+    return BranchesInOrder(activities, branches, LIST_ORDER, kept_as=kept_as)
+
+
+# The list's order: newest first, the pk last so that it is unique (core.paging.BranchesInOrder merges by it).
+LIST_ORDER = ("-planned_start", "-id")
 
 
 # What the activity list shows of each activity.
