@@ -6,7 +6,15 @@ from django.utils import timezone
 
 from branches.models import Organisation, PartyGroup
 from core.files import ACCEPT
-from core.forms import DatePicker, DateTimePicker, MonthPicker, MultipleFileField, PlainRadioSelect, PlainTextInput
+from core.forms import (
+    DatePicker,
+    DateTimePicker,
+    ModelChoiceField,
+    MonthPicker,
+    MultipleFileField,
+    PlainRadioSelect,
+    PlainTextInput,
+)
 from core.lookups import SearchSelect, has_many_choices
 
 from .choices import ActivityKind, ActivityStatus, AttendanceStatus, Theme, WishStatus
@@ -90,8 +98,8 @@ class ActivityForm(forms.ModelForm):
 
 
 class ActivityFilterForm(forms.Form):
-    organisation = forms.ModelChoiceField(label="党组织", required=False, queryset=Organisation.objects.none(),
-                                          empty_label="全部", widget=SearchSelect("organisations"))
+    organisation = ModelChoiceField(label="党组织", required=False, queryset=Organisation.objects.none(),
+                                    empty_label="全部", widget=SearchSelect("organisations"))
     kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部类型"), *ActivityKind.choices])
     status = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *ActivityStatus.choices])
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
@@ -162,8 +170,8 @@ class ObserverForm(forms.Form):
 
 
 class ActivityPlanForm(forms.Form):
-    organisation = forms.ModelChoiceField(label="党组织", queryset=Organisation.objects.none(),
-                                          widget=SearchSelect("organisations"))
+    organisation = ModelChoiceField(label="党组织", queryset=Organisation.objects.none(),
+                                    widget=SearchSelect("organisations"))
     kind = forms.ChoiceField(label="活动类型", choices=ActivityKind.choices, initial=ActivityKind.THEMED_DAY)
     theme = forms.ChoiceField(label="主题类别", choices=[("", "—"), *Theme.choices], required=False)
     title = forms.CharField(label="标题", max_length=80, initial="主题党日")
@@ -191,7 +199,7 @@ class CalendarFilterForm(forms.Form):
 
 # --- from the pages of activities/views/wishes.py ---
 
-class ThemedDayChoiceField(forms.ModelChoiceField):
+class ThemedDayChoiceField(ModelChoiceField):
     def label_from_instance(self, activity):
         return themed_day_label(activity)
 
@@ -248,8 +256,8 @@ class FulfilForm(forms.Form):
 
 
 class BoardFilterForm(forms.Form):
-    organisation = forms.ModelChoiceField(Organisation.objects.none(), required=False, label="党组织",
-                                          empty_label="全部", widget=SearchSelect("organisations"))
+    organisation = ModelChoiceField(Organisation.objects.none(), required=False, label="党组织",
+                                    empty_label="全部", widget=SearchSelect("organisations"))
     status = forms.ChoiceField(choices=[("", "全部"), *WishStatus.choices], required=False, label="状态")
 
     def __init__(self, *args, organisations, **kwargs):

@@ -1,13 +1,14 @@
 from django import forms
 
 from activities.models import Activity
+from core.forms import ModelChoiceField
 
 from .choices import FollowUp, Grade
 
 
 class AppraisalStartForm(forms.Form):
-    meeting = forms.ModelChoiceField(label="组织生活会", queryset=Activity.objects.none(),
-                                     help_text="民主评议党员结合年度组织生活会进行")
+    meeting = ModelChoiceField(label="组织生活会", queryset=Activity.objects.none(),
+                               help_text="民主评议党员结合年度组织生活会进行")
 
     def __init__(self, *args, meetings, **kwargs):
         super().__init__(*args, **kwargs)

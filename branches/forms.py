@@ -1,6 +1,6 @@
 from django import forms
 
-from core.forms import DatePicker
+from core.forms import DatePicker, ModelChoiceField
 from core.lookups import SearchSelect
 
 from .choices import OrganisationKind
@@ -10,8 +10,8 @@ from .models import Organisation
 class OrganisationFilterForm(forms.Form):
     q = forms.CharField(label="名称", required=False)
     kind = forms.ChoiceField(label="组织类型", required=False, choices=[("", "全部类型"), *OrganisationKind.choices])
-    unit = forms.ModelChoiceField(None, label="所在单位", required=False, empty_label="全部单位",
-                                  widget=SearchSelect("units"))
+    unit = ModelChoiceField(None, label="所在单位", required=False, empty_label="全部单位",
+                            widget=SearchSelect("units"))
     # Which organisation the collapsed tree opens on, and (opening one in place) the level of its rows.
     parent = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     level = forms.IntegerField(required=False, min_value=0, max_value=20, widget=forms.HiddenInput)

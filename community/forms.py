@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from core.documents import ACCEPT
-from core.forms import DatePicker
+from core.forms import DatePicker, ModelChoiceField
 from core.lookups import SearchSelect
 from members.models import Member
 
@@ -14,7 +14,7 @@ DATE = DatePicker()
 
 
 class AgreementForm(forms.Form):
-    organisation = forms.ModelChoiceField(None, label="党组织", widget=SearchSelect("organisations"))
+    organisation = ModelChoiceField(None, label="党组织", widget=SearchSelect("organisations"))
     community = forms.CharField(label="共建社区/街道", max_length=100)
     signed_on = forms.DateField(label="签署日期", widget=DATE)
     scan = forms.FileField(label="协议扫描件", required=False, widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
@@ -34,7 +34,7 @@ class ProjectForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    reporter_type = forms.ModelChoiceField(None, label="报到类型", empty_label=None)
+    reporter_type = ModelChoiceField(None, label="报到类型", empty_label=None)
     community = forms.CharField(label="报到社区", max_length=100, help_text="居住地所在社区（村）名称")
     reported_on = forms.DateField(label="报到日期", widget=DATE)
 
@@ -58,7 +58,7 @@ class CampaignForm(forms.ModelForm):
         widgets = {"starts_on": DATE, "ends_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
 
 
-class MemberChoice(forms.ModelChoiceField):
+class MemberChoice(ModelChoiceField):
     def label_from_instance(self, member):
         return f"{member.name}（{member.organisation.display_name}）"
 
@@ -66,8 +66,8 @@ class MemberChoice(forms.ModelChoiceField):
 class DonationForm(forms.Form):
     member = MemberChoice(None, label="捐款党员", required=False, help_text="党员个人捐款时选择",
                           widget=SearchSelect("members"))
-    organisation = forms.ModelChoiceField(None, label="捐款党组织", required=False, help_text="以党组织名义捐款时选择",
-                                          widget=SearchSelect("organisations"))
+    organisation = ModelChoiceField(None, label="捐款党组织", required=False, help_text="以党组织名义捐款时选择",
+                                    widget=SearchSelect("organisations"))
     amount = forms.DecimalField(label="金额（元）", max_digits=12, decimal_places=2, min_value=0.01)
     donated_on = forms.DateField(label="捐款日期", widget=DATE)
     note = forms.CharField(label="备注", required=False, max_length=200)
@@ -87,7 +87,7 @@ class DonationForm(forms.Form):
 
 class TemporaryBranchForm(forms.Form):
     name = forms.CharField(label="临时党支部名称", max_length=100)
-    parent = forms.ModelChoiceField(None, label="上级党组织", widget=SearchSelect("organisations"))
+    parent = ModelChoiceField(None, label="上级党组织", widget=SearchSelect("organisations"))
     secretary = MemberChoice(None, label="书记", widget=SearchSelect("members"))
     established_on = forms.DateField(label="成立日期", widget=DATE)
 

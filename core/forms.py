@@ -194,6 +194,27 @@ def written_in_python(template_name: str, widget: dict) -> str | None:
     return None
 
 
+class ChoicesReadAtOnce(forms.models.ModelChoiceIterator):
+    """A model choice field's rows read in one query. Django's ModelChoiceIterator reads them through
+    QuerySet.iterator(), on PostgreSQL a server-side cursor (DECLARE … WITH HOLD, FETCH, CLOSE: round trips and a
+    materialised cursor for a select of twenty organisations). What a form lists is short: a choice among
+    thousands is searched instead (core.lookups.SearchSelect)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class ModelChoiceField(forms.ModelChoiceField):
+    iterator = ChoicesReadAtOnce
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = ChoicesReadAtOnce
+
+
 class WidgetsWrittenInPython(DjangoTemplates):
     """FORM_RENDERER: Django's form renderer, with the commonest widgets' markup written in Python."""
 

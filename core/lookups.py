@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from core.forms import flat_options_html, select_html
+from core.forms import ChoicesReadAtOnce, flat_options_html, select_html
 
 # More choices than this: a search box instead of every option (at province scale, 15,000 organisations or
 # 500,000 members would be megabytes of HTML).
@@ -88,12 +88,8 @@ class SearchSelect(forms.Select):
                 queryset = queryset.order_by()
             self.choices = ([("", empty_label)] if empty_label is not None else []) + [
                 iterator.choice(obj) for obj in (queryset.filter(pk__in=chosen) if chosen else ())]
-        elif queryset is not None:
-            # Read at once: a model choice iterates its rows through a server-side cursor (PostgreSQL: DECLARE,
-            # FETCH and CLOSE, three round trips and a materialised cursor for a select of twenty organisations).
-            empty_label = getattr(iterator.field, "empty_label", None)
-            self.choices = ([("", empty_label)] if empty_label is not None else []) + [
-                iterator.choice(obj) for obj in queryset.all()]
+        elif queryset is not None:  # also for a model form's own field: read in one query, without a cursor
+            self.choices = list(iter(ChoicesReadAtOnce(iterator.field)))  # list() alone would ask len(): a COUNT
         # Widget's context (name, attrs, the values as strings) and Select's `multiple`, without ChoiceWidget's
         # option dicts: the options are written straight from the choices unless they are grouped.
         context = forms.Widget.get_context(self, name, value, attrs)

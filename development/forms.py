@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from core.forms import DatePicker, MultipleFileField
+from core.forms import DatePicker, ModelChoiceField, ModelMultipleChoiceField, MultipleFileField
 from core.lookups import SearchSelect
 from members.choices import Education, Gender, MembershipStatus, Stage
 from members.models import Member
@@ -36,7 +36,7 @@ class StepForm(forms.Form):
             self.fields["date"] = _date("日期")
         if definition.people:
             member = record.member
-            self.fields["people"] = forms.ModelMultipleChoiceField(
+            self.fields["people"] = ModelMultipleChoiceField(
                 label=People(definition.people).label, required=True, widget=forms.CheckboxSelectMultiple,
                 queryset=Member.objects.filter(organisation__path__startswith=member.organisation.path,
                                                stage=Stage.FULL, status=MembershipStatus.ACTIVE)
@@ -94,7 +94,7 @@ class ApplicantForm(forms.Form):
     phone = forms.CharField(label="手机号码", max_length=11, required=False)
     education = forms.ChoiceField(label="学历", choices=[("", "—"), *Education.choices], required=False)
     job_title = forms.CharField(label="职务/岗位", max_length=50, required=False)
-    organisation = forms.ModelChoiceField(label="所在党支部", queryset=None, widget=SearchSelect("organisations"))
+    organisation = ModelChoiceField(label="所在党支部", queryset=None, widget=SearchSelect("organisations"))
     applied_on = _date("递交入党申请书日期")
     note = forms.CharField(label="情况记录", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     attachments = MultipleFileField(label="入党申请书扫描件", required=False, accept=ACCEPT)
@@ -122,7 +122,7 @@ class ApplicantForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    organisation = forms.ModelChoiceField(label="党组织", queryset=None, widget=SearchSelect("organisations"))
+    organisation = ModelChoiceField(label="党组织", queryset=None, widget=SearchSelect("organisations"))
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
     planned = forms.IntegerField(label="计划发展人数", min_value=0, max_value=9999)
 

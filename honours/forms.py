@@ -3,7 +3,7 @@ from django.utils import timezone
 
 from core.documents import ACCEPT
 from core.files import ACCEPT as PHOTO_ACCEPT
-from core.forms import MultipleFileField, PlainSelect, PlainTextarea
+from core.forms import ModelChoiceField, MultipleFileField, PlainSelect, PlainTextarea
 from core.lookups import SearchSelect
 from members.models import Member
 
@@ -22,11 +22,11 @@ def _titles():
 
 
 class CommendationFilterForm(forms.Form):
-    title = forms.ModelChoiceField(None, label="称号", required=False, empty_label="全部称号")
+    title = ModelChoiceField(None, label="称号", required=False, empty_label="全部称号")
     level = forms.ChoiceField(label="级别", required=False, choices=[("", "全部级别"), *Level.choices])
     year = forms.IntegerField(label="年度", required=False, **YEAR)
-    organisation = forms.ModelChoiceField(None, label="党组织", required=False, empty_label="全部党组织",
-                                          widget=SearchSelect("organisations"))
+    organisation = ModelChoiceField(None, label="党组织", required=False, empty_label="全部党组织",
+                                    widget=SearchSelect("organisations"))
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,15 +35,15 @@ class CommendationFilterForm(forms.Form):
 
 
 class CommendationForm(forms.Form):
-    title = forms.ModelChoiceField(None, label="称号")
+    title = ModelChoiceField(None, label="称号")
     level = forms.ChoiceField(label="级别", choices=Level.choices)
     year = forms.IntegerField(label="年度", **YEAR)
     issuing_body = forms.CharField(label="授予机关", max_length=100)
     document_number = forms.CharField(label="文号", max_length=60, required=False)
-    organisation = forms.ModelChoiceField(None, label="受表彰党组织", required=False, widget=SearchSelect("organisations"),
-                                          help_text="表彰党组织时选择；表彰党员时留空")
-    member = forms.ModelChoiceField(Member.objects.all(), label="受表彰党员编号", required=False,
-                                    widget=forms.NumberInput, help_text="表彰党员时填写党员编号（党员详情页地址中的数字）")
+    organisation = ModelChoiceField(None, label="受表彰党组织", required=False, widget=SearchSelect("organisations"),
+                                    help_text="表彰党组织时选择；表彰党员时留空")
+    member = ModelChoiceField(Member.objects.all(), label="受表彰党员编号", required=False,
+                              widget=forms.NumberInput, help_text="表彰党员时填写党员编号（党员详情页地址中的数字）")
     certificate = forms.FileField(label="证书扫描件", required=False,
                                   widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
                                   help_text="选填。照片（JPEG、PNG、WebP）或 PDF 文档。")
@@ -62,13 +62,13 @@ class CommendationForm(forms.Form):
 
 
 class NominationForm(forms.Form):
-    title = forms.ModelChoiceField(None, label="推荐称号")
+    title = ModelChoiceField(None, label="推荐称号")
     level = forms.ChoiceField(label="级别", choices=[(v, Level(v).label) for v in NOMINABLE_LEVELS])
     year = forms.IntegerField(label="年度", **YEAR)
-    member = forms.ModelChoiceField(None, label="被推荐党员", required=False, help_text="推荐党员时选择",
-                                    widget=SearchSelect("members"))
-    organisation = forms.ModelChoiceField(None, label="被推荐党组织", required=False, widget=SearchSelect("organisations"),
-                                          help_text="推荐本组织时选择；推荐党员时留空")
+    member = ModelChoiceField(None, label="被推荐党员", required=False, help_text="推荐党员时选择",
+                              widget=SearchSelect("members"))
+    organisation = ModelChoiceField(None, label="被推荐党组织", required=False, widget=SearchSelect("organisations"),
+                                    help_text="推荐本组织时选择；推荐党员时留空")
     reasons = forms.CharField(label="推荐理由", max_length=5000, widget=forms.Textarea(attrs={"rows": 6}))
     evidence = forms.FileField(label="证明材料", required=False,
                                widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
@@ -128,7 +128,7 @@ class RedFlagForm(forms.Form):
 
 
 class BrandForm(forms.Form):
-    organisation = forms.ModelChoiceField(None, label="党组织", widget=SearchSelect("organisations"))
+    organisation = ModelChoiceField(None, label="党组织", widget=SearchSelect("organisations"))
     name = forms.CharField(label="品牌名称", max_length=60)
     summary = forms.CharField(label="简介", max_length=200)
     story = forms.CharField(label="品牌故事", required=False, max_length=20000,

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 
 from branches.models import Organisation, PartyGroup
-from core.forms import DatePicker, MonthPicker
+from core.forms import DatePicker, ModelChoiceField, MonthPicker
 from core.lookups import SearchSelect
 
 from .choices import CategoryKind, EmploymentStatus, LeavingKind, Stage, TransferKind, TransferStatus
@@ -16,8 +16,8 @@ PERSONAL_FIELDS = ("id_number", "phone")
 
 class MemberFilterForm(forms.Form):
     q = forms.CharField(label="姓名或手机号", required=False)
-    organisation = forms.ModelChoiceField(label="党组织", required=False, queryset=Organisation.objects.none(),
-                                          empty_label="全部党组织", widget=SearchSelect("organisations"))
+    organisation = ModelChoiceField(label="党组织", required=False, queryset=Organisation.objects.none(),
+                                    empty_label="全部党组织", widget=SearchSelect("organisations"))
     stage = forms.ChoiceField(label="发展阶段", required=False, choices=[("", "全部阶段"), *Stage.choices])
     employment_status = forms.ChoiceField(label="工作状态", required=False,
                                           choices=[("", "全部"), *EmploymentStatus.choices])
@@ -128,9 +128,9 @@ class TransferForm(forms.Form):
     kind = forms.ChoiceField(label="转接类型", choices=[(TransferKind.WITHIN, TransferKind.WITHIN.label),
                                                        (TransferKind.OUT, TransferKind.OUT.label)],
                              widget=forms.RadioSelect, initial=TransferKind.WITHIN)
-    to_organisation = forms.ModelChoiceField(label="转入党组织（系统内）", required=False,
-                                             queryset=Organisation.objects.none(),
-                                             widget=SearchSelect("any-organisations"))
+    to_organisation = ModelChoiceField(label="转入党组织（系统内）", required=False,
+                                       queryset=Organisation.objects.none(),
+                                       widget=SearchSelect("any-organisations"))
     outside_organisation = forms.CharField(label="转入党组织全称（系统外）", required=False, max_length=200)
     reason = forms.CharField(label="转接原因", max_length=200, help_text="如：工作调动、退休回原籍、升学")
     sent_on = forms.DateField(label="开具日期", widget=DATE)
@@ -152,8 +152,8 @@ class TransferForm(forms.Form):
 class TransferInForm(forms.ModelForm):
     """A letter from outside the system and the person it introduces."""
 
-    to_organisation = forms.ModelChoiceField(label="转入党组织", queryset=Organisation.objects.none(),
-                                             widget=SearchSelect("organisations"))
+    to_organisation = ModelChoiceField(label="转入党组织", queryset=Organisation.objects.none(),
+                                       widget=SearchSelect("organisations"))
     outside_organisation = forms.CharField(label="来自党组织（系统外）", max_length=200)
     incoming_letter_number = forms.CharField(label="来信介绍信编号", max_length=50)
     incoming_letter_date = forms.DateField(label="来信开具日期", widget=DATE)

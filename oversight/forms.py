@@ -4,7 +4,7 @@ from django import forms
 
 from activities.choices import REGULAR_KINDS
 from branches.models import Organisation
-from core.forms import DatePicker, MultipleFileField
+from core.forms import DatePicker, ModelChoiceField, ModelMultipleChoiceField, MultipleFileField
 from core.lookups import SearchSelect, SearchSelectMultiple, has_many_choices
 
 from . import duties
@@ -87,7 +87,7 @@ class ExemptionForm(forms.ModelForm):
 
 # --- the responsibility list ---
 
-class OrganisationChoices(forms.ModelMultipleChoiceField):
+class OrganisationChoices(ModelMultipleChoiceField):
     def label_from_instance(self, organisation):
         return organisation.name
 
@@ -134,10 +134,10 @@ class ReportForm(forms.Form):
 
 
 class ListFilterForm(forms.Form):
-    organisation = forms.ModelChoiceField(Organisation.objects.none(), required=False, label="党组织",
-                                          empty_label="全部", widget=SearchSelect("organisations"))
+    organisation = ModelChoiceField(Organisation.objects.none(), required=False, label="党组织",
+                                    empty_label="全部", widget=SearchSelect("organisations"))
     state = forms.ChoiceField(choices=[("", "全部"), *duties.DutyState.choices], required=False, label="状态")
-    duty = forms.ModelChoiceField(Duty.objects.none(), required=False, label="事项", empty_label="全部")
+    duty = ModelChoiceField(Duty.objects.none(), required=False, label="事项", empty_label="全部")
 
     def __init__(self, *args, organisations, duties, **kwargs):
         super().__init__(*args, **kwargs)
@@ -156,12 +156,12 @@ class RateYearForm(forms.Form):
     year = forms.IntegerField(label="统计年度", min_value=FIRST_YEAR, max_value=2100, required=False)
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+class MemberChoiceField(ModelChoiceField):
     def label_from_instance(self, member):
         return member.name
 
 
-class MembersChoiceField(forms.ModelMultipleChoiceField):
+class MembersChoiceField(ModelMultipleChoiceField):
     def label_from_instance(self, member):
         return member.name
 

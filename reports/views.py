@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.files import private_file_response
-from core.forms import add_service_error
+from core.forms import ModelChoiceField, add_service_error
 from core.lookups import SearchSelect
 from reports import access
 
@@ -32,7 +32,7 @@ CONTENT_TYPES = {
 }
 
 
-class OrganisationChoiceField(forms.ModelChoiceField):
+class OrganisationChoiceField(ModelChoiceField):
     def label_from_instance(self, organisation):
         return "　" * organisation.depth + organisation.name
 

@@ -25,17 +25,33 @@ def test_while_there_are_few_choices_the_select_lists_them_all(city, login, camp
     assert f'<option value="{city.org_b.pk}">' in page
 
 
-def test_a_few_choices_are_read_in_one_query_without_a_cursor(city, login, campaign, monkeypatch):
+@pytest.mark.parametrize("page", ["search-select", "plain-select", "members-and-checkboxes"])
+def test_a_few_choices_are_read_in_one_query_without_a_cursor(city, login, campaign, monkeypatch, page):
     """QuerySet.iterator() (Django's ModelChoiceIterator) reads through a server-side cursor on PostgreSQL:
-    DECLARE, FETCH and CLOSE for a select of twenty organisations."""
+    DECLARE, FETCH and CLOSE for a select of twenty organisations. Searchable selects, plain selects, a member's
+    choice and a group of checkboxes (core.forms.ChoicesReadAtOnce) read their rows in one query."""
     from django.db.models import QuerySet
+
+    from honours.models import CommendationTitle
 
     def no_cursor(self, *args, **kwargs):
         raise AssertionError("the choices were read through QuerySet.iterator()")
 
     monkeypatch.setattr(QuerySet, "iterator", no_cursor)
-    page = login(city.admin).get(reverse(DONATION, args=[campaign.pk])).content.decode()
-    assert f'<option value="{city.member.pk}">' in page and f'<option value="{city.org_b.pk}">' in page
+    if page == "search-select":
+        html = login(city.admin).get(reverse(DONATION, args=[campaign.pk])).content.decode()
+        assert f'<option value="{city.member.pk}">' in html and f'<option value="{city.org_b.pk}">' in html
+    elif page == "plain-select":
+        title = CommendationTitle.objects.order_by("pk").first()
+        html = login(city.admin).get(reverse("honours:commendation_list")).content.decode()
+        assert f'<option value="{title.pk}">{title}</option>' in html
+    else:
+        from members.choices import Stage
+
+        city.member.stage = Stage.FULL
+        city.member.save()
+        html = login(city.secretary).get(reverse("oversight:election_record", args=[city.branch_a.pk])).content
+        assert html.decode().count(f'value="{city.member.pk}"') == 3  # secretary, deputy, and a member's box
 
 
 def test_past_the_threshold_only_the_chosen_option_and_a_search_box_are_rendered(city, login, campaign, monkeypatch):
