@@ -6,11 +6,14 @@ Who may do what, composed only from the access module:
 - claim: any member who sees the wish; fulfil: the claimer or a secretary of the organisation.
 """
 
+import hashlib
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,6 +23,7 @@ from activities import access
 from branches.models import Organisation
 from core.files import private_file_response
 from core.forms import add_service_error
+from core.paging import RowsWhenRead
 
 from .. import wishes as services
 from ..choices import ActivityKind, WishStatus
@@ -38,6 +42,20 @@ def _decorate(user, wishes) -> list[MicroWish]:
         for name, value in access.wish_rights(user, wish).items():
             setattr(wish, name, value)
     return rows
+
+
+# The board's cards are kept rendered: everything a card shows moves the wishes' version on (a wish) or the
+# calendar's (an activity's title, an organisation's name, a claimer's name, the viewer's roles and own member).
+CARDS_SECONDS = 3600
+
+
+def _cards_key(request: HttpRequest) -> str:
+    """What the page's cards are kept under: the user, the versions, and — the cards' forms carry the viewer's CSRF
+    token and the page's own address — the CSRF secret and the query, hashed together (neither is stored)."""
+    get_token(request)  # the secret is in META from here on
+    secret = request.META.get("CSRF_COOKIE", "")
+    digest = hashlib.sha256(f"{secret}\n{request.get_full_path()}".encode()).hexdigest()[:40]
+    return "{}:{}.{}:{}".format(request.user.pk, *access.wishes_version(), digest)
 
 
 def _back(request: HttpRequest, wish: MicroWish) -> str:
@@ -62,7 +80,8 @@ def wish_board(request: HttpRequest) -> HttpResponse:
     paginator = Paginator(wishes, WISHES_PER_PAGE)
     paginator.count = counts.value[(filters.get("status") or "total").lower()]  # counted above: not again
     page = paginator.get_page(request.GET.get("page"))
-    page.object_list = _decorate(user, page.object_list)
+    rows = page.object_list
+    page.object_list = RowsWhenRead(lambda: _decorate(user, rows))  # read only when the cards are not kept
     query = request.GET.copy()
     query.pop("page", None)
     status_query = query.copy()
@@ -78,6 +97,8 @@ def wish_board(request: HttpRequest) -> HttpResponse:
         "status_query": status_query.urlencode(),
         "show_organisation_filter": access.is_admin(user) or access.is_secretary(user),
         "can_create": access.can_plan_activities(user),
+        "cards_key": _cards_key(request),
+        "cards_seconds": CARDS_SECONDS,
     })
 
 
