@@ -210,7 +210,11 @@ def discover(role: str, only: list[str]) -> tuple[list[Page], str]:
                     pages.append(Page(role, name + " (304)", url, queries, sql, alone, 0,
                                       {"If-None-Match": etag}))
             break
-    return pages, client.cookies[settings.SESSION_COOKIE_NAME].value
+    # What a signed-in browser sends: its session and the CSRF cookie its first form gave it (a page that keeps
+    # markup with the viewer's CSRF token keys it by that secret: without the cookie every load is a new browser).
+    client.get(reverse("help"))
+    return pages, "; ".join(f"{name}={morsel.value}" for name, morsel in sorted(client.cookies.items())
+                            if name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME))
 
 
 # --- load ---------------------------------------------------------------------------------------------------
@@ -225,7 +229,7 @@ def warm(url: str, *, cookie: str | None, headers: dict, times: int = 4) -> None
     """A few requests first, so both workers have loaded the view, its templates and their caches."""
     request_headers = dict(headers)
     if cookie:
-        request_headers["Cookie"] = f"{settings.SESSION_COOKIE_NAME}={cookie}"
+        request_headers["Cookie"] = cookie
     for _ in range(times):
         try:
             urllib.request.urlopen(urllib.request.Request(url, headers=request_headers), timeout=60).read()
@@ -237,7 +241,7 @@ def wrk(url: str, *, seconds: float, connections: int, cookie: str | None, heade
     warm(url, cookie=cookie, headers=headers)
     command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency", "--timeout", "10s"]
     if cookie:
-        command += ["-H", f"Cookie: {settings.SESSION_COOKIE_NAME}={cookie}"]
+        command += ["-H", f"Cookie: {cookie}"]
     for key, value in headers.items():
         command += ["-H", f"{key}: {value}"]
     result = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 30, check=False)

@@ -8,6 +8,7 @@ Who may do what, composed only from the access module:
 
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -49,13 +50,16 @@ def _decorate(user, wishes) -> list[MicroWish]:
 CARDS_SECONDS = 3600
 
 
-def _cards_key(request: HttpRequest) -> str:
-    """What the page's cards are kept under: the user, the versions, and — the cards' forms carry the viewer's CSRF
-    token and the page's own address — the CSRF secret and the query, hashed together (neither is stored)."""
-    get_token(request)  # the secret is in META from here on
+def _kept_cards(request: HttpRequest) -> dict:
+    """`cards_key` and `cards_seconds` for the page's cards: kept under the user, the versions, and — the cards'
+    forms carry the viewer's CSRF token and the page's own address — the CSRF secret and the query, hashed together
+    (neither is stored). A browser that came without a CSRF cookie gets a new secret: its cards are not kept."""
+    get_token(request)  # the secret is in META from here on: the cookie's, or a new one for this response
     secret = request.META.get("CSRF_COOKIE", "")
+    had_secret = secret == request.COOKIES.get(settings.CSRF_COOKIE_NAME)
     digest = hashlib.sha256(f"{secret}\n{request.get_full_path()}".encode()).hexdigest()[:40]
-    return "{}:{}.{}:{}".format(request.user.pk, *access.wishes_version(), digest)
+    return {"cards_key": "{}:{}.{}:{}".format(request.user.pk, *access.wishes_version(), digest),
+            "cards_seconds": CARDS_SECONDS if had_secret else 0}
 
 
 def _back(request: HttpRequest, wish: MicroWish) -> str:
@@ -97,8 +101,7 @@ def wish_board(request: HttpRequest) -> HttpResponse:
         "status_query": status_query.urlencode(),
         "show_organisation_filter": access.is_admin(user) or access.is_secretary(user),
         "can_create": access.can_plan_activities(user),
-        "cards_key": _cards_key(request),
-        "cards_seconds": CARDS_SECONDS,
+        **_kept_cards(request),
     })
 
 

@@ -28,13 +28,20 @@ def _view(client, **params) -> tuple[str, str]:
     return response.content.decode(), "\n".join(q["sql"] for q in queries.captured_queries)
 
 
+def _browser(client):
+    """The client as a signed-in browser is: with the CSRF cookie the sign-in page gave it."""
+    client.get(reverse("help"))
+    assert "csrftoken" in client.cookies
+    return client
+
+
 def _cards(html: str) -> str:
     return html.split('data-testid="wish-list"')[1].split('<nav')[0]
 
 
 @pytest.mark.parametrize("user", ["member_user", "secretary", "admin"])
 def test_a_second_view_reads_no_wish(city, login, board, user):  # noqa: F811
-    client = login(getattr(city, user))
+    client = _browser(login(getattr(city, user)))
     first, sql = _view(client)
     assert '"activities_microwish"."title"' in sql and "待认领心愿2" in first
     again, sql = _view(client)
@@ -92,7 +99,7 @@ def test_a_kept_cards_form_posts_and_another_browser_gets_its_own_token(city, bo
     first, second = make_wish(city, title="新的心愿一"), make_wish(city, title="新的心愿二")
     one = Client(enforce_csrf_checks=True)
     one.force_login(city.member_user)
-    one.get(URL)
+    _browser(one).get(URL)
     kept, sql = _view(one)
     assert '"activities_microwish"."title"' not in sql  # kept
 
@@ -109,3 +116,26 @@ def test_a_kept_cards_form_posts_and_another_browser_gets_its_own_token(city, bo
     first.refresh_from_db()
     second.refresh_from_db()
     assert first.claimed_by == second.claimed_by == city.member
+
+
+def test_a_browser_without_a_csrf_cookie_gets_its_cards_rendered_and_not_kept(city, login, board,  # noqa: F811
+                                                                             monkeypatch):
+    from django.core.cache import cache
+
+    kept = []
+    real_set = cache.set
+
+    def spying_set(key, value, timeout=None, **kwargs):
+        if "wish-cards" in key and timeout != 0:
+            kept.append(key)
+        return real_set(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(cache, "set", spying_set)
+    client = login(city.member_user)
+    for _ in range(2):
+        client.cookies.pop("csrftoken", None)
+        html, sql = _view(client)
+        assert '"activities_microwish"."title"' in sql and "待认领心愿2" in html  # rendered every time …
+    assert kept == []  # … and nothing kept under a secret made for one response
+    _view(client)  # with the cookie the browser now has: kept
+    assert len(kept) == 1
