@@ -614,9 +614,15 @@ def cached_matrix_for(*, organisations: QuerySet, year: int, today: dt.date | No
                  lambda: matrix_for(organisations=organisations, year=year, today=today))
 
 
+def kept_key(name: str, *, organisations: QuerySet, year: int, today: dt.date) -> str:
+    """The key of what is kept from the scope's matrix of this year and day (`name` says which), under the matrix's
+    version: also for what a page renders from it (the matrix page's table)."""
+    return f"{_cache_prefix(name, organisations, year)}:{today.isoformat()}"
+
+
 def _kept(name: str, organisations: QuerySet, year: int, today: dt.date, compute: Callable[[], object]):
     """What `compute` gives for the scope, year and day, from the cache while the matrix's version holds."""
-    key = f"{_cache_prefix(name, organisations, year)}:{today.isoformat()}"
+    key = kept_key(name, organisations=organisations, year=year, today=today)
     value = cache.get(key)
     if value is None:
         value = compute()

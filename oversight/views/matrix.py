@@ -28,7 +28,7 @@ from branches.versions import counted_for
 from core.cache import current_version
 from core.choices import OrganisationKind
 from core.http import client_address
-from core.paging import query_without_page
+from core.paging import RowsWhenRead, query_without_page
 from core.workbook import CONTENT_TYPE
 from oversight import access
 from rules.models import RULES_VERSION_KEY
@@ -143,7 +143,8 @@ def matrix(request: HttpRequest) -> HttpResponse:
     filters = MatrixFilters.from_query(request.GET)
     # Only a filter reads the months of every row; the plain page needs the rows' names and places.
     read = compliance.cached_matrix_index if filters.active else compliance.cached_matrix_outline
-    index = read(organisations=access.organisations_managed_by(request.user), year=year, today=today)
+    scope = access.organisations_managed_by(request.user)
+    index = read(organisations=scope, year=year, today=today)
     # Rows are chosen from the index (every row, without its cells); the cells are computed for the page's
     # rows only, so a page costs the same for 300 organisations or 15,000.
     if filters.active:
@@ -158,29 +159,39 @@ def matrix(request: HttpRequest) -> HttpResponse:
             groups = [group for group in groups if any(q in row.name for row in group)]
         page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
         chosen = common + [row for group in page.object_list for row in group] if page.object_list else []
-    if chosen:
-        result = compliance.cached_matrix_for(
-            organisations=Organisation.objects.filter(pk__in=sorted(row.pk for row in chosen)), year=year, today=today)
-    else:
-        result = compliance.matrix_for(organisations=Organisation.objects.none(), year=year, today=today)
-    computed = {row.pk: row for row in result.rows}
-    indents = {row.pk: row.indent for row in chosen}
-    shown = []
-    for chosen_row in chosen:
-        row = computed.get(chosen_row.pk)
-        if row is not None:
-            row.indent = indents[row.pk]  # as deep as in the whole matrix, not just among the page's rows
-            shown.append(row)
-    prefix = reverse("oversight:matrix")
+    def table_rows() -> list[tuple]:
+        if chosen:
+            result = compliance.cached_matrix_for(
+                organisations=Organisation.objects.filter(pk__in=sorted(row.pk for row in chosen)), year=year,
+                today=today)
+        else:
+            result = compliance.matrix_for(organisations=Organisation.objects.none(), year=year, today=today)
+        computed = {row.pk: row for row in result.rows}
+        indents = {row.pk: row.indent for row in chosen}
+        shown = []
+        for chosen_row in chosen:
+            row = computed.get(chosen_row.pk)
+            if row is not None:
+                row.indent = indents[row.pk]  # as deep as in the whole matrix, not just among the page's rows
+                shown.append(row)
+        prefix = reverse("oversight:matrix")
+        return [(row, None if row.is_header else _cells_html(row, prefix, year)) for row in shown]
+
+    # The table is kept rendered under the scope's matrix of this day (its version moves on with every change a
+    # cell or a row's name can show) and what chose the page's rows: the page's matrix is read only when not kept.
+    table_key = (f"{compliance.kept_key('table', organisations=scope, year=year, today=today)}:"
+                 f"{page.number}:{q}:{filters}")
     return render(request, "oversight/matrix.html", {
         "filters": filters,
         "months": list(range(1, 13)),
+        "current_month": today.month if year == today.year else 0,
         "kinds": [(kind.value, kind.label) for kind in REGULAR_KINDS],
         "organisation_kinds": [(kind.value, kind.label) for kind in OrganisationKind
                                if kind != OrganisationKind.WORKING_COMMITTEE],
-        "matrix": result,
         "totals": index,
-        "rows": [(row, None if row.is_header else _cells_html(row, prefix, year)) for row in shown],
+        "rows": RowsWhenRead(table_rows),
+        "table_key": table_key,
+        "table_seconds": compliance.CACHE_SECONDS,
         "page": page,
         "q": q,
         "query": query_without_page(request),

@@ -162,3 +162,54 @@ def test_the_plain_matrix_page_reads_the_outline_and_a_filter_the_months(city, l
     added = OrganisationFactory(parent=city.org_b, name="乙局新党支部")
     shown = [row.pk for row, _ in client.get(reverse("oversight:matrix")).context["rows"]]
     assert added.pk in shown
+
+
+@freeze_time("2026-07-20 10:00:00")
+def test_the_matrix_pages_table_is_kept_until_a_cell_or_a_name_changes_for_each_day_and_query(
+        city, login, admin_actions, monkeypatch):
+    """The page's table is kept rendered under the scope's matrix of the day and what chose its rows: a second view
+    reads no matrix, and a recorded meeting, a renamed organisation, another query or the next day show at once."""
+    import re
+
+    from django.urls import reverse
+
+    read = []
+    real = compliance.cached_matrix_for
+    monkeypatch.setattr(compliance, "cached_matrix_for", lambda **kwargs: read.append(1) or real(**kwargs))
+    client = login(city.admin)
+
+    def table(query="") -> str:
+        html = client.get(reverse("oversight:matrix") + query).content.decode()
+        return html.split('data-testid="compliance-matrix"')[1].split("</table>")[0]
+
+    def march_of_branch_a(html: str) -> str:
+        return re.search(rf'<a href="[^"]*/{city.branch_a.pk}/2026/3/">([^<]*)</a>', html).group(1)
+
+    first = table()
+    assert read == [1]
+    assert table() == first and read == [1]  # kept: no matrix read
+
+    meeting = admin_actions.create(city.branch_a, ActivityKind.GENERAL_MEETING, at(2026, 3, 30))
+    admin_actions.record(meeting, at(2026, 3, 30))
+    recorded = table()
+    assert read == [1, 1] and march_of_branch_a(recorded) != march_of_branch_a(first)
+    assert march_of_branch_a(recorded) == march_of_branch_a(compliance_page_html(client))
+
+    city.branch_a.name = "甲局第一党支部（更名）"
+    city.branch_a.save()
+    assert "甲局第一党支部（更名）" in table()
+
+    count = len(read)
+    assert "乙局" not in table("?q=甲局") and len(read) == count + 1  # another query: its own table
+    with freeze_time("2026-07-21 10:00:00"):
+        table()
+    assert len(read) == count + 2  # the next day: the months that are over may differ
+
+
+def compliance_page_html(client) -> str:
+    """The table rendered afresh (the kept one emptied)."""
+    from django.core.cache import cache
+    from django.urls import reverse
+
+    cache.clear()
+    return client.get(reverse("oversight:matrix")).content.decode()
