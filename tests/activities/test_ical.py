@@ -288,10 +288,23 @@ def test_a_304_runs_no_query_and_never_builds_the_feed(city, client, monkeypatch
         raise AssertionError("the 304 path built the calendar")
 
     monkeypatch.setattr(ical, "feed_calendar", must_not_build)
+    from django.core.cache import cache
+
+    read = []
+
+    def reading(key, *args, **kwargs):
+        value = real_get(key, *args, **kwargs)
+        read.append(value)
+        return value
+
+    real_get = cache.get
+    monkeypatch.setattr(cache, "get", reading)
     with CaptureQueriesContext(connection) as cached:
         assert client.get(url, headers={"if-none-match": etag}).status_code == 304
-    # Not even the token: the answer for this URL and calendar version is in the cache.
+    # Not even the token: the answer for this URL and calendar version is in the cache …
     assert _statements(cached) == []
+    # … and only its validators are read, not the feed's body (tens of kilobytes for a secretary's feed).
+    assert read and not [value for value in read if b"BEGIN:VCALENDAR" in repr(value).encode()]
 
 
 def test_a_first_conditional_poll_after_a_change_looks_up_the_token_once(city, client, monkeypatch):
