@@ -141,10 +141,11 @@ def calendar_changed() -> None:
 def feed_cache_key(*, token: str, now: dt.datetime) -> str:
     """The entry of the feed at this URL (the secret token hashed, never stored in the cache as it is), for
     this calendar version and this day's window. A reset token or a deactivated account bumps the version, so
-    an old entry is never found again."""
+    an old entry is never found again. The entry holds the feed's validators only, its body is kept beside it
+    (activities/views/calendar.py): named anew when that changed, so no process reads an entry of the other shape."""
     first, _ = feed_window(now)
     digest = hashlib.sha256(token.encode()).hexdigest()[:32]
-    return f"calendar:feed:{digest}:{calendar_version()}:{first.date().isoformat()}"
+    return f"calendar:feed-validators:{digest}:{calendar_version()}:{first.date().isoformat()}"
 
 
 # --- the feed token (writes) -------------------------------------------------------------

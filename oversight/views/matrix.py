@@ -159,6 +159,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
             groups = [group for group in groups if any(q in row.name for row in group)]
         page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
         chosen = common + [row for group in page.object_list for row in group] if page.object_list else []
+
     def table_rows() -> list[tuple]:
         if chosen:
             result = compliance.cached_matrix_for(
@@ -178,9 +179,11 @@ def matrix(request: HttpRequest) -> HttpResponse:
         return [(row, None if row.is_header else _cells_html(row, prefix, year)) for row in shown]
 
     # The table is kept rendered under the scope's matrix of this day (its version moves on with every change a
-    # cell or a row's name can show) and what chose the page's rows: the page's matrix is read only when not kept.
+    # cell or a row's name can show), the page that chose its rows and the query its page links carry (the search
+    # and filters with it): the page's matrix is read only when not kept.
+    query = query_without_page(request)
     table_key = (f"{compliance.kept_key('table', organisations=scope, year=year, today=today)}:"
-                 f"{page.number}:{q}:{filters}")
+                 f"{page.number}:{filters}:{query}")
     return render(request, "oversight/matrix.html", {
         "filters": filters,
         "months": list(range(1, 13)),
@@ -194,7 +197,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
         "table_seconds": compliance.CACHE_SECONDS,
         "page": page,
         "q": q,
-        "query": query_without_page(request),
+        "query": query,
         "year": year,
         "years": years,
         "legend": [(state, compliance.STATE_LABELS[state]) for state in

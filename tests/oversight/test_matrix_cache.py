@@ -201,9 +201,11 @@ def test_the_matrix_pages_table_is_kept_until_a_cell_or_a_name_changes_for_each_
 
     count = len(read)
     assert "乙局" not in table("?q=甲局") and len(read) == count + 1  # another query: its own table
+    table("?q=甲局&org_kind=nonsense")  # the same rows, but page links that carry what was asked
+    assert len(read) == count + 2
     with freeze_time("2026-07-21 10:00:00"):
         table()
-    assert len(read) == count + 2  # the next day: the months that are over may differ
+    assert len(read) == count + 3  # the next day: the months that are over may differ
 
 
 def compliance_page_html(client) -> str:
