@@ -118,24 +118,20 @@ def ways_in(user) -> dict:
     return found
 
 
-def ways_in_version(user) -> tuple:
-    """What the user's ways in were worked out under (the calendar version and the literal limits): it moves on
-    whenever the user's visible set or any activity's row can change, so a value kept under it with the user's pk
-    names the same activities in the same order (api.selectors keeps a visible set's order under it)."""
+def kept_order_key(user, name: str, *params) -> str:
+    """The key a list of the user's activities keeps its order under (core.paging.BranchesInOrder's `kept_as`):
+    the user, `name` and the list's `params`, and what the user's ways in were worked out under — the calendar
+    version, which moves on whenever the user's visible set or any activity's row can change, and the literal
+    limits."""
     ways_in(user)
-    return getattr(user, _WAYS_IN_ATTR)[0]
-
-
-def hosted_or_joined_by_managed(user) -> Q | None:
-    """Activities hosted or joined by the organisations the user runs, named from their ways in (no query); None
-    when the ways in cannot name them (too many organisations, or the joint activities counted with an own
-    organisation outside the ones run)."""
-    branches = hosted_or_joined_by_managed_branches(user)
-    return None if branches is None else reduce(operator.or_, branches)
+    version = ".".join(map(str, getattr(user, _WAYS_IN_ATTR)[0]))
+    return ":".join(map(str, (name, user.pk, version, *params)))
 
 
 def hosted_or_joined_by_managed_branches(user) -> list[Q] | None:
-    """`hosted_or_joined_by_managed` as the conditions whose OR it is, each read by its own index."""
+    """Activities hosted or joined by the organisations the user runs, named from their ways in (no query), as the
+    conditions whose OR they are, each read by its own index; None when the ways in cannot name them (too many
+    organisations, or the joint activities counted with an own organisation outside the ones run)."""
     found = ways_in(user)
     managed = found["managed"]
     if managed is None or set(found["organisations"]) != set(managed):

@@ -35,8 +35,8 @@ def hosted_or_joined(organisations) -> Q:
 
 def activity_list(*, user, organisation=None, kind: str = "", status: str = "", year: int | None = None,
                   own_only: bool = False):
-    """The base rows only (no join, no grouping), so a paginator counts and slices the activity table
-    itself; `with_attendance_totals` then counts attendance for the rows shown. `own_only`: only what the
+    """The base rows only (no grouping), so a paginator counts and slices the activity table itself;
+    `with_attendance_totals` then counts attendance for the rows shown. `own_only`: only what the
     user's organisations host or join (a secretary's list, without other organisations' open lectures)."""
     # A set made of a few indexed ways in (literal lists, the open/city-wide index) is paged by them, its order
     # kept per user under the version the ways in were worked out under (core.paging.BranchesInOrder): a page then
@@ -69,9 +69,8 @@ def activity_list(*, user, organisation=None, kind: str = "", status: str = "", 
     # Read by their pks, the page's rows join their organisations (no sort, no LIMIT to hash them all for).
     activities = activities.select_related("organisation").only(
         *LISTED_COLUMNS, "organisation__name", "organisation__short_name")
-    version = ".".join(map(str, access.ways_in_version(user)))
-    kept_as = (f"activities:list:{user.pk}:{version}:{int(own_only)}:{organisation.pk if organisation else ''}:"
-               f"{kind}:{status}:{year or ''}:{','.join(LIST_ORDER)}")
+    kept_as = access.kept_order_key(user, "activities:list", int(own_only), organisation.pk if organisation else "",
+                                    kind, status, year or "", ",".join(LIST_ORDER))
     return BranchesInOrder(activities, branches, LIST_ORDER, kept_as=kept_as)
 
 

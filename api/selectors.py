@@ -82,9 +82,8 @@ def activities_for(*, user, organisation: int | None = None, kind: str = "", sta
         activities = activities.filter(planned_start__lt=local_midnight(date_until + dt.timedelta(days=1)))
     if branches is not None:
         # The set and its order are kept per user under the version their ways in were worked out under.
-        version = ".".join(map(str, activity_access.ways_in_version(user)))
-        kept_as = (f"api:activities:{user.pk}:{version}:{organisation}:{kind}:{status}:{date_from}:{date_until}:"
-                   f"{','.join(ACTIVITY_ORDER)}")
+        kept_as = activity_access.kept_order_key(user, "api:activities", organisation, kind, status, date_from,
+                                                 date_until, ",".join(ACTIVITY_ORDER))
         return BranchesInOrder(activities, branches, ACTIVITY_ORDER, kept_as=kept_as)
     return activities.order_by(*ACTIVITY_ORDER)
 

@@ -221,15 +221,20 @@ class BranchesInOrder(Sequence):
         kept = self._kept
         if kept is not None and (stop <= len(kept[0]) or len(kept[0]) <= self.KEPT_HEAD):
             return rows_in_order(self.queryset.order_by(), kept[0][start:stop])
-        connection = connections[self.queryset.db]
-        if len(self.branches) < 2 or not connection.features.supports_slicing_ordering_in_compound:
+        if not self._by_branch:
             return list(self._all().order_by(*self.order)[start:stop])
         return rows_in_order(self.queryset.order_by(), self._keys(start, stop))
 
+    @cached_property
+    def _by_branch(self) -> bool:
+        """Whether each branch is read by itself and merged: more than one, and a database that orders and limits
+        the parts of a UNION."""
+        return (len(self.branches) > 1
+                and connections[self.queryset.db].features.supports_slicing_ordering_in_compound)
+
     def _keys(self, start: int, stop: int) -> list[int]:
         """The pks of the slice, each branch's first `stop` keys by its own index, merged (UNION)."""
-        connection = connections[self.queryset.db]
-        if len(self.branches) < 2 or not connection.features.supports_slicing_ordering_in_compound:
+        if not self._by_branch:
             return list(self._all().order_by(*self.order).values_list("pk", flat=True)[start:stop])
         keys = [name.lstrip("-") for name in self.order]
         parts = [self.queryset.filter(branch).order_by(*self.order).values_list(*keys)[:stop]

@@ -99,8 +99,8 @@ def test_a_secretarys_own_list_is_what_the_organisations_they_run_host_or_join(c
         assert response.context["own_only"]
         return {a.title for a in response.context["page"].object_list}
 
-    assert access.hosted_or_joined_by_managed(city.other_secretary) is not None
-    assert access.hosted_or_joined_by_managed(member_too) is None
+    assert access.hosted_or_joined_by_managed_branches(city.other_secretary) is not None
+    assert access.hosted_or_joined_by_managed_branches(member_too) is None
     assert listed(city.other_secretary) == listed(member_too) == {"乙支部主办", "乙支部参加"}
 
 
