@@ -37,6 +37,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
+from weakref import WeakKeyDictionary
 
 from django.core.cache import cache
 from django.db import models, transaction
@@ -598,11 +599,18 @@ def matrix_changed() -> None:
     bump_version(VERSION_KEY)
 
 
+# The scope's hash per queryset (querysets are not changed once built): a page asks for several things kept under
+# the same scope (the matrix page: its outline and its table), each compiling the organisations' SQL (0.2–0.4 ms).
+_SCOPES: WeakKeyDictionary = WeakKeyDictionary()
+
+
 def _cache_prefix(name: str, organisations: QuerySet, year: int) -> str:
     """`compliance:<name>:<version>:<scope>:<year>`: the scope is the organisations' query, hashed (an admin's
     whole city or a secretary's subtree)."""
-    sql, params = organisations.query.sql_with_params()
-    scope = hashlib.sha1(repr((sql, params)).encode()).hexdigest()
+    scope = _SCOPES.get(organisations)
+    if scope is None:
+        sql, params = organisations.query.sql_with_params()
+        scope = _SCOPES[organisations] = hashlib.sha1(repr((sql, params)).encode()).hexdigest()
     return f"compliance:{name}:{matrix_version()}:{scope}:{year}"
 
 

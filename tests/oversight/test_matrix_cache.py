@@ -215,3 +215,20 @@ def compliance_page_html(client) -> str:
 
     cache.clear()
     return client.get(reverse("oversight:matrix")).content.decode()
+
+
+def test_a_scope_is_compiled_once_and_equal_scopes_share_their_key(city, monkeypatch):
+    """What is kept under a scope names it by its SQL: compiled once per queryset (the matrix page asks twice)."""
+    from django.db.models.sql.query import Query
+
+    today = dt.date(2026, 7, 20)
+    compiled = []
+    real = Query.sql_with_params
+    monkeypatch.setattr(Query, "sql_with_params", lambda self: compiled.append(1) or real(self))
+    scope = Organisation.objects.active()
+    outline = compliance.kept_key("outline", organisations=scope, year=2026, today=today)
+    table = compliance.kept_key("table", organisations=scope, year=2026, today=today)
+    assert len(compiled) == 1 and outline.replace(":outline:", ":table:") == table
+    assert compliance.kept_key("table", organisations=Organisation.objects.active(), year=2026, today=today) == table
+    assert compliance.kept_key("table", organisations=Organisation.objects.filter(pk=city.org_b.pk), year=2026,
+                               today=today) != table
