@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.services import require_postgresql
+
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "PRODUCTION": "true",
@@ -57,11 +59,7 @@ def test_postgresql_connections_plan_no_parallel_workers_unless_asked(env, worke
 def test_the_applications_connection_starts_no_parallel_workers():
     from django.db import connection
 
-    if connection.vendor != "postgresql":
-        message = "PostgreSQL's planner setting (set DATABASE_URL; CI runs it)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    require_postgresql("PostgreSQL's planner setting")
     with connection.cursor() as cursor:
         cursor.execute("SHOW max_parallel_workers_per_gather")
         assert cursor.fetchone()[0] == "0"

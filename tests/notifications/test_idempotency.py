@@ -2,13 +2,12 @@
 way and a worker that dies mid-send each create every notification once and send every message once."""
 
 import datetime as dt
-import os
 import threading
 from unittest import mock
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import connections
 from django.utils import timezone
 from freezegun import freeze_time
 
@@ -22,6 +21,7 @@ from notifications.tasks import retry_deliveries
 from tests.factories import AttendanceFactory, MemberFactory, UserFactory
 from tests.notifications.conftest import meeting_due_now
 from tests.notifications.factories import WebhookEndpointFactory
+from tests.services import require_postgresql
 
 
 def colleagues(city, activity, count: int) -> list:
@@ -60,14 +60,6 @@ def test_the_sweep_run_twice_creates_and_sends_each_reminder_once(city, robot_se
 
 # --- (b) two sweeps at the same moment ---------------------------------------------------------------------------
 
-def _needs_postgresql():
-    if connection.vendor != "postgresql":
-        message = "concurrent sweeps need PostgreSQL (set DATABASE_URL)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-
-
 def run_side_by_side(count: int, *steps) -> None:
     """Run the steps in `count` threads, each step started by all threads at once (a barrier before each)."""
     barrier = threading.Barrier(count, timeout=30)
@@ -96,7 +88,7 @@ def run_side_by_side(count: int, *steps) -> None:
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_sweeps_at_the_same_moment_create_and_send_each_reminder_once(city, robot_server):
-    _needs_postgresql()
+    require_postgresql("concurrent sweeps need PostgreSQL")
     activity = meeting_due_now(city)
     others = colleagues(city, activity, 20)
     WebhookEndpointFactory(organisation=city.branch_a, url=robot_server.url())
