@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from activities import access
 from branches.selectors import tree_tops
 from core.http import client_address
+from core.lookups import has_many_choices
 
 from .. import ical
 from ..calendar_selectors import (
@@ -85,36 +86,42 @@ def _requested_range(params) -> tuple[dt.datetime, dt.datetime]:
     return start, end
 
 
-def _filter_organisations(user) -> list[tuple[int, str]] | None:
-    """(pk, indented name) of the organisations a secretary or admin may filter by; None for others."""
+def _filter_organisations(user) -> tuple[list[tuple[int, str]] | None, bool]:
+    """(pk, indented name) of the organisations a secretary or admin may filter by (None for others), and whether
+    the rest are found by searching."""
     if not access.can_plan_activities(user):
-        return None
+        return None, False
     managed = access.organisations_managed_by(user).active()
     # The shallowest active organisation is always one of the tree's tops: an admin's are a few rows read by
     # their indexes (MIN over every active organisation scanned a province's 15,000: 3 ms a view).
     top = (tree_tops(user=user) if access.is_admin(user) else managed).aggregate(top=Min("depth"))["top"] or 0
-    # Collapsed to the top two levels and a bounded number of options: at province scale the full tree is
-    # thousands of organisations (the page stays the same size; the organisation's page links deeper).
-    rows = list(managed.filter(depth__lte=top + 1).order_by("path")
-                .values_list("pk", "name", "short_name", "depth")[:FILTER_ORGANISATIONS])
-    return [(pk, "\u3000" * (depth - top) + (short_name or name)) for pk, name, short_name, depth in rows]
+    # Collapsed to the top two levels. Past a select's worth (a province's thousands of affiliated organisations)
+    # only the top level is listed and the others are searched by name (core.lookups): every organisation can be
+    # chosen and the page stays the same size.
+    listed = managed.filter(depth__lte=top + 1)
+    searched = has_many_choices(listed)
+    if searched:
+        listed = managed.filter(depth=top)
+    rows = list(listed.order_by("path").values_list("pk", "name", "short_name", "depth")[:FILTER_ORGANISATIONS])
+    return [(pk, "\u3000" * (depth - top) + (short_name or name)) for pk, name, short_name, depth in rows], searched
 
 
 def calendar_page(request: HttpRequest) -> HttpResponse:
-    organisations = _filter_organisations(request.user)
-    crowded = organisations is not None and len(organisations) > CROWDED
+    organisations, searched = _filter_organisations(request.user)
+    crowded = organisations is not None and (searched or len(organisations) > CROWDED)
     return render(request, "activities/calendar.html", {
         "legend": kind_legend(),
         "cancelled_colour": CANCELLED_COLOUR,
         "kinds": ActivityKind.choices,
         "organisations": organisations,
         "crowded": crowded,
+        "search_url": reverse("choices", args=["organisations"]) if searched else None,
         "own": OWN,
         "calendar_options": {
             "eventsUrl": reverse("activities:calendar_events"),
             # Whoever oversees several organisations sees whose meeting each chip is (not four identical
             # "11月支委会" chips a day).
-            "showOrganisation": bool(organisations) and len(organisations) > 1,
+            "showOrganisation": bool(organisations) and (searched or len(organisations) > 1),
         },
     })
 

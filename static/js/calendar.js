@@ -128,4 +128,10 @@
       });
     }
   });
+  // Past a select's worth of organisations a search box refills the select (htmx): show what it now selects.
+  if (organisationSelect) {
+    organisationSelect.addEventListener("htmx:afterSwap", function () {
+      calendar.refetchEvents();
+    });
+  }
 })();

@@ -380,6 +380,30 @@ def test_a_crowded_calendar_opens_on_the_own_organisations_activities(city, logi
     assert "我能看到的全部活动" in page
 
 
+def test_past_a_selects_worth_of_organisations_the_filter_lists_the_top_and_searches_the_rest(city, login,
+                                                                                             monkeypatch):
+    from core import lookups
+
+    page = login(city.admin).get(reverse("activities:calendar")).content.decode()
+    assert "filter-organisation_search" not in page and "乙局机关党支部" in page  # three organisations: all listed
+
+    monkeypatch.setattr(lookups, "SEARCH_THRESHOLD", 2)  # a province: thousands at the second level
+    lookups.forget_choice_counts()
+    response = login(city.admin).get(reverse("activities:calendar"))
+    page = response.content.decode()
+    assert 'id="filter-organisation_search"' in page and "其他党组织请输入名称查找" in page
+    assert "市直机关工委" in page and "乙局机关党支部" not in page and "甲局机关党总支" not in page
+    assert '<option value="own" selected>' in page  # crowded: opens on the own level, as with a long list
+    assert response.context["calendar_options"]["showOrganisation"] is True
+    # The box asks the organisations the admin runs by name; a found one filters the calendar like a listed one.
+    search = response.context["search_url"]
+    found = login(city.admin).get(search, {"name": "organisation", "q": "乙局", "empty": "我能看到的全部活动"})
+    assert f'<option value="{city.org_b.pk}">乙局机关党支部</option>' in found.content.decode()
+    activity(city.org_b, at(6), title="乙局的主题党日")
+    activity(city.org_a, at(7), title="甲局的会")
+    assert set(events(login(city.admin), organisation=str(city.org_b.pk))) == {"乙局的主题党日"}
+
+
 def test_an_activity_that_began_weeks_before_the_range_still_shows_while_it_lasts(city, login):
     activity(city.branch_a, at(10, month=5), hours=24 * 25, title="为期25天的集中轮训")
 
@@ -462,5 +486,5 @@ def test_the_admins_filter_starts_at_the_shallowest_active_organisation(city, ro
     expected = [(pk, "\u3000" * (depth - top) + (short or name)) for pk, name, short, depth in
                 Organisation.objects.filter(status="ACTIVE", depth__lte=top + 1).order_by("path")
                 .values_list("pk", "name", "short_name", "depth")]
-    assert _filter_organisations(city.admin) == expected
+    assert _filter_organisations(city.admin) == (expected, False)
     assert expected[0][1][0] != "\u3000"  # the first option is not indented

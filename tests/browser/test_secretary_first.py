@@ -90,6 +90,31 @@ def test_after_midnight_in_beijing_the_calendar_is_already_on_the_new_day(city, 
         context.close()
 
 
+def test_among_a_provinces_organisations_the_admin_finds_one_by_name_for_the_calendar(city, page, log_in,
+                                                                                      monkeypatch):
+    from core import lookups
+
+    monkeypatch.setattr(lookups, "SEARCH_THRESHOLD", 2)  # more organisations than a select lists
+    lookups.forget_choice_counts()
+    start = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    for organisation, title in ((city.org_b, "乙局的主题党日"), (city.org_a, "甲局的支委会")):
+        ActivityFactory(organisation=organisation, title=title, planned_start=start,
+                        planned_end=start + dt.timedelta(hours=1))
+    log_in(page, city.admin)
+    page.goto("/activities/calendar/")
+    page.get_by_role("button", name="列表").click()
+    calendar = page.locator("#calendar")
+    expect(page.get_by_label("党组织", exact=True)).to_have_value("own")  # the own level's: neither meeting
+    expect(calendar).not_to_contain_text("乙局的主题党日")
+
+    page.get_by_placeholder("输入党组织名称查找").fill("乙局")
+    organisation = page.locator("#filter-organisation")
+    expect(organisation.locator("option", has_text="乙局机关党支部")).to_have_count(1)
+    organisation.select_option(label="乙局机关党支部")
+    expect(calendar).to_contain_text("乙局的主题党日")
+    expect(calendar).not_to_contain_text("甲局的支委会")
+
+
 def test_the_admin_opens_and_closes_the_organisation_tree_in_place(city, page, log_in):
     log_in(page, city.admin)
     page.goto("/organisations/")
