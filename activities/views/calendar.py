@@ -94,14 +94,15 @@ def _filter_organisations(user) -> tuple[list[tuple[int, str]] | None, bool]:
     managed = access.organisations_managed_by(user).active()
     # The shallowest active organisation is always one of the tree's tops: an admin's are a few rows read by
     # their indexes (MIN over every active organisation scanned a province's 15,000: 3 ms a view).
-    top = (tree_tops(user=user) if access.is_admin(user) else managed).aggregate(top=Min("depth"))["top"] or 0
+    tops = tree_tops(user=user) if access.is_admin(user) else managed
+    top = tops.aggregate(top=Min("depth"))["top"] or 0
     # Collapsed to the top two levels. Past a select's worth (a province's thousands of affiliated organisations)
     # only the top level is listed and the others are searched by name (core.lookups): every organisation can be
     # chosen and the page stays the same size.
     listed = managed.filter(depth__lte=top + 1)
     searched = has_many_choices(listed)
-    if searched:
-        listed = managed.filter(depth=top)
+    if searched:  # the top level are tops: read by their indexes too (there is none on depth)
+        listed = tops.filter(depth=top)
     rows = list(listed.order_by("path").values_list("pk", "name", "short_name", "depth")[:FILTER_ORGANISATIONS])
     return [(pk, "\u3000" * (depth - top) + (short_name or name)) for pk, name, short_name, depth in rows], searched
 
