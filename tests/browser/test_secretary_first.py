@@ -107,7 +107,7 @@ def test_among_a_provinces_organisations_the_admin_finds_one_by_name_for_the_cal
     expect(page.get_by_label("党组织", exact=True)).to_have_value("own")  # the own level's: neither meeting
     expect(calendar).not_to_contain_text("乙局的主题党日")
 
-    page.get_by_placeholder("输入党组织名称查找").fill("乙局")
+    page.get_by_placeholder("输入名称查找，再从下面选择").fill("乙局")
     organisation = page.locator("#filter-organisation")
     expect(organisation.locator("option", has_text="乙局机关党支部")).to_have_count(1)
     organisation.select_option(label="乙局机关党支部")
