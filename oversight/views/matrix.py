@@ -183,7 +183,7 @@ def matrix(request: HttpRequest) -> HttpResponse:
     # and filters with it): the page's matrix is read only when not kept.
     query = query_without_page(request)
     table_key = (f"{compliance.kept_key('table', organisations=scope, year=year, today=today)}:"
-                 f"{page.number}:{filters}:{query}")
+                 f"{page.number}:{query}")
     return render(request, "oversight/matrix.html", {
         "filters": filters,
         "months": list(range(1, 13)),
