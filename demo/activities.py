@@ -19,7 +19,7 @@ from activities.models import Activity, Attendance, MicroWish
 from activities.services import month_day
 from branches.choices import OrganisationKind, OrganisationStatus
 from branches.models import CommitteePosition, Organisation, PartyGroup
-from demo.bulk import copy_lines, insert_rows, reserve_ids
+from demo.bulk import Beside, copy_lines, copy_text, insert_rows, reserve_ids
 from members.choices import MembershipStatus, Stage
 from members.models import Member
 
@@ -122,82 +122,97 @@ ATTENDANCE_COLUMNS = ["activity_id", "member_id", "guest_name", "guest_unit", "r
                       "recorded_via", "recorded_at"]
 
 
-def _attendance_insert(builder: _Builder, rng: random.Random) -> int:
-    """Expected members of every activity, settled for held ones. Close to a million rows at city scale and
-    tens of millions at province scale: on PostgreSQL one COPY per chunk, its lines made as PostgreSQL reads
-    them (so the server parses while Python draws the next rows); executemany elsewhere."""
-    if connection.vendor == "postgresql":
-        return _attendance_copy(builder, rng)
-    rows: list[tuple] = []
-    total = 0
+# Attendance drawn in the database from a hash of the member and the activity's salt: of every hundred expected at a held
+# meeting, 88 present (four in ten of them by QR code), 8 on leave with one of LEAVE_REASONS, 4 absent. Each row's
+# id is its activity's first id plus the member's place in the expected list, so the rows do not depend on which
+# connection wrote them or when.
+ATTENDANCE_SELECT = """
+    SELECT id, activity_id, member_id, '', '', 'ATTENDEE',
+           CASE WHEN held = 0 THEN %(expected)s WHEN h %% 100 < 88 THEN %(present)s
+                WHEN h %% 100 < 96 THEN %(leave)s ELSE %(absent)s END,
+           CASE WHEN held = 1 AND h %% 100 >= 88 AND h %% 100 < 96 THEN {reasons} ELSE '' END,
+           CASE WHEN held = 0 THEN '' WHEN h %% 100 < 88 AND h / 100 %% 10 < 4 THEN %(qr)s ELSE %(secretary)s END,
+           recorded_at
+    FROM (SELECT s.first_id + e.position AS id, s.activity_id, e.member_id, s.held, s.recorded_at,
+                 (e.member_id * 2654435761 + s.salt) %% 4294967291 AS h
+          FROM demo_activity_set s JOIN demo_expected e ON e.set_id = s.set_id) AS drawn
+    ORDER BY id"""
+ATTENDANCE_PARAMS = {
+    "expected": AttendanceStatus.EXPECTED.value, "present": AttendanceStatus.PRESENT.value,
+    "leave": AttendanceStatus.LEAVE.value, "absent": AttendanceStatus.ABSENT.value,
+    "qr": RecordedBy.QR.value, "secretary": RecordedBy.SECRETARY.value,
+    **{f"reason{i}": reason for i, reason in enumerate(LEAVE_REASONS)},
+}
+
+
+def _attendance_plan(builder: _Builder, rng: random.Random) -> tuple[int, list[tuple], list[tuple]]:
+    """Who each activity expects, as the database will draw their attendance from it: each distinct list of
+    members once, as a numbered set of (set, place, member), and per activity (activity, set, salt, held, when
+    recorded, first row id), with the rows' ids reserved. Returns (rows to come, sets, activities)."""
+    sets: dict[int, tuple[int, list[int]]] = {}  # id(list) → (set number, the list, kept so its id is not reused)
+    by_activity = []
+    rows = 0
     adapt = connection.ops.adapt_datetimefield_value  # what the ORM would store for an aware datetime
-    random_, choice = rng.random, rng.choice
-    expected_, present, leave, absent = (AttendanceStatus.EXPECTED.value, AttendanceStatus.PRESENT.value,
-                                         AttendanceStatus.LEAVE.value, AttendanceStatus.ABSENT.value)
-    qr, secretary = RecordedBy.QR.value, RecordedBy.SECRETARY.value
     for activity, expected in zip(builder.activities, builder.expected):
-        held = activity.status == ActivityStatus.HELD
-        at = adapt(activity.actual_end) if held else None
-        pk = activity.pk
-        for member_id in expected:
-            if not held:
-                rows.append((pk, member_id, "", "", "ATTENDEE", expected_, "", "", None))
-                continue
-            roll = random_()
-            if roll < 0.88:
-                rows.append((pk, member_id, "", "", "ATTENDEE", present, "", qr if random_() < 0.4 else secretary,
-                             at))
-            elif roll < 0.96:
-                rows.append((pk, member_id, "", "", "ATTENDEE", leave, choice(LEAVE_REASONS), secretary, at))
-            else:
-                rows.append((pk, member_id, "", "", "ATTENDEE", absent, "", secretary, at))
-        if len(rows) >= 100_000:
-            total += _insert_rows(Attendance._meta.db_table, ATTENDANCE_COLUMNS, rows)
-            rows = []
-    return total + _insert_rows(Attendance._meta.db_table, ATTENDANCE_COLUMNS, rows)
+        if expected:
+            number = sets.setdefault(id(expected), (len(sets) + 1, expected))[0]
+            held = activity.status == ActivityStatus.HELD
+            by_activity.append([activity.pk, number, rng.getrandbits(30), int(held),
+                                adapt(activity.actual_end) if held else None, rows])
+            rows += len(expected)
+    first = reserve_ids(Attendance, rows).start if rows else 0
+    for row in by_activity:
+        row[-1] += first
+    members = [(number, place, member_id) for number, expected in sets.values()
+               for place, member_id in enumerate(expected)]
+    return rows, members, by_activity
 
 
-def _attendance_copy(builder: _Builder, rng: random.Random) -> int:
-    """The same rows, the same random draws, as COPY text lines: the values are plain (numbers, codes, reasons
-    without tabs), so each line is the activity's prefix, the member's id and one of a few precomputed ends."""
-    random_, choice = rng.random, rng.choice
-    counted = [0]
-    expected_, present, leave, absent = (AttendanceStatus.EXPECTED.value, AttendanceStatus.PRESENT.value,
-                                         AttendanceStatus.LEAVE.value, AttendanceStatus.ABSENT.value)
-    qr, secretary = RecordedBy.QR.value, RecordedBy.SECRETARY.value
+def _attendance_write(members: list[tuple], by_activity: list[tuple]) -> int:
+    """The rows of `_attendance_plan`, made by the database in one INSERT … SELECT on this thread's connection:
+    close to a million at city scale and tens of millions at province scale. Python writes only who is expected
+    and the salts; making and parsing a text line per row in Python and COPY took most of the province's load."""
+    if not by_activity:
+        return 0
+    quote = connection.ops.quote_name
+    reasons = "CASE h / 1000 %% {n} {whens} END".format(
+        n=len(LEAVE_REASONS), whens=" ".join(f"WHEN {i} THEN %(reason{i})s" for i in range(len(LEAVE_REASONS))))
+    with connection.cursor() as cursor:
+        # In the caller's transaction: a failed chunk takes its scratch tables with it.
+        cursor.execute("CREATE TEMPORARY TABLE demo_expected (set_id bigint NOT NULL, position bigint NOT NULL, "
+                       "member_id bigint NOT NULL)")
+        cursor.execute("CREATE TEMPORARY TABLE demo_activity_set (activity_id bigint NOT NULL, set_id bigint NOT NULL, "
+                       "salt bigint NOT NULL, held smallint NOT NULL, recorded_at timestamp with time zone, "
+                       "first_id bigint NOT NULL)")
+        _scratch_rows("demo_expected", ["set_id", "position", "member_id"], members)
+        _scratch_rows("demo_activity_set", ["activity_id", "set_id", "salt", "held", "recorded_at", "first_id"],
+                      by_activity)
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE demo_expected")
+            cursor.execute("ANALYZE demo_activity_set")
+            cursor.execute("SET LOCAL work_mem = '256MB'")  # the chunk's rows sorted in memory
+        cursor.execute(
+            f"INSERT INTO {quote(Attendance._meta.db_table)} "
+            f"({', '.join(map(quote, ['id', *ATTENDANCE_COLUMNS]))}) "
+            + ATTENDANCE_SELECT.format(reasons=reasons), ATTENDANCE_PARAMS)
+        written = cursor.rowcount
+        cursor.execute("DROP TABLE demo_expected")
+        cursor.execute("DROP TABLE demo_activity_set")
+    return written
 
-    def chunks():
-        not_held_end = f"\t\t\tATTENDEE\t{expected_}\t\t\t\\N\n"
-        for activity, expected in zip(builder.activities, builder.expected):
-            if not expected:
-                continue
-            counted[0] += len(expected)
-            pk = f"{activity.pk}\t"
-            if activity.status != ActivityStatus.HELD:
-                yield "".join(f"{pk}{member_id}{not_held_end}" for member_id in expected)
-                continue
-            at = activity.actual_end.astimezone(dt.timezone.utc).isoformat(sep=" ")
-            by_qr = f"\t\t\tATTENDEE\t{present}\t\t{qr}\t{at}\n"
-            by_secretary = f"\t\t\tATTENDEE\t{present}\t\t{secretary}\t{at}\n"
-            away = f"\t\t\tATTENDEE\t{absent}\t\t{secretary}\t{at}\n"
-            lines = []
-            for member_id in expected:
-                roll = random_()
-                if roll < 0.88:
-                    lines.append(f"{pk}{member_id}{by_qr if random_() < 0.4 else by_secretary}")
-                elif roll < 0.96:
-                    lines.append(f"{pk}{member_id}\t\t\tATTENDEE\t{leave}\t{choice(LEAVE_REASONS)}\t{secretary}\t{at}\n")
-                else:
-                    lines.append(f"{pk}{member_id}{away}")
-            yield "".join(lines)
 
-    copy_lines(Attendance._meta.db_table, ATTENDANCE_COLUMNS, chunks(), in_thread=True)
-    return counted[0]
+def _scratch_rows(table: str, columns: list[str], rows: list) -> None:
+    """Plain values (numbers, datetimes as the database stores them, None) into a scratch table: COPY on
+    PostgreSQL, executemany elsewhere."""
+    if connection.vendor == "postgresql":
+        copy_lines(table, columns, ("\t".join(map(copy_text, row)) + "\n" for row in rows))
+    else:
+        _insert_rows(table, columns, rows)
 
 
 def _insert_rows(table: str, columns: list[str], rows: list[tuple]) -> int:
-    """Rows already in database form, by executemany: the loads' path off PostgreSQL (there, attendance and dues
-    go by COPY lines made as they are read)."""
+    """Rows already in database form, by executemany: the loads' path off PostgreSQL (there, dues go by COPY lines
+    made as they are read, attendance by INSERT … SELECT)."""
     if not rows:
         return 0
     quote = connection.ops.quote_name
@@ -245,80 +260,86 @@ def seed_activities(*, rng: random.Random, years: int = 3, today: dt.date | None
     builder = _Builder(rng, now)
     totals = _Writer(builder, rng, now, stdout)
 
-    for org in organisations:
-        totals.maybe_flush()
-        if org["kind"] not in (OrganisationKind.BRANCH, OrganisationKind.TEMPORARY_BRANCH):
-            continue
-        pk = org["pk"]
-        everyone = members_by_org.get(pk, [])
-        if not everyone:
-            continue
-        place = org["address"] or "机关党员活动室"
-        host = names.get(secretary.get(pk), "")
-        themed_day = rng.randint(10, 20)
-        has_committee = len(committee.get(pk, [])) >= 3
-        common = {"organisation_id": pk, "place": place, "host": host}
+    try:
+        for org in organisations:
+            totals.maybe_flush()
+            if org["kind"] not in (OrganisationKind.BRANCH, OrganisationKind.TEMPORARY_BRANCH):
+                continue
+            pk = org["pk"]
+            everyone = members_by_org.get(pk, [])
+            if not everyone:
+                continue
+            place = org["address"] or "机关党员活动室"
+            host = names.get(secretary.get(pk), "")
+            themed_day = rng.randint(10, 20)
+            has_committee = len(committee.get(pk, [])) >= 3
+            common = {"organisation_id": pk, "place": place, "host": host}
+            for year, month in _months(first, last):
+                day = month_day(year, month, themed_day)
+                theme = THEMES[(year * 12 + month) % len(THEMES)]
+                builder.add(expected=everyone, kind=ActivityKind.THEMED_DAY, theme=theme,
+                            title=f"{month}月主题党日：{THEMED_TITLES[theme]}", planned_start=_at(day, 15),
+                            planned_end=_at(day, 17), **common)
+                if has_committee:
+                    day = month_day(year, month, 5)
+                    builder.add(expected=committee[pk], kind=ActivityKind.COMMITTEE_MEETING,
+                                title=f"{month}月支委会", planned_start=_at(day, 9), planned_end=_at(day, 10, 30),
+                                **common)
+                for group_id, group_name in groups_by_org.get(pk, []):
+                    day = month_day(year, month, 8)
+                    builder.add(expected=group_members.get(group_id, []), kind=ActivityKind.GROUP_MEETING,
+                                party_group_id=group_id, title=f"{month}月党小组会（{group_name}）",
+                                planned_start=_at(day, 16), planned_end=_at(day, 17), **common)
+                if month % 3 == 0:
+                    day = month_day(year, month, 22)
+                    builder.add(expected=everyone, kind=ActivityKind.GENERAL_MEETING,
+                                title=f"第{month // 3}季度支部党员大会", planned_start=_at(day, 15),
+                                planned_end=_at(day, 17), **common)
+                if month % 3 == 2:
+                    day = month_day(year, month, 25)
+                    topic = rng.choice(LESSON_TOPICS)
+                    builder.add(expected=everyone, kind=ActivityKind.PARTY_LESSON, title=f"党课：{topic}",
+                                lecturer=host, planned_start=_at(day, 15), planned_end=_at(day, 16, 30), **common)
+                if month == 12:
+                    builder.add(expected=everyone, kind=ActivityKind.ORG_LIFE_MEETING, title=f"{year}年度组织生活会",
+                                planned_start=_at(dt.date(year, 12, 10), 9), planned_end=_at(dt.date(year, 12, 10), 12),
+                                **common)
+                    builder.add(expected=everyone, kind=ActivityKind.APPRAISAL_MEETING, title=f"{year}年度民主评议党员",
+                                planned_start=_at(dt.date(year, 12, 12), 9), planned_end=_at(dt.date(year, 12, 12), 11),
+                                **common)
+
+        # City-wide: open lectures (开放式党课, about 70 a year), the party-affairs cadre class and the
+        # secretaries' classes.
+        hosts = [o["pk"] for o in organisations if o["kind"] in (OrganisationKind.PARTY_COMMITTEE,
+                                                                 OrganisationKind.GENERAL_BRANCH)] or [root["pk"]]
         for year, month in _months(first, last):
-            day = month_day(year, month, themed_day)
-            theme = THEMES[(year * 12 + month) % len(THEMES)]
-            builder.add(expected=everyone, kind=ActivityKind.THEMED_DAY, theme=theme,
-                        title=f"{month}月主题党日：{THEMED_TITLES[theme]}", planned_start=_at(day, 15),
-                        planned_end=_at(day, 17), **common)
-            if has_committee:
-                day = month_day(year, month, 5)
-                builder.add(expected=committee[pk], kind=ActivityKind.COMMITTEE_MEETING,
-                            title=f"{month}月支委会", planned_start=_at(day, 9), planned_end=_at(day, 10, 30),
-                            **common)
-            for group_id, group_name in groups_by_org.get(pk, []):
-                day = month_day(year, month, 8)
-                builder.add(expected=group_members.get(group_id, []), kind=ActivityKind.GROUP_MEETING,
-                            party_group_id=group_id, title=f"{month}月党小组会（{group_name}）",
-                            planned_start=_at(day, 16), planned_end=_at(day, 17), **common)
-            if month % 3 == 0:
-                day = month_day(year, month, 22)
-                builder.add(expected=everyone, kind=ActivityKind.GENERAL_MEETING, title=f"第{month // 3}季度支部党员大会",
-                            planned_start=_at(day, 15), planned_end=_at(day, 17), **common)
-            if month % 3 == 2:
-                day = month_day(year, month, 25)
-                topic = rng.choice(LESSON_TOPICS)
-                builder.add(expected=everyone, kind=ActivityKind.PARTY_LESSON, title=f"党课：{topic}",
-                            lecturer=host, planned_start=_at(day, 15), planned_end=_at(day, 16, 30), **common)
-            if month == 12:
-                builder.add(expected=everyone, kind=ActivityKind.ORG_LIFE_MEETING, title=f"{year}年度组织生活会",
-                            planned_start=_at(dt.date(year, 12, 10), 9), planned_end=_at(dt.date(year, 12, 10), 12),
-                            **common)
-                builder.add(expected=everyone, kind=ActivityKind.APPRAISAL_MEETING, title=f"{year}年度民主评议党员",
-                            planned_start=_at(dt.date(year, 12, 12), 9), planned_end=_at(dt.date(year, 12, 12), 11),
-                            **common)
+            for _ in range(rng.randint(5, 7)):
+                day = month_day(year, month, rng.randint(3, 27))
+                builder.add(expected=[], organisation_id=rng.choice(hosts), kind=ActivityKind.OPEN_LECTURE,
+                            title=f"开放式党课：{rng.choice(LESSON_TOPICS)}", lecturer=rng.choice(LECTURERS),
+                            place=rng.choice(LECTURE_PLACES), is_open=True, is_city_wide=True,
+                            participant_count=rng.randint(300, 700), planned_start=_at(day, 14, 30),
+                            planned_end=_at(day, 16, 30))
+            if month in (4, 10):
+                day = month_day(year, month, 16)
+                builder.add(expected=[], organisation_id=root["pk"], kind=ActivityKind.TRAINING, is_city_wide=True,
+                            title=f"{year}年市直机关党支部书记培训班（{'春' if month == 4 else '秋'}季）",
+                            place="市委党校", planned_start=_at(day, 9),
+                            planned_end=_at(day + dt.timedelta(days=2), 17))
+            if month == 6:
+                day = month_day(year, month, 12)
+                builder.add(expected=[], organisation_id=root["pk"], kind=ActivityKind.TRAINING, is_city_wide=True,
+                            title=f"{year}年市直机关党务干部培训班", place="市委党校", planned_start=_at(day, 9),
+                            planned_end=_at(day + dt.timedelta(days=2), 17))
+            if month in (3, 9):
+                day = month_day(year, month, 18)
+                builder.add(expected=[], organisation_id=root["pk"], kind=ActivityKind.OTHER, is_city_wide=True,
+                            title="“市直机关大讲堂”专题讲座", lecturer=rng.choice(LECTURERS), place="市委党校报告厅",
+                            planned_start=_at(day, 14, 30), planned_end=_at(day, 17))
 
-    # City-wide: open lectures (开放式党课, about 70 a year), the party-affairs cadre class and the secretaries' classes.
-    hosts = [o["pk"] for o in organisations if o["kind"] in (OrganisationKind.PARTY_COMMITTEE,
-                                                             OrganisationKind.GENERAL_BRANCH)] or [root["pk"]]
-    for year, month in _months(first, last):
-        for _ in range(rng.randint(5, 7)):
-            day = month_day(year, month, rng.randint(3, 27))
-            builder.add(expected=[], organisation_id=rng.choice(hosts), kind=ActivityKind.OPEN_LECTURE,
-                        title=f"开放式党课：{rng.choice(LESSON_TOPICS)}", lecturer=rng.choice(LECTURERS),
-                        place=rng.choice(LECTURE_PLACES), is_open=True, is_city_wide=True,
-                        participant_count=rng.randint(300, 700), planned_start=_at(day, 14, 30),
-                        planned_end=_at(day, 16, 30))
-        if month in (4, 10):
-            day = month_day(year, month, 16)
-            builder.add(expected=[], organisation_id=root["pk"], kind=ActivityKind.TRAINING, is_city_wide=True,
-                        title=f"{year}年市直机关党支部书记培训班（{'春' if month == 4 else '秋'}季）",
-                        place="市委党校", planned_start=_at(day, 9), planned_end=_at(day + dt.timedelta(days=2), 17))
-        if month == 6:
-            day = month_day(year, month, 12)
-            builder.add(expected=[], organisation_id=root["pk"], kind=ActivityKind.TRAINING, is_city_wide=True,
-                        title=f"{year}年市直机关党务干部培训班", place="市委党校", planned_start=_at(day, 9),
-                        planned_end=_at(day + dt.timedelta(days=2), 17))
-        if month in (3, 9):
-            day = month_day(year, month, 18)
-            builder.add(expected=[], organisation_id=root["pk"], kind=ActivityKind.OTHER, is_city_wide=True,
-                        title="“市直机关大讲堂”专题讲座", lecturer=rng.choice(LECTURERS), place="市委党校报告厅",
-                        planned_start=_at(day, 14, 30), planned_end=_at(day, 17))
-
-    totals.flush()
+        totals.flush()
+    finally:
+        totals.close()
     counts = dict(Activity.objects.values_list("status").annotate(n=Count("pk")).order_by())
     return {"activities": totals.activities, "attendances": totals.attendances, "wishes": totals.wishes,
             "by_status": counts}
@@ -331,10 +352,20 @@ class _Writer:
     def __init__(self, builder: _Builder, rng: random.Random, now: dt.datetime, stdout):
         self.builder, self.rng, self.now, self.stdout = builder, rng, now, stdout
         self.activities = self.attendances = self.wishes = 0
+        # Attendance by connections of their own (PostgreSQL inserting on both cores while Python makes the next
+        # chunk) when each chunk is committed before its attendance is written: not inside a caller's
+        # transaction, whose rows those connections could not see and whose rollback would not take theirs.
+        self.beside = Beside() if connection.vendor == "postgresql" and not connection.in_atomic_block else None
 
     def maybe_flush(self) -> None:
         if len(self.builder.activities) >= FLUSH_ACTIVITIES:
             self.flush()
+
+    def close(self) -> None:
+        """Waits for the attendance still being written; raises what failed there."""
+        if self.beside:
+            self.beside, beside = None, self.beside
+            beside.close()
 
     def flush(self) -> None:
         builder, rng, now = self.builder, self.rng, self.now
@@ -344,7 +375,9 @@ class _Writer:
             for activity, pk in zip(builder.activities, reserve_ids(Activity, len(builder.activities))):
                 activity.id = pk
             insert_rows(Activity, ACTIVITY_COLUMNS, [activity.row() for activity in builder.activities])
-            self.attendances += _attendance_insert(builder, rng)
+            rows, members, by_activity = _attendance_plan(builder, rng)
+            if not self.beside:
+                _attendance_write(members, by_activity)
             wishes = []
             for activity, count, expected in zip(builder.activities, builder.wish_counts, builder.expected):
                 for _ in range(count):
@@ -362,7 +395,10 @@ class _Writer:
                     wishes.append((activity.organisation_id, activity.pk, title, wisher, status.value, claimed_by,
                                    claimed_at, fulfilled_at, note))
             insert_rows(MicroWish, WISH_COLUMNS, wishes)
+        if self.beside:
+            self.beside.submit(lambda: _attendance_write(members, by_activity))
         self.activities += len(builder.activities)
+        self.attendances += rows
         self.wishes += len(wishes)
         if self.stdout:
             self.stdout.write(f"  已写入活动 {self.activities} 项、出勤记录 {self.attendances} 条")

@@ -232,3 +232,47 @@ def bulk_set(model, fields: list[str], rows: list[tuple], *, batch_size: int = 5
            f"WHERE t.{quote(model._meta.pk.column)} = v.id")
     with connection.cursor() as cursor:
         execute_values(cursor.cursor, sql, rows, page_size=10_000)
+
+
+class Beside:
+    """Statements run on connections of their own, beside the caller's: each worker thread takes the next task
+    from a short queue and runs it in a transaction on its own connection, so PostgreSQL inserts on several cores
+    while Python makes the next rows. Only for work that needs nothing uncommitted of the caller's: the tasks see
+    what the caller has committed. `submit` waits while `backlog` tasks are queued; `close` waits for all, closes
+    the workers' connections and raises the first error (which also stops the rest from being run)."""
+
+    def __init__(self, workers: int = 2, backlog: int = 2):
+        self.tasks: queue.Queue = queue.Queue(maxsize=backlog)
+        self.errors: list[BaseException] = []
+        self.threads = [threading.Thread(target=self._work, name=f"beside-{n}", daemon=True) for n in range(workers)]
+        for thread in self.threads:
+            thread.start()
+
+    def _work(self) -> None:
+        from django.db import connections, transaction
+
+        try:
+            while (task := self.tasks.get()) is not None:
+                if self.errors:
+                    continue  # drain: a task after a failure is not run
+                try:
+                    with transaction.atomic():
+                        task()
+                except BaseException as error:  # noqa: BLE001 - raised by close() on the caller's thread
+                    self.errors.append(error)
+        finally:
+            connections.close_all()
+
+    def submit(self, task) -> None:
+        if self.errors:
+            self.close()
+        self.tasks.put(task)
+
+    def close(self) -> None:
+        for _ in self.threads:
+            self.tasks.put(None)
+        for thread in self.threads:
+            thread.join()
+        self.threads = []
+        if self.errors:
+            raise self.errors[0]

@@ -76,3 +76,67 @@ def test_activities_written_without_the_orm_are_whole_rows_and_the_ids_move_on(d
     assert wish is None or wish.activity.organisation_id == wish.organisation_id
     largest = Activity.objects.order_by("-pk").values_list("pk", flat=True).first()
     assert ActivityFactory(organisation=branch).pk > largest
+
+
+def attendance_by_natural_key():
+    return sorted(Attendance.objects.values_list(
+        "activity__title", "activity__planned_start", "member_id", "status", "leave_reason", "recorded_via",
+        "recorded_at"))
+
+
+def test_attendance_written_beside_equals_attendance_written_in_the_callers_transaction(transactional_db):
+    """On PostgreSQL, outside a caller's transaction, each chunk's attendance is written by connections of their
+    own while the next chunk is made; the rows (statuses, reasons, ids in each activity's expected order) are the
+    same as when everything is written on the caller's connection inside its transaction."""
+    from django.db import transaction
+
+    from demo import activities as demo_activities
+    from tests.services import require_postgresql
+
+    require_postgresql("attendance written by other connections")
+    small_city()
+    submitted = []
+    original = demo_activities.Beside.submit
+
+    def spy(self, task):
+        submitted.append(task)
+        return original(self, task)
+
+    demo_activities.Beside.submit = spy
+    try:
+        seed_activities(rng=random.Random(11), years=1, today=dt.date(2026, 11, 24))
+    finally:
+        demo_activities.Beside.submit = original
+    assert submitted, "the attendance was written on the caller's connection"
+    beside = attendance_by_natural_key()
+    Activity.objects.all().delete()
+    assert not Attendance.objects.exists()
+    with transaction.atomic():
+        seed_activities(rng=random.Random(11), years=1, today=dt.date(2026, 11, 24))
+    assert attendance_by_natural_key() == beside
+    assert {row[3] for row in beside} >= {"PRESENT", "EXPECTED"}  # held meetings settled, planned ones not yet
+    for activity in Activity.objects.filter(attendances__isnull=False).distinct()[:20]:
+        ids = list(activity.attendances.order_by("pk").values_list("pk", flat=True))
+        assert ids == list(range(ids[0], ids[0] + len(ids)))  # one block of ids per activity
+
+
+def test_a_failed_statement_beside_is_raised_and_stops_the_rest(db):
+    from demo.bulk import Beside
+    from tests.services import require_postgresql
+
+    require_postgresql("connections of their own beside the test's")
+    ran = []
+
+    def fail():
+        raise ValueError("坏数据")
+
+    beside = Beside(workers=1, backlog=4)
+    beside.submit(fail)
+    beside.submit(lambda: ran.append(1))
+    try:
+        beside.close()
+    except ValueError as error:
+        assert str(error) == "坏数据"
+    else:
+        raise AssertionError("the failure was not raised")
+    assert ran == []
