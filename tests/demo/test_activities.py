@@ -1,6 +1,7 @@
 import datetime as dt
 import random
 
+import pytest
 from django.utils import timezone
 
 from activities.choices import ActivityKind, ActivityStatus, AttendanceStatus
@@ -84,7 +85,8 @@ def attendance_by_natural_key():
         "recorded_at"))
 
 
-def test_attendance_written_beside_equals_attendance_written_in_the_callers_transaction(transactional_db):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_attendance_written_beside_equals_attendance_written_in_the_callers_transaction():
     """On PostgreSQL, outside a caller's transaction, each chunk's attendance is written by connections of their
     own while the next chunk is made; the rows (statuses, reasons, ids in each activity's expected order) are the
     same as when everything is written on the caller's connection inside its transaction."""

@@ -11,7 +11,6 @@ same city. Dates are relative to today, so terms stay current whenever it runs.
 
 import datetime as dt
 import random
-import sqlite3
 import time
 from dataclasses import dataclass, field
 
@@ -26,7 +25,7 @@ from activities.models import Activity, Attendance
 from branches.choices import OrganisationKind, Position, RoleKind
 from branches.models import CommitteePosition, Organisation, PartyGroup, Role, Term, Unit
 from demo import names as demo_data
-from demo.bulk import bulk_load, other_columns
+from demo.bulk import bulk_load, insert_rows, reserve_ids
 from dues.models import DuesPayment
 from members.choices import Education, EmploymentStatus, Gender, Stage
 from members.idnumbers import HUAIBEI_REGIONS, make_id_number
@@ -589,7 +588,8 @@ class CityWriter:
 
         def flush():
             nonlocal written, report_at
-            pks = insert_returning_pks(Member, MEMBER_COLUMNS, buffer)
+            pks = reserve_ids(Member, len(buffer))
+            insert_rows(Member, ["id", *MEMBER_COLUMNS], [(pk, *row) for pk, row in zip(pks, buffer)])
             for (leaf, slot), row, pk in zip(owners, buffer, pks):
                 self.member_pks.setdefault(leaf, []).append(pk)
                 if (leaf, slot) in wanted:
@@ -684,36 +684,6 @@ class CityWriter:
         example = next((p[0] for p in plans if p[0].startswith("sec") and p[0] != "secretary"), None)
         if example:
             self.login_lines.append(f"sec<党组织编号>  各党组织书记，如 {example}")
-
-
-def insert_returning_pks(model, columns: list[str], rows: list[tuple]) -> list[int]:
-    """A multi-row INSERT … RETURNING of rows already in database form (plain strings, ISO dates, ids).
-
-    bulk_create does the same but runs every value through its field, which is most of the time at half a
-    million members, and on SQLite it stops at 999 parameters a statement. Columns not given get their
-    field's default (auto_now fields: now), worked out once."""
-    meta = model._meta
-    given = [meta.get_field(column) for column in columns]
-    rest, defaults = other_columns(model, columns)
-    quote = connection.ops.quote_name
-    names = ", ".join(quote(f.column) for f in given + rest)
-    width = len(given) + len(rest)
-    row_sql = "(" + ", ".join(["%s"] * width) + ")"
-    batch = BATCH
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        batch = min(batch, connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // width)
-    pks: list[int] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            chunk = rows[start:start + batch]
-            cursor.execute(
-                f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES {', '.join([row_sql] * len(chunk))} "
-                f"RETURNING {quote(meta.pk.column)}",
-                [value for row in chunk for value in (*row, *defaults)],
-            )
-            pks += [pk for (pk,) in cursor.fetchall()]
-    return pks
 
 
 MEMBER_COLUMNS = [
