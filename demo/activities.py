@@ -122,10 +122,10 @@ ATTENDANCE_COLUMNS = ["activity_id", "member_id", "guest_name", "guest_unit", "r
                       "recorded_via", "recorded_at"]
 
 
-# Attendance drawn in the database from a hash of the member and the activity's salt: of every hundred expected at a held
-# meeting, 88 present (four in ten of them by QR code), 8 on leave with one of LEAVE_REASONS, 4 absent. Each row's
-# id is its activity's first id plus the member's place in the expected list, so the rows do not depend on which
-# connection wrote them or when.
+# Attendance drawn in the database from a hash of the member and the activity's salt: of every hundred expected at
+# a held meeting, 88 present (four in ten of them by QR code), 8 on leave with one of LEAVE_REASONS, 4 absent. Each
+# row's id is its activity's first id plus the member's place in the expected list, so the rows do not depend on
+# which connection wrote them or when.
 ATTENDANCE_SELECT = """
     SELECT id, activity_id, member_id, '', '', 'ATTENDEE',
            CASE WHEN held = 0 THEN %(expected)s WHEN h %% 100 < 88 THEN %(present)s
