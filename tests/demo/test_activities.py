@@ -86,7 +86,7 @@ def attendance_by_natural_key():
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_attendance_written_beside_equals_attendance_written_in_the_callers_transaction():
+def test_attendance_written_beside_equals_attendance_written_in_the_callers_transaction(monkeypatch):
     """On PostgreSQL, outside a caller's transaction, each chunk's attendance is written by connections of their
     own while the next chunk is made; the rows (statuses, reasons, ids in each activity's expected order) are the
     same as when everything is written on the caller's connection inside its transaction."""
@@ -104,11 +104,9 @@ def test_attendance_written_beside_equals_attendance_written_in_the_callers_tran
         submitted.append(task)
         return original(self, task)
 
-    demo_activities.Beside.submit = spy
-    try:
-        seed_activities(rng=random.Random(11), years=1, today=dt.date(2026, 11, 24))
-    finally:
-        demo_activities.Beside.submit = original
+    monkeypatch.setattr(demo_activities.Beside, "submit", spy)
+    seed_activities(rng=random.Random(11), years=1, today=dt.date(2026, 11, 24))
+    monkeypatch.undo()
     assert submitted, "the attendance was written on the caller's connection"
     beside = attendance_by_natural_key()
     Activity.objects.all().delete()
