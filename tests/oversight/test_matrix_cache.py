@@ -232,3 +232,43 @@ def test_a_scope_is_compiled_once_and_equal_scopes_share_their_key(city, monkeyp
     assert compliance.kept_key("table", organisations=Organisation.objects.active(), year=2026, today=today) == table
     assert compliance.kept_key("table", organisations=Organisation.objects.filter(pk=city.org_b.pk), year=2026,
                                today=today) != table
+
+
+class CacheSpy:
+    """The cache, with the keys read through `get` written down."""
+
+    def __init__(self, real):
+        self.real, self.reads = real, []
+
+    def get(self, key, *args, **kwargs):
+        self.reads.append(key)
+        return self.real.get(key, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.real, name)
+
+
+def test_a_kept_outline_is_read_back_once_per_process_and_only_while_the_cache_holds_the_same(city, monkeypatch):
+    """A province's outline or index took milliseconds a page to read back: the process keeps its copy and reads
+    only the small token stored beside it. A lost key or another worker's recount (another token) is never
+    answered from the copy."""
+    today = dt.date(2026, 7, 20)
+    spy = CacheSpy(compliance.cache)
+    monkeypatch.setattr(compliance, "cache", spy)
+
+    def outline():
+        return compliance.cached_matrix_outline(organisations=Organisation.objects.active(), year=2026, today=today)
+
+    first = outline()
+    key = compliance.kept_key("outline", organisations=Organisation.objects.active(), year=2026, today=today)
+    spy.reads.clear()
+    assert outline() is first
+    assert spy.reads == [f"{key}:token"]  # the token only, not the outline
+
+    spy.real.delete_many([key, f"{key}:token"])  # lost (an eviction, an emptied cache) under the same version
+    again = outline()
+    assert again is not first and list(again.rows) == list(first.rows)
+
+    other = compliance.MatrixIndex(compliance.IndexRows([]), (), 0, 0)
+    spy.real.set_many({key: other, f"{key}:token": "another worker's"})  # recounted elsewhere
+    assert len(first.rows) > 0 and len(outline().rows) == 0
