@@ -126,11 +126,14 @@ ATTENDANCE_COLUMNS = ["activity_id", "member_id", "guest_name", "guest_unit", "r
 # a held meeting, 88 present (four in ten of them by QR code), 8 on leave with one of LEAVE_REASONS, 4 absent. Each
 # row's id is its activity's first id plus the member's place in the expected list, so the rows do not depend on
 # which connection wrote them or when.
-ATTENDANCE_SELECT = """
+_LEAVE_REASON_WHENS = " ".join(f"WHEN {i} THEN %(reason{i})s" for i in range(len(LEAVE_REASONS)))
+ATTENDANCE_SELECT = f"""
     SELECT id, activity_id, member_id, '', '', 'ATTENDEE',
            CASE WHEN held = 0 THEN %(expected)s WHEN h %% 100 < 88 THEN %(present)s
                 WHEN h %% 100 < 96 THEN %(leave)s ELSE %(absent)s END,
-           CASE WHEN held = 1 AND h %% 100 >= 88 AND h %% 100 < 96 THEN {reasons} ELSE '' END,
+           CASE WHEN held = 1 AND h %% 100 >= 88 AND h %% 100 < 96 THEN
+                CASE h / 1000 %% {len(LEAVE_REASONS)} {_LEAVE_REASON_WHENS} END
+           ELSE '' END,
            CASE WHEN held = 0 THEN '' WHEN h %% 100 < 88 AND h / 100 %% 10 < 4 THEN %(qr)s ELSE %(secretary)s END,
            recorded_at
     FROM (SELECT s.first_id + e.position AS id, s.activity_id, e.member_id, s.held, s.recorded_at,
@@ -175,8 +178,6 @@ def _attendance_write(members: list[tuple], by_activity: list[tuple]) -> int:
     if not by_activity:
         return 0
     quote = connection.ops.quote_name
-    reasons = "CASE h / 1000 %% {n} {whens} END".format(
-        n=len(LEAVE_REASONS), whens=" ".join(f"WHEN {i} THEN %(reason{i})s" for i in range(len(LEAVE_REASONS))))
     with connection.cursor() as cursor:
         # In the caller's transaction: a failed chunk takes its scratch tables with it.
         cursor.execute("CREATE TEMPORARY TABLE demo_expected (set_id bigint NOT NULL, position bigint NOT NULL, "
@@ -194,7 +195,7 @@ def _attendance_write(members: list[tuple], by_activity: list[tuple]) -> int:
         cursor.execute(
             f"INSERT INTO {quote(Attendance._meta.db_table)} "
             f"({', '.join(map(quote, ['id', *ATTENDANCE_COLUMNS]))}) "
-            + ATTENDANCE_SELECT.format(reasons=reasons), ATTENDANCE_PARAMS)
+            + ATTENDANCE_SELECT, ATTENDANCE_PARAMS)
         written = cursor.rowcount
         cursor.execute("DROP TABLE demo_expected")
         cursor.execute("DROP TABLE demo_activity_set")

@@ -11,7 +11,7 @@ import threading
 import time
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 
@@ -249,8 +249,6 @@ class Beside:
             thread.start()
 
     def _work(self) -> None:
-        from django.db import connections, transaction
-
         try:
             while (task := self.tasks.get()) is not None:
                 if self.errors:

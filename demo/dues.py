@@ -7,6 +7,7 @@ Deterministic for a given random generator; bulk-inserted without per-row histor
 edited), amounts from the rate table as the service would compute them."""
 
 import datetime as dt
+import functools
 import random
 from decimal import Decimal
 
@@ -119,14 +120,7 @@ def seed_dues(*, rng: random.Random, today: dt.date, years: int = 3) -> dict:
     if connection.vendor == "postgresql":
         # Dates and amounts repeat (some forty months, a few hundred paying days, a few amounts per member): each
         # written as text once — formatting a date or a Decimal per line took a third of the lines' making.
-        texts: dict = {}
-
-        def text(value) -> str:
-            found = texts.get(value)
-            if found is None:
-                found = texts[value] = str(value)
-            return found
-
+        text = functools.cache(str)
         counts["payments"] = copy_lines(DuesPayment._meta.db_table, columns, (
             f"{pk}\t{org}\t{text(month)}\t{text(amount)}\t{base}\t{text(paid_on)}\t{kind}\t\t{text(at)}\n"
             for pk, org, month, amount, base, paid_on, kind, _, at in rows()), in_thread=True)
