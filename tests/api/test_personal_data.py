@@ -1,7 +1,10 @@
 """ID numbers and phones: masked for everyone who may not see personal data; unmasked for those who may, and then
 every member whose data a call returned is written to the action log with the token that asked."""
 
+import datetime as dt
+
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import Action, ActionLog
 from tests.factories import MemberFactory
@@ -42,9 +45,13 @@ def test_a_page_of_unmasked_members_logs_exactly_the_members_on_that_page(city, 
     response = call("admin", "get", reverse("api:member-list"), {"page_size": 2})
     shown = {row["id"] for row in response.json()["results"]}
     assert len(shown) == 2 and all(not row["personal_data_masked"] for row in response.json()["results"])
-    logged = set(ActionLog.objects.filter(action=Action.PERSONAL_DATA_VIEWED, actor=city.admin)
-                 .values_list("member", flat=True))
-    assert logged == shown
+    logs = list(ActionLog.objects.filter(action=Action.PERSONAL_DATA_VIEWED, actor=city.admin)
+                .select_related("member"))
+    assert {log.member_id for log in logs} == shown and len(logs) == 2
+    for log in logs:  # each row whole: the member's organisation, the address, the time, what was read
+        assert log.organisation_id == log.member.organisation_id and log.ip_address == "127.0.0.1"
+        assert log.at is not None and abs(log.at - timezone.now()) < dt.timedelta(minutes=1)
+        assert "公民身份号码" in log.detail and "接口" in log.detail
 
 
 def test_a_refused_call_logs_nothing(city, call):

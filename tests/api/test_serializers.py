@@ -65,3 +65,36 @@ def test_an_attendance_row_is_written_as_drf_writes_it(city, rows):
         serializer = serializers.AttendanceSerializer(attendance)
         assert serializer.data == _generic(serializer, attendance)
         assert serializer.data["status_label"] in ("出席", "请假")
+
+
+def test_one_plan_per_class_serves_every_call_with_that_calls_own_context(city, monkeypatch):
+    """The plan is kept for the class (its fields are built once, not on every call), but a method field asks the
+    serializer of the call: one caller sees the ID number, the next one does not."""
+    monkeypatch.setattr(serializers.ReadsDirectly, "_plans", {})
+    member = city.member
+    revealed = serializers.MemberSerializer(member, context={"reveal_personal_data": True}).data
+    assert serializers.MemberSerializer in serializers.ReadsDirectly._plans
+    masked = serializers.MemberSerializer(member, context={"reveal_personal_data": False}).data
+
+    assert revealed["id_number"] == member.id_number and revealed["personal_data_masked"] is False
+    assert masked["id_number"] == member.masked_id_number and masked["personal_data_masked"] is True
+    assert masked["stage_label"] == member.get_stage_display()
+
+
+def test_a_class_with_a_nested_list_keeps_its_plan_per_serializer_and_writes_drfs_rows(city, rows):
+    """A field the plan cannot share (a nested list serializer) keeps the plan with the serializer, not the class."""
+    from api import selectors
+
+    compliance = list(selectors.compliance_rows(user=city.admin))[:3]
+    serializer = serializers.ComplianceSerializer(compliance, many=True)
+    assert serializer.data == [_generic(serializer.child, row) for row in compliance]
+    assert serializers.ComplianceSerializer not in serializers.ReadsDirectly._plans
+
+
+def test_a_label_method_the_model_defines_itself_is_called_not_bypassed(city, monkeypatch):
+    """get_FOO_display is read from the field's choices only when it is Django's own; a model's own method wins."""
+    from members.models import Member
+
+    monkeypatch.setattr(serializers.ReadsDirectly, "_plans", {})
+    monkeypatch.setattr(Member, "get_stage_display", lambda self: f"自定义：{self.stage}", raising=True)
+    assert serializers.MemberSerializer(city.member).data["stage_label"] == f"自定义：{city.member.stage}"
