@@ -28,7 +28,7 @@ from branches.versions import counted_for
 from core.cache import current_version
 from core.choices import OrganisationKind
 from core.http import client_address
-from core.paging import RowsWhenRead, query_without_page
+from core.paging import ROWS_PER_PAGE, RowsWhenRead, query_without_page
 from core.workbook import CONTENT_TYPE
 from oversight import access
 from rules.models import RULES_VERSION_KEY
@@ -290,6 +290,9 @@ def setup_checks(request: HttpRequest) -> HttpResponse:
         summary[problem.code] = summary.get(problem.code, 0) + 1
     return render(request, "oversight/setup_checks.html", {
         "problems": problems,
+        # A province can have thousands: the summary counts them all, the table shows a page.
+        "page": Paginator(problems, ROWS_PER_PAGE).get_page(request.GET.get("page")),
+        "query": query_without_page(request),
         "summary": [(compliance.ProblemCode(code).label, n) for code, n in summary.items()],
         "organisation_count": len({p.organisation.pk for p in problems}),
         "counted_at": counted.counted_at,

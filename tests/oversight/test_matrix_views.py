@@ -178,6 +178,26 @@ def test_the_setup_checks_page_lists_problems_and_a_secretary_sees_only_their_ow
     assert "没有发现问题" in html and "甲局第一党支部" not in html
 
 
+
+def test_the_setup_checks_show_a_page_of_problems_and_count_them_all(city, login, monkeypatch):
+    """A province can have thousands of problems: the table shows one page, the summary counts every one."""
+    from oversight.views import matrix as views
+
+    monkeypatch.setattr(views, "ROWS_PER_PAGE", 3)
+    grow(city.org_a, 3)  # more silent, undersized branches
+    client = login(city.admin)
+    everything = page(client, "oversight:setup_checks").context["problems"]
+    assert len(everything) > 3
+
+    shown = []
+    for number in range(1, (len(everything) + 2) // 3 + 1):
+        response = page(client, "oversight:setup_checks", query=f"?page={number}")
+        rows = response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+        assert rows.count("<tr>") <= 3
+        assert f"有 {len(everything)} 项需要关注" in response.content.decode()
+        shown += list(response.context["page"])
+    assert shown == everything and 'aria-label="分页"' in response.content.decode()
+
 # --- exemptions ---------------------------------------------------------------------------------
 
 def test_an_admin_grants_an_exemption_and_the_requirement_leaves_the_matrix(city, login):
