@@ -59,20 +59,30 @@ def page_of(request: HttpRequest, queryset, *, per_page: int = ROWS_PER_PAGE):
 COUNT_CAP = 10_000
 
 
+def count_up_to(rows, limit: int) -> int:
+    """How many rows there are, counting no further than `limit`."""
+    if hasattr(rows, "count_up_to"):
+        return rows.count_up_to(limit)
+    if not hasattr(rows, "order_by"):  # a list already made
+        return min(len(rows), limit)
+    # Which rows are counted up to the cap does not matter: no sort for a count.
+    return rows.order_by()[:limit].count()
+
+
 class CappedPaginator(Paginator):
-    """A paginator whose count stops at COUNT_CAP (`capped` then says there are more): its cost stays flat."""
+    """A paginator whose count stops at COUNT_CAP (`capped` then says there are more): its cost stays flat.
+    `counted`: that count (up to the cap and one) when the caller kept it (capped_count)."""
 
     cap = COUNT_CAP
 
+    def __init__(self, object_list, per_page, *, counted: int | None = None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        if counted is not None:
+            self._counted = counted
+
     @cached_property
     def _counted(self) -> int:
-        rows = self.object_list
-        if hasattr(rows, "count_up_to"):
-            return rows.count_up_to(self.cap + 1)
-        if not hasattr(rows, "order_by"):  # a list already made
-            return len(rows)
-        # Which rows are counted up to the cap does not matter: no sort for a count.
-        return rows.order_by()[: self.cap + 1].count()
+        return count_up_to(self.object_list, self.cap + 1)
 
     @cached_property
     def count(self) -> int:
@@ -250,9 +260,15 @@ def rows_in_order(queryset, pks) -> list:
     return [rows[pk] for pk in pks if pk in rows]
 
 
-def capped_page_of(request: HttpRequest, queryset, *, per_page: int = ROWS_PER_PAGE):
-    """page_of for lists that may hold millions of rows: "10,000+" instead of an exact count past the cap."""
-    return CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))
+def capped_page_of(request: HttpRequest, queryset, *, per_page: int = ROWS_PER_PAGE, counted: int | None = None):
+    """page_of for lists that may hold millions of rows: "10,000+" instead of an exact count past the cap.
+    `counted`: the count as capped_count gives it, when the caller keeps it."""
+    return CappedPaginator(queryset, per_page, counted=counted).get_page(request.GET.get("page"))
+
+
+def capped_count(rows) -> int:
+    """What a CappedPaginator counts of `rows` (up to its cap and one), for a caller that keeps it."""
+    return count_up_to(rows, CappedPaginator.cap + 1)
 
 
 def form_page(request, *, form, title: str, back: str, submit: str = "保存", subtitle: str = "",

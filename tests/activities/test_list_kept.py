@@ -72,3 +72,29 @@ def test_a_secretarys_own_list_follows_a_joint_activity_at_once(city, login):
     assert _listed(client)[0] == [hosted_elsewhere.pk]
     hosted_elsewhere.joint_organisations.remove(city.branch_a)
     assert _listed(client)[0] == []
+
+
+def test_an_admins_count_is_kept_until_an_activity_changes_anywhere(city, login):
+    """An admin's list spans the province: its capped count is kept, not counted on every view, and every
+    activity added or removed anywhere shows in the count of the very next view (filters counted each apart)."""
+    ActivityFactory(organisation=city.branch_a, kind="GENERAL_MEETING", **_at(0))
+    client = login(city.admin)
+
+    def count(**params) -> tuple[int, bool]:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(URL, params)
+        counted = any(q["sql"].startswith("SELECT COUNT(*)") and '"activities_activity"' in q["sql"]
+                      for q in queries.captured_queries)
+        return response.context["page"].paginator.count, counted
+
+    assert count() == (1, True)
+    assert count() == (1, False)  # kept
+    assert count(kind="GENERAL_MEETING") == (1, True)
+    assert count(kind="PARTY_LESSON") == (0, True)
+
+    elsewhere = ActivityFactory(organisation=city.org_b, kind="PARTY_LESSON", **_at(3))
+    assert count() == (2, True)
+    assert count(kind="PARTY_LESSON") == (1, True)
+    assert count(kind="GENERAL_MEETING")[0] == 1
+    elsewhere.delete()
+    assert count() == (1, True)
