@@ -295,6 +295,7 @@ def setup_checks(request: HttpRequest) -> HttpResponse:
         "query": query_without_page(request),
         "summary": [(compliance.ProblemCode(code).label, n) for code, n in summary.items()],
         "organisation_count": len({p.organisation.pk for p in problems}),
+        "counted": counted,
         "counted_at": counted.counted_at,
     })
 
