@@ -179,7 +179,6 @@ def test_the_setup_checks_page_lists_problems_and_a_secretary_sees_only_their_ow
     assert "没有发现问题" in html and "甲局第一党支部" not in html
 
 
-
 def test_the_setup_checks_show_a_page_of_problems_and_count_them_all(city, login, monkeypatch):
     """A province can have thousands of problems: the table shows one page, the summary counts every one."""
     from oversight.views import matrix as views
@@ -200,6 +199,7 @@ def test_the_setup_checks_show_a_page_of_problems_and_count_them_all(city, login
                 r'<td><a href="[^"]+">([^<]+)</a></td>\s*<td[^>]*>[^<]+</td>\s*<td>([^<]+)</td>', rows)]
     expected = [(p.organisation.name, p.message) for p in everything]
     assert shown == expected * 2
+
 
 # --- exemptions ---------------------------------------------------------------------------------
 
